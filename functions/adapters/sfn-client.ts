@@ -1,0 +1,5 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+// A module of its own so that functions which never call Step Functions do not bundle its client.
+// The endpoint comes from AWS_ENDPOINT_URL_SFN, which the local harness sets.
+export const sfnClient = new SFNClient({});

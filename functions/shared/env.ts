@@ -1,0 +1,18 @@
+/**
+ * Reads a required environment variable, failing at cold start with a message that names it:
+ * a missing binding is a deployment bug and should never surface as a confusing runtime error.
+ */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`Missing required environment variable ${name}: the function was deployed without its binding`);
+  }
+  return value;
+}
+
+/** Names of the environment variables the infrastructure binds; one place for each. */
+export const ENV = {
+  declarationsTable: 'DECLARATIONS_TABLE_NAME',
+  idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  railImportStateMachineArn: 'RAIL_IMPORT_STATE_MACHINE_ARN',
+} as const;

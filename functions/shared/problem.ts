@@ -1,0 +1,64 @@
+/**
+ * RFC 9457 problem details. Every 4xx names the field (as a JSON Pointer into the request) and the
+ * rule it broke, so a broker's system can map an answer to a form field without parsing prose.
+ */
+export interface FieldProblem {
+  /** JSON Pointer into the request body ("/containers/0/number"), or a header name for headers. */
+  readonly field: string;
+  /** Machine-readable rule name, e.g. "iso6346-check-digit", "required", "type". */
+  readonly rule: string;
+  readonly detail: string;
+}
+
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly errors?: readonly FieldProblem[];
+}
+
+const PROBLEM_TYPES = {
+  'validation-failed': { status: 422, title: 'The request is not a valid document' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'missing-header': { status: 400, title: 'A required header is missing' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  unauthorized: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'Your role does not allow this operation' },
+  'not-found': { status: 404, title: 'No such resource' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
+  'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  'internal-error': { status: 500, title: 'Internal error' },
+} as const;
+
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+export class ProblemError extends Error {
+  readonly problemType: ProblemType;
+  readonly status: number;
+  readonly errors: readonly FieldProblem[];
+
+  constructor(problemType: ProblemType, detail: string, errors: readonly FieldProblem[] = []) {
+    super(detail);
+    this.name = 'ProblemError';
+    this.problemType = problemType;
+    this.status = PROBLEM_TYPES[problemType].status;
+    this.errors = errors;
+  }
+
+  toDocument(instance?: string): ProblemDocument {
+    return {
+      type: problemTypeUri(this.problemType),
+      title: PROBLEM_TYPES[this.problemType].title,
+      status: this.status,
+      detail: this.message,
+      ...(instance === undefined ? {} : { instance }),
+      ...(this.errors.length === 0 ? {} : { errors: this.errors }),
+    };
+  }
+}
+
+export function problemTypeUri(problemType: ProblemType): string {
+  return `urn:preclearance:problem:${problemType}`;
+}

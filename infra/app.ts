@@ -1,0 +1,3 @@
+import { buildPreClearanceApp } from './pre-clearance-app.ts';
+
+buildPreClearanceApp().app.synth();

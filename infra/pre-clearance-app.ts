@@ -1,0 +1,31 @@
+import { App, type AppProps, Tags } from 'aws-cdk-lib';
+import { stackNameFor, stageSettingsFrom } from './config.ts';
+import { StatefulStack } from './stacks/stateful-stack.ts';
+import { StatelessStack } from './stacks/stateless-stack.ts';
+
+/**
+ * Builds the whole CDK app. `cdk synth` (infra/app.ts), the assertion tests and the local harness all
+ * call this, so there is exactly one definition of every table, function, route and workflow.
+ */
+export function buildPreClearanceApp(props: AppProps = {}) {
+  const app = new App(props);
+  const settings = stageSettingsFrom(app.node);
+  const stateful = new StatefulStack(app, 'Stateful', {
+    stackName: stackNameFor(settings, 'Stateful'),
+    settings,
+    description: `Customs pre-clearance (${settings.stage}): tables and user pool`,
+  });
+  const stateless = new StatelessStack(app, 'Stateless', {
+    stackName: stackNameFor(settings, 'Stateless'),
+    settings,
+    declarationsTable: stateful.declarationsTable,
+    idempotencyTable: stateful.idempotencyTable,
+    userPool: stateful.userPool,
+    description: `Customs pre-clearance (${settings.stage}): API, functions and workflows`,
+  });
+  for (const stack of [stateful, stateless]) {
+    Tags.of(stack).add('project', 'horgos-preclearance');
+    Tags.of(stack).add('stage', settings.stage);
+  }
+  return { app, settings, stateful, stateless };
+}

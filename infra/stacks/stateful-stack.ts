@@ -1,0 +1,70 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnUserPoolGroup, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { ROLES } from '#shared/principal.ts';
+import type { StageSettings } from '../config.ts';
+import { PreClearanceTable, stringKey } from '../constructs/pre-clearance-table.ts';
+
+export interface StatefulStackProps extends StackProps {
+  readonly settings: StageSettings;
+}
+
+/**
+ * What must survive a redeploy: the declarations, the idempotency records and the user pool.
+ * The stateless stack can be destroyed and rebuilt in a sandbox without touching any of it.
+ */
+export class StatefulStack extends Stack {
+  readonly declarationsTable: ITable;
+  readonly idempotencyTable: ITable;
+  readonly userPool: UserPool;
+  readonly brokerSystemsClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { isSandbox } = props.settings;
+
+    // Single table; its key layout is documented in functions/adapters/declaration-repository.ts and README.
+    const declarations = new PreClearanceTable(this, 'DeclarationsTable', {
+      partitionKey: stringKey('PK'),
+      sortKey: stringKey('SK'),
+      timeToLiveAttribute: 'expiresAt',
+      isSandbox,
+    });
+    // A broker's declarations in filing order: the list route of the complete broker API reads this.
+    declarations.addGlobalSecondaryIndex({
+      indexName: 'GSI1',
+      partitionKey: stringKey('GSI1PK'),
+      sortKey: stringKey('GSI1SK'),
+    });
+    this.declarationsTable = declarations;
+
+    // Powertools idempotency's default layout: `id` key, `expiration` as TTL.
+    this.idempotencyTable = new PreClearanceTable(this, 'IdempotencyTable', {
+      partitionKey: stringKey('id'),
+      timeToLiveAttribute: 'expiration',
+      isSandbox,
+    });
+
+    this.userPool = new UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      // The broker a user acts for; set by an administrator, never by the user (see the client below).
+      customAttributes: { brokerId: new StringAttribute({ mutable: false, minLen: 1, maxLen: 64 }) },
+      passwordPolicy: { minLength: 12, requireSymbols: true },
+      removalPolicy: isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      deletionProtection: !isSandbox,
+    });
+    for (const role of ROLES) {
+      new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role });
+    }
+    this.brokerSystemsClient = this.userPool.addClient('BrokerSystems', {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+    });
+
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'BrokerSystemsClientId', { value: this.brokerSystemsClient.userPoolClientId });
+    new CfnOutput(this, 'DeclarationsTableName', { value: declarations.tableName });
+  }
+}

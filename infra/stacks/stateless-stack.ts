@@ -1,0 +1,77 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { ENV } from '#shared/env.ts';
+import type { StageSettings } from '../config.ts';
+import { BrokerApi } from '../constructs/broker-api.ts';
+import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
+import { RailImportWorkflow } from '../constructs/rail-import-workflow.ts';
+
+export interface StatelessStackProps extends StackProps {
+  readonly settings: StageSettings;
+  readonly declarationsTable: ITable;
+  readonly idempotencyTable: ITable;
+  readonly userPool: IUserPool;
+}
+
+/** Functions, the workflow and the API: everything that can be rebuilt from source at any time. */
+export class StatelessStack extends Stack {
+  readonly api: BrokerApi;
+  readonly railImportWorkflow: RailImportWorkflow;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { declarationsTable, idempotencyTable } = props;
+    const fn = (id: string, handler: string, description: string) =>
+      new PreClearanceFunction(this, id, { handler, description }).bindTable(
+        declarationsTable,
+        'RW',
+        ENV.declarationsTable,
+      );
+
+    const workflowSteps = {
+      validate: fn('ValidateDeclarationFn', 'workflow/validate-declaration', 'Rail import: clearance rules'),
+      assessRisk: fn('AssessRiskFn', 'workflow/assess-risk', 'Rail import: risk channel'),
+      awaitArrival: fn('AwaitArrivalFn', 'workflow/await-arrival', 'Rail import: park until the train arrives'),
+      recordTransition: fn('RecordTransitionFn', 'workflow/record-transition', 'Rail import: record a stage'),
+    };
+    this.railImportWorkflow = new RailImportWorkflow(this, 'RailImportWorkflow', {
+      steps: workflowSteps,
+      arrivalTimeout: props.settings.arrivalTimeout,
+      stateMachineName: `preclearance-${props.settings.stage}-rail-import`,
+    });
+    const { stateMachine } = this.railImportWorkflow;
+    // The wait step may resume its own task when the train arrived before the workflow got there.
+    this.railImportWorkflow.grantTaskResponseByName(workflowSteps.awaitArrival);
+
+    const submitDeclaration = fn('SubmitDeclarationFn', 'submit-declaration', 'POST /v1/declarations').bindTable(
+      idempotencyTable,
+      'RW',
+      ENV.idempotencyTable,
+    );
+    stateMachine.grantStartExecution(submitDeclaration);
+    submitDeclaration.addEnvironment(ENV.railImportStateMachineArn, stateMachine.stateMachineArn);
+
+    const getDeclaration = new PreClearanceFunction(this, 'GetDeclarationFn', {
+      handler: 'get-declaration',
+      description: 'GET /v1/declarations/{id}',
+    }).bindTable(declarationsTable, 'RO', ENV.declarationsTable);
+
+    const postPortEvent = fn('PostPortEventFn', 'post-port-event', 'POST /v1/port-events').bindTable(
+      idempotencyTable,
+      'RW',
+      ENV.idempotencyTable,
+    );
+    stateMachine.grantTaskResponse(postPortEvent);
+
+    this.api = new BrokerApi(this, 'BrokerApi', {
+      stage: props.settings.stage,
+      userPool: props.userPool,
+      routes: { submitDeclaration, getDeclaration, postPortEvent },
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
+    new CfnOutput(this, 'RailImportStateMachineArn', { value: stateMachine.stateMachineArn });
+  }
+}
