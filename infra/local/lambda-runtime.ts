@@ -1,0 +1,175 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { LambdaError, WorkerInit, WorkerReply } from './lambda-worker.ts';
+
+/** A function as the template defines it, with its environment already resolved to local values. */
+export interface LocalFunctionSpec {
+  readonly logicalId: string;
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly codeFile: string;
+  readonly exportName: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export class LambdaInvocationError extends Error {
+  readonly error: LambdaError;
+  constructor(error: LambdaError) {
+    super(error.errorMessage);
+    this.name = error.errorType;
+    this.error = error;
+  }
+}
+
+export interface InvocationStats {
+  readonly coldStarts: number;
+  readonly invocations: number;
+  readonly initDurationsMs: number[];
+}
+
+/** Lambda's own cap is per account; locally a small per-function cap keeps memory bounded. */
+const DEFAULT_MAX_CONCURRENCY = 8;
+
+interface Environment {
+  readonly worker: Worker;
+  busy: boolean;
+}
+
+/**
+ * Runs one function's synthesized bundle the way Lambda would: a pool of isolated execution environments
+ * (worker threads), each with its own process.env and module state, reused while warm, and a hard timeout.
+ */
+export class LocalFunction {
+  readonly spec: LocalFunctionSpec;
+  private readonly environments: Environment[] = [];
+  private readonly waiting: ((environment: Environment) => void)[] = [];
+  private readonly logSink: Writable;
+  private readonly maxConcurrency: number;
+  private nextId = 1;
+  private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[] };
+
+  constructor(spec: LocalFunctionSpec, logSink: Writable, maxConcurrency = DEFAULT_MAX_CONCURRENCY) {
+    this.spec = spec;
+    this.logSink = logSink;
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  get invocationStats(): InvocationStats {
+    return { ...this.stats, initDurationsMs: [...this.stats.initDurationsMs] };
+  }
+
+  async invoke(event: unknown): Promise<unknown> {
+    const environment = await this.acquire();
+    const id = this.nextId++;
+    const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
+    this.stats.invocations++;
+    try {
+      const reply = await new Promise<WorkerReply>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          // Like Lambda, a timed-out environment is thrown away rather than reused.
+          this.discard(environment);
+          reject(
+            new LambdaInvocationError({
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+              trace: [],
+            }),
+          );
+        }, this.spec.timeoutSeconds * 1000);
+        const onMessage = (message: WorkerReply) => {
+          if (message.id !== id) return;
+          clearTimeout(timer);
+          environment.worker.off('message', onMessage);
+          environment.worker.off('error', onError);
+          resolve(message);
+        };
+        const onError = (error: Error) => {
+          clearTimeout(timer);
+          this.discard(environment);
+          reject(
+            new LambdaInvocationError({
+              errorType: 'Runtime.ExitError',
+              errorMessage: error.message,
+              trace: (error.stack ?? '').split('\n'),
+            }),
+          );
+        };
+        environment.worker.on('message', onMessage);
+        environment.worker.once('error', onError);
+        environment.worker.postMessage({ id, event, deadlineMs });
+      });
+      if (!reply.ok) throw new LambdaInvocationError(reply.error);
+      return reply.result;
+    } finally {
+      this.release(environment);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.environments.splice(0).map((environment) => environment.worker.terminate()));
+  }
+
+  private async acquire(): Promise<Environment> {
+    const idle = this.environments.find((environment) => !environment.busy);
+    if (idle !== undefined) {
+      idle.busy = true;
+      return idle;
+    }
+    if (this.environments.length < this.maxConcurrency) {
+      const environment: Environment = { worker: await this.coldStart(), busy: true };
+      this.environments.push(environment);
+      return environment;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(environment: Environment): void {
+    if (!this.environments.includes(environment)) return;
+    const next = this.waiting.shift();
+    if (next !== undefined) next(environment);
+    else environment.busy = false;
+  }
+
+  private discard(environment: Environment): void {
+    const index = this.environments.indexOf(environment);
+    if (index >= 0) this.environments.splice(index, 1);
+    void environment.worker.terminate();
+    const next = this.waiting.shift();
+    if (next !== undefined) void this.acquire().then(next);
+  }
+
+  private async coldStart(): Promise<Worker> {
+    const started = performance.now();
+    const init: WorkerInit = {
+      codeFile: this.spec.codeFile,
+      exportName: this.spec.exportName,
+      functionName: this.spec.functionName,
+      functionArn: this.spec.functionArn,
+      memoryMb: this.spec.memoryMb,
+      logGroupName: `/aws/lambda/${this.spec.functionName}`,
+    };
+    const worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
+      workerData: init,
+      env: { ...this.spec.environment },
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
+    });
+    worker.stdout.pipe(this.logSink, { end: false });
+    worker.stderr.pipe(this.logSink, { end: false });
+    const [message] = (await Promise.race([
+      once(worker, 'message'),
+      once(worker, 'error').then(([error]) => {
+        throw new Error(`${this.spec.functionName} failed to initialise: ${(error as Error).message}`);
+      }),
+    ])) as [{ ready?: boolean }];
+    if (message.ready !== true) throw new Error(`${this.spec.functionName} sent an unexpected first message`);
+    this.stats.coldStarts++;
+    this.stats.initDurationsMs.push(performance.now() - started);
+    worker.unref();
+    return worker;
+  }
+}

@@ -1,0 +1,190 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { apiGatewayEndpoint, type RestApiModel, restApisFrom } from './api-gateway.ts';
+import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
+import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local.ts';
+import { LocalResolver } from './intrinsics.ts';
+import { LocalFunction, type LocalFunctionSpec } from './lambda-runtime.ts';
+import { type LocalStateMachineSpec, LocalStepFunctions } from './step-functions.ts';
+import { stepFunctionsEndpoint } from './step-functions-endpoint.ts';
+
+/**
+ * The whole product on one machine, built from what `cdk synth` emits: tables from the synthesized table
+ * definitions in DynamoDB Local, the synthesized state machines in local Step Functions, the synthesized
+ * API's routes in a local API Gateway, and the functions' own bundles from the cloud assembly.
+ */
+export interface LocalStackOptions {
+  /** Cloud assembly directory; `cdk.out` (as the CLI) unless a test wants its own. */
+  readonly outdir?: string;
+  /** CDK context on top of cdk.json's. */
+  readonly context?: Record<string, unknown>;
+  /** 0 picks a free port. */
+  readonly ports?: { readonly api?: number; readonly stepFunctions?: number; readonly dynamoDb?: number };
+  readonly region?: string;
+  /** Where the functions' logs go: the console, a file, or nowhere. */
+  readonly lambdaLogs?: 'console' | 'discard' | { readonly file: string };
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly stepFunctionsEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly region: string;
+  readonly assembly: CloudAssembly;
+  readonly api: RestApiModel;
+  readonly tables: readonly string[];
+  readonly functions: readonly LocalFunction[];
+  readonly stateMachines: readonly LocalStateMachineSpec[];
+  readonly stepFunctions: LocalStepFunctions;
+  /** Milliseconds spent in each start-up phase. */
+  readonly startup: Readonly<Record<'synth' | 'dynamoDb' | 'total', number>>;
+  stop(): Promise<void>;
+}
+
+/** Credentials and endpoints every local function gets on top of its template environment. */
+function runtimeEnvironment(region: string, endpoints: { dynamoDb: string; stepFunctions: string }) {
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDb,
+    AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
+    TZ: 'UTC',
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const started = performance.now();
+  const region = options.region ?? 'us-east-1';
+  const ports = {
+    api: await portOrFree(options.ports?.api ?? 0),
+    stepFunctions: await portOrFree(options.ports?.stepFunctions ?? 0),
+    dynamoDb: await portOrFree(options.ports?.dynamoDb ?? 0),
+  };
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    // Java starts while the app synthesizes: the two are the slow parts of start-up.
+    const dynamo = startDynamoDbLocal(ports.dynamoDb, region);
+    cleanups.push(async () => (await dynamo.ready.catch(() => undefined))?.stop());
+    const synthStarted = performance.now();
+    const assembly = synthesize({ outdir: options.outdir ?? 'cdk.out', context: options.context ?? {} });
+    const synthMs = performance.now() - synthStarted;
+    const resolver = new LocalResolver(assembly, region);
+
+    const dynamoStarted = performance.now();
+    const dynamoDb = await dynamo.ready;
+    const dynamoDbMs = performance.now() - dynamoStarted;
+    const tables = await createTablesFromTemplates(dynamoDb.client, resolver);
+
+    const endpoints = { dynamoDb: dynamoDb.endpoint, stepFunctions: `http://127.0.0.1:${ports.stepFunctions}` };
+    const logSink = await lambdaLogSink(options.lambdaLogs ?? 'console');
+    const functions = resolver.resources('AWS::Lambda::Function').map((fn) => {
+      const props = fn.resource.Properties ?? {};
+      const assetPath = fn.resource.Metadata?.['aws:asset:path'];
+      if (typeof assetPath !== 'string')
+        throw new Error(`function ${fn.logicalId} has no bundled asset in the assembly`);
+      const [file, exportName] = String(props.Handler).split('.') as [string, string];
+      const variables = resolver.resolve(fn.stackName, (props.Environment as { Variables?: unknown })?.Variables ?? {});
+      const spec: LocalFunctionSpec = {
+        logicalId: fn.logicalId,
+        functionName: fn.ref,
+        functionArn: String(fn.attributes.Arn),
+        // NodejsFunction emits index.mjs for ESM bundles, index.js otherwise.
+        codeFile: bundleFile(join(assembly.outdir, assetPath), file),
+        exportName,
+        timeoutSeconds: Number(props.Timeout ?? 3),
+        memoryMb: Number(props.MemorySize ?? 128),
+        environment: {
+          ...(variables as Record<string, string>),
+          ...runtimeEnvironment(region, endpoints),
+          AWS_LAMBDA_FUNCTION_NAME: fn.ref,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.MemorySize ?? 128),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        },
+      };
+      return new LocalFunction(spec, logSink);
+    });
+    cleanups.push(async () => {
+      await Promise.all(functions.map((fn) => fn.stop()));
+    });
+
+    const stateMachines = resolver.resources('AWS::StepFunctions::StateMachine').map(
+      (sm): LocalStateMachineSpec => ({
+        name: String(sm.attributes.Name),
+        arn: sm.ref,
+        roleArn: String(resolver.resolve(sm.stackName, sm.resource.Properties?.RoleArn)),
+        definition: String(resolver.resolve(sm.stackName, sm.resource.Properties?.DefinitionString)),
+      }),
+    );
+    const stepFunctions = new LocalStepFunctions(stateMachines, functions);
+    cleanups.push(async () => stepFunctions.stop());
+    await listen(stepFunctionsEndpoint(stepFunctions), ports.stepFunctions, cleanups);
+
+    const [api, ...otherApis] = restApisFrom(resolver);
+    if (api === undefined || otherApis.length > 0) throw new Error('the local harness serves exactly one REST API');
+    const functionsByArn = new Map(functions.map((fn) => [fn.spec.functionArn, fn]));
+    await listen(apiGatewayEndpoint(api, functionsByArn), ports.api, cleanups);
+
+    return {
+      apiUrl: `http://127.0.0.1:${ports.api}`,
+      stepFunctionsEndpoint: endpoints.stepFunctions,
+      dynamoDbEndpoint: endpoints.dynamoDb,
+      region,
+      assembly,
+      api,
+      tables,
+      functions,
+      stateMachines,
+      stepFunctions,
+      startup: { synth: synthMs, dynamoDb: dynamoDbMs, total: performance.now() - started },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** NodejsFunction writes index.mjs for ESM bundles and index.js for CommonJS: take whichever it wrote. */
+function bundleFile(assetDirectory: string, file: string): string {
+  const esm = join(assetDirectory, `${file}.mjs`);
+  return existsSync(esm) ? esm : join(assetDirectory, `${file}.js`);
+}
+
+async function listen(server: Server, port: number, cleanups: (() => Promise<void>)[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+}
+
+async function portOrFree(port: number): Promise<number> {
+  if (port !== 0) return port;
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port: free } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return free;
+}
+
+async function lambdaLogSink(target: NonNullable<LocalStackOptions['lambdaLogs']>): Promise<Writable> {
+  if (target === 'console') return process.stdout;
+  if (target === 'discard') return new Writable({ write: (_chunk, _encoding, done) => done() });
+  await mkdir(join(target.file, '..'), { recursive: true });
+  return createWriteStream(target.file, { flags: 'a' });
+}

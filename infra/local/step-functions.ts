@@ -1,0 +1,468 @@
+import { randomUUID } from 'node:crypto';
+import { StateMachine as LocalStateMachineRunner } from 'aws-local-stepfunctions';
+import { LOCAL_ACCOUNT } from './intrinsics.ts';
+import type { LocalFunction } from './lambda-runtime.ts';
+
+/**
+ * Step Functions, locally: runs each synthesized state machine definition unchanged with
+ * aws-local-stepfunctions, sends its Task states to the local Lambda functions, and keeps executions,
+ * task tokens and history the way the service does, so @aws-sdk/client-sfn and the AWS CLI work against it.
+ */
+
+/** The runner's event log entries (its type is not exported, so it is derived from `run`). */
+type EventLog = ReturnType<LocalStateMachineRunner['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type AslState = {
+  Type: string;
+  Resource?: string;
+  Branches?: AslMachine[];
+  ItemProcessor?: AslMachine;
+  Iterator?: AslMachine;
+};
+type AslMachine = { States: Record<string, AslState> };
+
+export interface LocalStateMachineSpec {
+  readonly name: string;
+  readonly arn: string;
+  readonly roleArn: string;
+  /** The definition exactly as synthesized, with tokens resolved to local ARNs. */
+  readonly definition: string;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface HistoryEvent {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly timestamp: Date;
+  readonly type: string;
+  readonly [details: string]: unknown;
+}
+
+interface Execution {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: string;
+  readonly startDate: Date;
+  status: ExecutionStatus;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  readonly history: HistoryEvent[];
+  abort?: () => void;
+  settled: Promise<void>;
+}
+
+interface PendingTask {
+  readonly executionArn: string;
+  readonly stateName: string;
+  readonly resolve: (output: Json) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** An error the service answers with, by its AWS error code. */
+export class StepFunctionsError extends Error {
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = code;
+  }
+}
+
+const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
+const TOKEN_PREFIX = 'local-task-token:';
+const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+export class LocalStepFunctions {
+  private readonly machines = new Map<
+    string,
+    { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; createdAt: Date }
+  >();
+  private readonly executions = new Map<string, Execution>();
+  private readonly pendingTasks = new Map<string, PendingTask>();
+  /** Tokens whose task ended without a callback (timeout, failure, stop): late callbacks get TaskTimedOut. */
+  private readonly closedTokens = new Set<string>();
+  private readonly functionsByArn: ReadonlyMap<string, LocalFunction>;
+
+  constructor(machines: readonly LocalStateMachineSpec[], functions: readonly LocalFunction[]) {
+    this.functionsByArn = new Map(
+      functions.flatMap((fn) => [
+        [fn.spec.functionArn, fn],
+        [fn.spec.functionName, fn],
+      ]),
+    );
+    for (const spec of machines) {
+      // Building a runner validates the definition (~250 ms), so it is done once per machine, not per execution.
+      const runner = new LocalStateMachineRunner(JSON.parse(spec.definition));
+      this.machines.set(spec.arn, { spec, runner, createdAt: new Date() });
+    }
+  }
+
+  get stateMachines(): LocalStateMachineSpec[] {
+    return [...this.machines.values()].map((machine) => machine.spec);
+  }
+
+  // ── API operations (names and shapes as in the Step Functions API) ─────────────────────────────
+
+  startExecution(request: { stateMachineArn?: string; name?: string; input?: string }) {
+    const machine = this.machines.get(request.stateMachineArn ?? '');
+    if (machine === undefined)
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
+    const name = request.name ?? randomUUID();
+    if (!EXECUTION_NAME.test(name)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${name}'`);
+    const input = request.input ?? '{}';
+    let parsedInput: Json;
+    try {
+      parsedInput = JSON.parse(input) as Json;
+    } catch {
+      throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
+    }
+    const executionArn = `${machine.spec.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing !== undefined) {
+      // The service treats a repeated start of a running execution with identical input as the same request.
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn, startDate: existing.startDate };
+      }
+      throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn: machine.spec.arn,
+      name,
+      input,
+      startDate: new Date(),
+      status: 'RUNNING',
+      history: [],
+      settled: Promise.resolve(),
+    };
+    this.executions.set(executionArn, execution);
+    this.run(execution, machine.spec, machine.runner, parsedInput);
+    return { executionArn, startDate: execution.startDate };
+  }
+
+  describeExecution(request: { executionArn?: string }) {
+    const execution = this.execution(request.executionArn);
+    return {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate,
+      input: execution.input,
+      ...(execution.stopDate === undefined ? {} : { stopDate: execution.stopDate }),
+      ...(execution.output === undefined ? {} : { output: execution.output }),
+      ...(execution.error === undefined ? {} : { error: execution.error }),
+      ...(execution.cause === undefined ? {} : { cause: execution.cause }),
+    };
+  }
+
+  listExecutions(request: {
+    stateMachineArn?: string;
+    statusFilter?: ExecutionStatus;
+    maxResults?: number;
+    nextToken?: string;
+  }) {
+    if (!this.machines.has(request.stateMachineArn ?? '')) {
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
+    }
+    const matching = [...this.executions.values()]
+      .filter((e) => e.stateMachineArn === request.stateMachineArn)
+      .filter((e) => request.statusFilter === undefined || e.status === request.statusFilter)
+      .sort((a, b) => b.startDate.getTime() - a.startDate.getTime())
+      .map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        ...(e.stopDate === undefined ? {} : { stopDate: e.stopDate }),
+      }));
+    return paginate('executions', matching, request.maxResults, request.nextToken);
+  }
+
+  getExecutionHistory(request: {
+    executionArn?: string;
+    maxResults?: number;
+    reverseOrder?: boolean;
+    nextToken?: string;
+  }) {
+    const execution = this.execution(request.executionArn);
+    const events = request.reverseOrder ? [...execution.history].reverse() : execution.history;
+    return paginate('events', events, request.maxResults, request.nextToken);
+  }
+
+  stopExecution(request: { executionArn?: string; error?: string; cause?: string }) {
+    const execution = this.execution(request.executionArn);
+    if (execution.status === 'RUNNING') {
+      execution.error = request.error;
+      execution.cause = request.cause;
+      execution.abort?.();
+    }
+    return { stopDate: execution.stopDate ?? new Date() };
+  }
+
+  sendTaskSuccess(request: { taskToken?: string; output?: string }) {
+    const task = this.takeTask(request.taskToken);
+    let output: Json;
+    try {
+      output = JSON.parse(request.output ?? '') as Json;
+    } catch {
+      throw new StepFunctionsError('InvalidOutput', 'Invalid Output: not JSON');
+    }
+    task.resolve(output);
+    return {};
+  }
+
+  sendTaskFailure(request: { taskToken?: string; error?: string; cause?: string }) {
+    const task = this.takeTask(request.taskToken);
+    const error = new Error(request.cause ?? '');
+    error.name = request.error ?? 'States.TaskFailed';
+    task.reject(error);
+    return {};
+  }
+
+  sendTaskHeartbeat(request: { taskToken?: string }) {
+    // aws-local-stepfunctions has no HeartbeatSeconds, so a heartbeat only proves the token is live.
+    this.liveTask(request.taskToken);
+    return {};
+  }
+
+  describeStateMachine(request: { stateMachineArn?: string }) {
+    const machine = this.machines.get(request.stateMachineArn ?? '');
+    if (machine === undefined)
+      throw new StepFunctionsError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${request.stateMachineArn}'`,
+      );
+    return {
+      stateMachineArn: machine.spec.arn,
+      name: machine.spec.name,
+      status: 'ACTIVE',
+      definition: machine.spec.definition,
+      roleArn: machine.spec.roleArn,
+      type: 'STANDARD',
+      creationDate: machine.createdAt,
+    };
+  }
+
+  listStateMachines(request: { maxResults?: number; nextToken?: string }) {
+    const machines = [...this.machines.values()].map(({ spec, createdAt }) => ({
+      stateMachineArn: spec.arn,
+      name: spec.name,
+      type: 'STANDARD',
+      creationDate: createdAt,
+    }));
+    return paginate('stateMachines', machines, request.maxResults, request.nextToken);
+  }
+
+  /** Resolves once every execution has stopped (or at once): used when shutting down and in tests. */
+  async settle(executionArn?: string): Promise<void> {
+    const executions = executionArn === undefined ? [...this.executions.values()] : [this.execution(executionArn)];
+    await Promise.all(executions.map((execution) => execution.settled));
+  }
+
+  stop(): void {
+    for (const execution of this.executions.values()) {
+      if (execution.status === 'RUNNING') execution.abort?.();
+    }
+  }
+
+  // ── Running an execution ───────────────────────────────────────────────────────────────────────
+
+  private run(execution: Execution, spec: LocalStateMachineSpec, runner: LocalStateMachineRunner, input: Json): void {
+    const definition = JSON.parse(spec.definition) as AslMachine;
+    const handle = runner.run(input, {
+      overrides: { taskResourceLocalHandlers: this.taskHandlers(execution, definition) },
+      context: {
+        Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: spec.roleArn },
+        StateMachine: { Id: spec.arn, Name: spec.name },
+        // A fixed placeholder: each waiting task swaps it for a token of its own (see waitForToken).
+        Task: { Token: TOKEN_PLACEHOLDER },
+      },
+    });
+    execution.abort = handle.abort;
+    const recordHistory = (async () => {
+      const typesByState = new Map<string, string>();
+      for await (const event of handle.eventLogs) this.record(execution, event, typesByState);
+    })();
+    execution.settled = handle.result
+      .then(
+        (output) => {
+          execution.status = 'SUCCEEDED';
+          execution.output = JSON.stringify(output);
+        },
+        (error: Error) => {
+          const cause = (error.cause ?? error) as Error;
+          if (error.name === 'ExecutionAbortedError') execution.status = 'ABORTED';
+          else if (error.name === 'ExecutionTimeoutError') execution.status = 'TIMED_OUT';
+          else {
+            execution.status = 'FAILED';
+            execution.error = cause.name;
+            execution.cause = cause.message;
+          }
+        },
+      )
+      .then(async () => {
+        execution.stopDate = new Date();
+        await recordHistory.catch(() => undefined);
+        this.closeTokens((task) => task.executionArn === execution.executionArn);
+      });
+  }
+
+  /** One local handler per Task state, found by walking the definition (branches and Map processors too). */
+  private taskHandlers(execution: Execution, definition: AslMachine) {
+    const handlers: Record<string, (input: Json) => Promise<Json>> = {};
+    const visit = (machine: AslMachine) => {
+      for (const [stateName, state] of Object.entries(machine.States)) {
+        for (const branch of state.Branches ?? []) visit(branch);
+        const processor = state.ItemProcessor ?? state.Iterator;
+        if (processor !== undefined) visit(processor);
+        if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, String(state.Resource));
+      }
+    };
+    visit(definition);
+    return handlers;
+  }
+
+  private taskHandler(execution: Execution, stateName: string, resource: string): (input: Json) => Promise<Json> {
+    if (resource === 'arn:aws:states:::lambda:invoke') {
+      return async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
+        const result = await this.lambda(FunctionName).invoke(Payload);
+        return { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
+      };
+    }
+    if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+      return (input) => this.waitForToken(execution, stateName, input as { FunctionName: string; Payload: Json });
+    }
+    if (resource.startsWith('arn:aws:lambda:')) {
+      return async (input) => (await this.lambda(resource).invoke(input)) as Json;
+    }
+    return async () => {
+      throw new StepFunctionsError('States.Runtime', `the local harness cannot call ${resource}`);
+    };
+  }
+
+  private waitForToken(
+    execution: Execution,
+    stateName: string,
+    input: { FunctionName: string; Payload: Json },
+  ): Promise<Json> {
+    const token = `${TOKEN_PREFIX}${randomUUID()}`;
+    const payload = JSON.parse(JSON.stringify(input.Payload).replaceAll(TOKEN_PLACEHOLDER, token)) as Json;
+    return new Promise<Json>((resolve, reject) => {
+      // Registered before the function runs: it may hand the token back before it even returns.
+      this.pendingTasks.set(token, { executionArn: execution.executionArn, stateName, resolve, reject });
+      this.lambda(input.FunctionName)
+        .invoke(payload)
+        .catch((error: Error) => {
+          this.pendingTasks.delete(token);
+          reject(error);
+        });
+    });
+  }
+
+  private lambda(functionNameOrArn: string): LocalFunction {
+    const fn = this.functionsByArn.get(functionNameOrArn);
+    if (fn === undefined)
+      throw new StepFunctionsError('Lambda.ResourceNotFoundException', `Function not found: ${functionNameOrArn}`);
+    return fn;
+  }
+
+  private takeTask(token: string | undefined): PendingTask {
+    const task = this.liveTask(token);
+    this.pendingTasks.delete(token ?? '');
+    return task;
+  }
+
+  private liveTask(token: string | undefined): PendingTask {
+    if (token === undefined || !token.startsWith(TOKEN_PREFIX))
+      throw new StepFunctionsError('InvalidToken', 'Invalid Token');
+    const task = this.pendingTasks.get(token);
+    if (task !== undefined) return task;
+    if (this.closedTokens.has(token)) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out');
+    throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
+  }
+
+  private closeTokens(predicate: (task: PendingTask) => boolean): void {
+    for (const [token, task] of this.pendingTasks) {
+      if (!predicate(task)) continue;
+      this.pendingTasks.delete(token);
+      this.closedTokens.add(token);
+    }
+  }
+
+  private execution(executionArn: string | undefined): Execution {
+    const execution = this.executions.get(executionArn ?? '');
+    if (execution === undefined)
+      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return execution;
+  }
+
+  /** Translates the runner's event log into Step Functions history events. */
+  private record(execution: Execution, event: EventLog, typesByState: Map<string, string>): void {
+    const push = (type: string, details: Record<string, unknown> = {}) => {
+      const id = execution.history.length + 1;
+      execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(event.timestamp), type, ...details });
+    };
+    switch (event.type) {
+      case 'ExecutionStarted':
+        return push('ExecutionStarted', {
+          executionStartedEventDetails: {
+            input: JSON.stringify(event.input),
+            roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
+          },
+        });
+      case 'ExecutionSucceeded':
+        return push('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(event.output) } });
+      case 'ExecutionFailed':
+        return push('ExecutionFailed', {
+          executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
+        });
+      case 'ExecutionAborted':
+        return push('ExecutionAborted');
+      case 'ExecutionTimeout':
+        return push('ExecutionTimedOut');
+      case 'StateEntered':
+        typesByState.set(event.state.name, event.state.type);
+        return push(`${event.state.type}StateEntered`, {
+          stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
+        });
+      case 'StateExited':
+        return push(`${event.state.type}StateExited`, {
+          stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output ?? null) },
+        });
+      case 'StateFailed': {
+        // A failed or timed-out waiting task can no longer be resumed.
+        this.closeTokens((task) => task.executionArn === execution.executionArn && task.stateName === event.state.name);
+        const failed = { error: event.Error, cause: String(event.Cause) };
+        return event.state.type === 'Task'
+          ? push(event.Error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed', {
+              taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', ...failed },
+            })
+          : push(`${event.state.type}StateFailed`, { stateFailedEventDetails: { name: event.state.name, ...failed } });
+      }
+      default:
+        // Retries, catches, Map iterations and Parallel branches have no direct counterpart here yet.
+        return;
+    }
+  }
+}
+
+function paginate<K extends string, T>(key: K, items: readonly T[], maxResults?: number, nextToken?: string) {
+  const start = nextToken === undefined ? 0 : Number(nextToken);
+  const size = maxResults !== undefined && maxResults > 0 ? maxResults : 1000;
+  const page = items.slice(start, start + size);
+  const more = start + size < items.length;
+  return { [key]: page, ...(more ? { nextToken: String(start + size) } : {}) } as Record<K, T[]> & {
+    nextToken?: string;
+  };
+}
