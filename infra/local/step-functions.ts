@@ -290,8 +290,7 @@ export class LocalStepFunctions {
     });
     execution.abort = handle.abort;
     const recordHistory = (async () => {
-      const typesByState = new Map<string, string>();
-      for await (const event of handle.eventLogs) this.record(execution, event, typesByState);
+      for await (const event of handle.eventLogs) this.record(execution, event);
     })();
     execution.settled = handle.result
       .then(
@@ -407,53 +406,71 @@ export class LocalStepFunctions {
     return execution;
   }
 
-  /** Translates the runner's event log into Step Functions history events. */
-  private record(execution: Execution, event: EventLog, typesByState: Map<string, string>): void {
-    const push = (type: string, details: Record<string, unknown> = {}) => {
-      const id = execution.history.length + 1;
-      execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(event.timestamp), type, ...details });
-    };
-    switch (event.type) {
-      case 'ExecutionStarted':
-        return push('ExecutionStarted', {
-          executionStartedEventDetails: {
-            input: JSON.stringify(event.input),
-            roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
-          },
-        });
-      case 'ExecutionSucceeded':
-        return push('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(event.output) } });
-      case 'ExecutionFailed':
-        return push('ExecutionFailed', {
-          executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-        });
-      case 'ExecutionAborted':
-        return push('ExecutionAborted');
-      case 'ExecutionTimeout':
-        return push('ExecutionTimedOut');
-      case 'StateEntered':
-        typesByState.set(event.state.name, event.state.type);
-        return push(`${event.state.type}StateEntered`, {
-          stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-        });
-      case 'StateExited':
-        return push(`${event.state.type}StateExited`, {
-          stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output ?? null) },
-        });
-      case 'StateFailed': {
-        // A failed or timed-out waiting task can no longer be resumed.
-        this.closeTokens((task) => task.executionArn === execution.executionArn && task.stateName === event.state.name);
-        const failed = { error: event.Error, cause: String(event.Cause) };
-        return event.state.type === 'Task'
-          ? push(event.Error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed', {
-              taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', ...failed },
-            })
-          : push(`${event.state.type}StateFailed`, { stateFailedEventDetails: { name: event.state.name, ...failed } });
-      }
-      default:
-        // Retries, catches, Map iterations and Parallel branches have no direct counterpart here yet.
-        return;
+  /** Appends the runner's event to the execution's history, as Step Functions would record it. */
+  private record(execution: Execution, event: EventLog): void {
+    if (event.type === 'StateFailed') {
+      // A failed or timed-out waiting task can no longer be resumed.
+      this.closeTokens((task) => task.executionArn === execution.executionArn && task.stateName === event.state.name);
     }
+    const translated = historyEventOf(event);
+    if (translated === undefined) return;
+    const id = execution.history.length + 1;
+    execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(event.timestamp), ...translated });
+  }
+}
+
+/** Translates one runner event into a Step Functions history event (type and details), where one exists. */
+function historyEventOf(event: EventLog): { type: string; [details: string]: unknown } | undefined {
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return {
+        type: 'ExecutionStarted',
+        executionStartedEventDetails: {
+          input: JSON.stringify(event.input),
+          roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
+        },
+      };
+    case 'ExecutionSucceeded':
+      return { type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } };
+    case 'ExecutionFailed':
+      return {
+        type: 'ExecutionFailed',
+        executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
+      };
+    case 'ExecutionAborted':
+      return { type: 'ExecutionAborted' };
+    case 'ExecutionTimeout':
+      return { type: 'ExecutionTimedOut' };
+    case 'StateEntered':
+      return {
+        type: `${event.state.type}StateEntered`,
+        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
+      };
+    case 'StateExited':
+      return {
+        type: `${event.state.type}StateExited`,
+        stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output ?? null) },
+      };
+    case 'StateFailed': {
+      const failed = { error: event.Error, cause: String(event.Cause) };
+      if (event.state.type !== 'Task') {
+        return {
+          type: `${event.state.type}StateFailed`,
+          stateFailedEventDetails: { name: event.state.name, ...failed },
+        };
+      }
+      return {
+        type: event.Error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed',
+        [event.Error === 'States.Timeout' ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: {
+          resourceType: 'lambda',
+          resource: 'invoke',
+          ...failed,
+        },
+      };
+    }
+    default:
+      // Retries, catches, Map iterations and Parallel branches have no direct counterpart here yet.
+      return undefined;
   }
 }
 
