@@ -63,12 +63,18 @@ export function isIso4217Currency(candidate: string): boolean {
 
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
-/** ISO 3166-1 alpha-2 country code known to ICU (which answers `undefined` for unassigned codes). */
+/**
+ * ISO 3166 leaves AA, QM–QZ, XA–XZ and ZZ to users; ICU names some of them (and groupings such as EU or
+ * UN, and withdrawn codes such as SU) although none is a country of origin. XK (Kosovo) is user-assigned
+ * but used by customs administrations, so it stays.
+ */
+const NOT_A_COUNTRY = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN|SU|YU|DD|CS|ZR|TP|BU)$/;
+
+/** ISO 3166-1 alpha-2 code of a country ICU knows (it answers `undefined` for unassigned codes). */
 export function isIso3166Alpha2(candidate: string): boolean {
-  if (!/^[A-Z]{2}$/.test(candidate)) return false;
+  if (!/^[A-Z]{2}$/.test(candidate) || NOT_A_COUNTRY.test(candidate)) return false;
   try {
-    // 'ZZ' is the user-assigned "unknown region", not a country.
-    return candidate !== 'ZZ' && REGION_NAMES.of(candidate) !== undefined;
+    return REGION_NAMES.of(candidate) !== undefined;
   } catch {
     return false;
   }

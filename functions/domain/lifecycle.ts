@@ -25,7 +25,11 @@ export const TRANSITIONS = {
   AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'] },
   RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'] },
   RELEASE: { to: 'RELEASED', from: ['ARRIVED'] },
-  ESCALATE_TO_MANUAL_REVIEW: { to: 'MANUAL_REVIEW', from: ['AWAITING_ARRIVAL', 'RISK_ASSESSED', 'VALIDATED'] },
+  // An officer takes over when the train is late, or after arrival when the risk channel is not green.
+  ESCALATE_TO_MANUAL_REVIEW: {
+    to: 'MANUAL_REVIEW',
+    from: ['AWAITING_ARRIVAL', 'ARRIVED', 'RISK_ASSESSED', 'VALIDATED'],
+  },
 } as const satisfies Record<string, { to: DeclarationStatus; from: readonly DeclarationStatus[] }>;
 
 export type TransitionName = keyof typeof TRANSITIONS;

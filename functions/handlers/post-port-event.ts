@@ -12,6 +12,6 @@ const idempotency = replayFirstAnswer('body.eventId');
 
 /** POST /v1/port-events: the port reports what happened (first: a train arrived); waiting workflows resume. */
 export const handler = httpRoute<PortEvent>(
-  { roles: ['port-operator'], bodySchema: portEventSchema, innermost: [idempotency] },
+  { roles: ['port-operator'], bodySchema: portEventSchema, innermost: [idempotency], idempotencyKeyField: '/eventId' },
   async ({ body }) => json(202, await reportTrainArrival(ports, body)),
 );

@@ -25,6 +25,7 @@ export const handler = httpRoute<RailImportDeclaration>(
     formats: DECLARATION_FORMATS,
     requiredHeaders: ['idempotency-key'],
     innermost: [idempotency],
+    idempotencyKeyField: 'idempotency-key',
   },
   async ({ event, body, principal, headers }) => {
     const brokerId = brokerIdOf(principal);

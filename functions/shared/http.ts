@@ -35,6 +35,8 @@ export interface RouteOptions {
   readonly requiredHeaders?: readonly string[];
   /** Middleware that runs last before the core, e.g. Powertools idempotency (it must see the parsed body). */
   readonly innermost?: readonly MiddlewareObj[];
+  /** The field a retry is recognised by (a header name or a body pointer), named when its key is reused. */
+  readonly idempotencyKeyField?: string;
 }
 
 type ProxyMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -46,7 +48,12 @@ type ProxyMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult
 export function httpRoute<TBody = undefined>(options: RouteOptions, core: RouteHandler<TBody>) {
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(problemDetails(ruleNamesOf(options.formats ?? {})))
+    .use(
+      problemDetails({
+        formatRules: ruleNamesOf(options.formats ?? {}),
+        idempotencyKeyField: options.idempotencyKeyField ?? '',
+      }),
+    )
     .use(httpHeaderNormalizer())
     .use(requireRoles(options.roles));
   if (options.bodySchema !== undefined) {
@@ -109,10 +116,15 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 }
 
 /** Maps every error to an RFC 9457 answer; only unexpected errors become a 500, and they are logged. */
-function problemDetails(formatRules: FormatRules): ProxyMiddleware {
+interface ProblemMapping {
+  readonly formatRules: FormatRules;
+  readonly idempotencyKeyField: string;
+}
+
+function problemDetails(mapping: ProblemMapping): ProxyMiddleware {
   return {
     onError: (request) => {
-      const problem = toProblem(request.error, formatRules);
+      const problem = toProblem(request.error, mapping);
       if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
       else logger.info('request refused', { problem: problem.problemType, errors: problem.errors });
       request.response = {
@@ -136,7 +148,7 @@ interface AjvError {
   readonly params: Record<string, unknown>;
 }
 
-function toProblem(error: unknown, formatRules: FormatRules): ProblemError {
+function toProblem(error: unknown, mapping: ProblemMapping): ProblemError {
   if (error instanceof ProblemError) return error;
   const err = error as MiddyHttpError | undefined;
   switch (err?.cause?.package) {
@@ -149,13 +161,21 @@ function toProblem(error: unknown, formatRules: FormatRules): ProblemError {
             { field: '', rule: 'json-syntax', detail: 'the body is not well-formed JSON' },
           ]);
     case '@middy/validator':
-      return validationProblem((err.cause.data ?? []) as AjvError[], formatRules);
+      return validationProblem((err.cause.data ?? []) as AjvError[], mapping.formatRules);
   }
   switch (err?.name) {
     case 'IdempotencyValidationError':
-      return new ProblemError('idempotency-key-reused', 'the Idempotency-Key was used before with a different body', [
-        { field: 'idempotency-key', rule: 'same-payload', detail: 'reuse a key only to retry the identical request' },
-      ]);
+      return new ProblemError(
+        'idempotency-key-reused',
+        `${mapping.idempotencyKeyField} was used before with a different body`,
+        [
+          {
+            field: mapping.idempotencyKeyField,
+            rule: 'same-payload',
+            detail: 'reuse a key only to retry the identical request',
+          },
+        ],
+      );
     case 'IdempotencyAlreadyInProgressError':
       return new ProblemError('request-in-progress', 'retry once the first request has completed');
   }
@@ -164,11 +184,22 @@ function toProblem(error: unknown, formatRules: FormatRules): ProblemError {
 
 function validationProblem(ajvErrors: readonly AjvError[], formatRules: FormatRules): ProblemError {
   const errors = ajvErrors.map((error) => fieldProblemOf(error, formatRules));
-  const missingHeader = errors.find((e) => e.rule === 'required' && !e.field.startsWith('/'));
-  if (missingHeader !== undefined && errors.every((e) => !e.field.startsWith('/'))) {
-    return new ProblemError('missing-header', `the ${missingHeader.field} header is required`, errors);
+  // Body fields are JSON Pointers; header problems name the header. Headers are checked first by the
+  // schema, so a request with a bad header is refused as such even when its body is fine.
+  const headerProblems = errors.filter((e) => !e.field.startsWith('/') && e.field !== '');
+  if (headerProblems.length > 0 && headerProblems.length === errors.length) {
+    return new ProblemError(
+      'invalid-header',
+      `check the ${headerProblems.map((e) => e.field).join(', ')} header`,
+      errors,
+    );
   }
   return new ProblemError('validation-failed', `${errors.length} field(s) broke a rule`, errors);
+}
+
+/** RFC 6901: "~" and "/" inside a property name are written "~0" and "~1". */
+function escapePointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 /** Custom formats report under their own rule names (e.g. iso6346-check-digit), not as "format". */
@@ -181,7 +212,7 @@ function ruleNamesOf(formats: Readonly<Record<string, SchemaFormat>>): FormatRul
 function fieldProblemOf(error: AjvError, formatRules: FormatRules): FieldProblem {
   // Ajv reports a missing or unexpected property on its parent object; name the property itself.
   const child = error.params.missingProperty ?? error.params.additionalProperty;
-  const path = child === undefined ? error.instancePath : `${error.instancePath}/${String(child)}`;
+  const path = child === undefined ? error.instancePath : `${error.instancePath}/${escapePointerToken(String(child))}`;
   const field = path.startsWith('/headers/') ? path.slice('/headers/'.length) : path.replace(/^\/body/, '');
   const rule =
     error.keyword === 'format'

@@ -22,7 +22,7 @@ export interface ProblemDocument {
 const PROBLEM_TYPES = {
   'validation-failed': { status: 422, title: 'The request is not a valid document' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
-  'missing-header': { status: 400, title: 'A required header is missing' },
+  'invalid-header': { status: 400, title: 'A required header is missing or invalid' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Your role does not allow this operation' },

@@ -1,0 +1,110 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { issueLocalToken } from '../../infra/local/local-identity.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
+
+/** A local stack of its own for one test file, in its own cloud-assembly directory, on free ports. */
+export async function startTestStack(context: Record<string, unknown> = {}) {
+  const workdir = mkdtempSync(join(tmpdir(), 'preclearance-e2e-'));
+  const stack = await startLocalStack({
+    outdir: join(workdir, 'cdk.out'),
+    context,
+    lambdaLogs: { file: join(workdir, 'lambda.log') },
+  });
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: stack.region, credentials });
+  const dynamodb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint, region: stack.region, credentials });
+  return { stack, sfn, dynamodb, api: apiClient(stack), workdir };
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown> & { errors?: { field: string; rule: string }[] };
+}
+
+function apiClient(stack: LocalStack) {
+  const call = async (
+    method: string,
+    path: string,
+    options: { token?: string; idempotencyKey?: string; json?: unknown; rawBody?: string } = {},
+  ): Promise<ApiAnswer> => {
+    const headers: Record<string, string> = {};
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+    const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      headers: response.headers,
+      body: text === '' ? {} : (JSON.parse(text) as ApiAnswer['body']),
+    };
+  };
+  return {
+    get: (path: string, token?: string) => call('GET', path, token === undefined ? {} : { token }),
+    post: call.bind(null, 'POST'),
+  };
+}
+
+export const brokerToken = (brokerId: string) => issueLocalToken({ role: 'broker', brokerId });
+export const portOperatorToken = () => issueLocalToken({ role: 'port-operator' });
+
+/** Polls until `read` answers something `done` accepts; fails with the last answer after the deadline. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let sequence = 0;
+/** A valid rail-import declaration; each call gets its own waybill unless one is given. */
+export function railImportDeclaration(overrides: { waybillNumber?: string; hsCode?: string } = {}) {
+  sequence++;
+  return {
+    declarationType: 'RAIL_IMPORT',
+    waybillNumber: overrides.waybillNumber ?? `SMGS${Date.now().toString().slice(-8)}${sequence}`,
+    trainNumber: 'X8001',
+    consignee: { name: 'Almaty Trading LLP', taxId: 'KZ123456789' },
+    containers: [{ number: 'CSQU3054383' }],
+    goods: [
+      {
+        hsCode: overrides.hsCode ?? '847130',
+        description: 'Portable computers',
+        value: { amount: 125000, currency: 'USD' },
+        grossMassKg: 2400,
+        originCountry: 'CN',
+        containerNumber: 'CSQU3054383',
+      },
+    ],
+  };
+}
+
+export function trainArrived(waybillNumbers: string[], eventId = `evt-${Date.now()}-${++sequence}`) {
+  return {
+    eventType: 'TRAIN_ARRIVED',
+    eventId,
+    trainNumber: 'X8001',
+    occurredAt: new Date().toISOString(),
+    waybillNumbers,
+  };
+}

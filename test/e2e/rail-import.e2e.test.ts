@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+} from '@aws-sdk/client-sfn';
+import { declarationIdFor } from '#domain/declaration.ts';
+import {
+  brokerToken,
+  eventually,
+  portOperatorToken,
+  railImportDeclaration,
+  startTestStack,
+  trainArrived,
+} from './local-stack-client.ts';
+
+/**
+ * The foundation, end to end on the local stack: real HTTP, real DynamoDB Local, the synthesized
+ * state machine and the functions' own bundles, driven as a broker's system and the port would.
+ */
+describe('rail import, end to end on the local stack', () => {
+  let env: Awaited<ReturnType<typeof startTestStack>>;
+  let acme: string;
+  let globex: string;
+  let port: string;
+
+  before(async () => {
+    env = await startTestStack();
+    [acme, globex, port] = await Promise.all([brokerToken('BRK-ACME'), brokerToken('BRK-GLOBEX'), portOperatorToken()]);
+  });
+  after(async () => env?.stack.stop());
+
+  const stateMachineArn = () => env.stack.stateMachines[0]?.arn ?? '';
+  const readDeclaration = (id: string, token = acme) => env.api.get(`/v1/declarations/${id}`, token);
+  const statusOf = async (id: string) => String((await readDeclaration(id)).body.status);
+  const tableNamed = (part: string) => env.stack.tables.find((table) => table.includes(part)) ?? '';
+  // Only API requests write idempotency records; workflows still running from earlier tests do not.
+  const idempotencyRecordCount = async () =>
+    (await env.dynamodb.send(new ScanCommand({ TableName: tableNamed('Idempotency'), Select: 'COUNT' }))).Count ?? 0;
+  const itemsOfDeclaration = async (id: string) =>
+    (
+      await env.dynamodb.send(
+        new QueryCommand({
+          TableName: tableNamed('Declarations'),
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `DECL#${id}` } },
+        }),
+      )
+    ).Items ?? [];
+  const executionCount = async () =>
+    (await env.sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn() }))).executions?.length ?? 0;
+  const submit = (body: unknown, key: string, token = acme) =>
+    env.api.post('/v1/declarations', { token, idempotencyKey: key, json: body });
+
+  it('releases a green-channel declaration once its train arrives, and the execution history shows each stage', async () => {
+    const declaration = railImportDeclaration();
+
+    const submitted = await submit(declaration, 'acme-green-1');
+    assert.equal(submitted.status, 202);
+    assert.equal(submitted.body.status, 'RECEIVED');
+    const id = String(submitted.body.id);
+    assert.equal(submitted.headers.get('location'), `/v1/declarations/${id}`);
+
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'AWAITING_ARRIVAL',
+    );
+    const arrival = await env.api.post('/v1/port-events', {
+      token: port,
+      json: trainArrived([declaration.waybillNumber]),
+    });
+    assert.equal(arrival.status, 202);
+    assert.deepEqual(arrival.body.resumedDeclarations, [id]);
+
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'RELEASED',
+    );
+    const read = await readDeclaration(id);
+    const history = read.body.history as { status: string }[];
+    assert.deepEqual(
+      history.map((entry) => entry.status),
+      ['RECEIVED', 'VALIDATED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'RELEASED'],
+    );
+    assert.equal(read.body.cusresCode, '4');
+
+    // The same run, read through the unchanged AWS SDK client from the local Step Functions endpoint.
+    const executionArn = `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${id}`;
+    const events: HistoryEvent[] =
+      (
+        await eventually(
+          () => env.sfn.send(new GetExecutionHistoryCommand({ executionArn })),
+          (h) => h.events?.some((e) => e.type === 'ExecutionSucceeded') ?? false,
+        )
+      ).events ?? [];
+    const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    assert.deepEqual(entered, [
+      'ValidateDeclaration',
+      'IsDeclarationValid',
+      'AssessRisk',
+      'AwaitTrainArrival',
+      'RecordArrival',
+      'IsGreenChannel',
+      'ReleaseDeclaration',
+    ]);
+    assert.ok(events[0]?.timestamp instanceof Date, 'timestamps arrive as dates through the SDK');
+  });
+
+  it('runs the state machine exactly as synthesized: the loaded ASL equals the template definition', async () => {
+    const machine = env.stack.stateMachines[0];
+    assert.ok(machine);
+    const described = await env.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machine.arn }));
+
+    // Independently of the harness's resolver: read the template file and join its DefinitionString,
+    // putting each function's local ARN where the template refers to the function.
+    const stateless = env.stack.assembly.stacks.find((s) => s.stackName.endsWith('-Stateless'));
+    assert.ok(stateless);
+    const template = JSON.parse(readFileSync(stateless.templateFile, 'utf8')) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: { DefinitionString?: { 'Fn::Join': [string, unknown[]] } } }
+      >;
+    };
+    const [, parts] = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')
+      ?.Properties.DefinitionString?.['Fn::Join'] ?? ['', []];
+    const arnOf = new Map(env.stack.functions.map((fn) => [fn.spec.logicalId, fn.spec.functionArn]));
+    const joined = parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+        if (getAtt !== undefined) return arnOf.get(getAtt[0]);
+        const ref = (part as { Ref?: string }).Ref;
+        if (ref === 'AWS::Partition') return 'aws';
+        throw new Error(`unexpected token in the definition: ${JSON.stringify(part)}`);
+      })
+      .join('');
+
+    assert.deepEqual(JSON.parse(described.definition ?? ''), JSON.parse(joined));
+    assert.ok(parts.length > 1, 'the synthesized definition refers to the functions by token');
+  });
+
+  it('files a declaration once however often the broker retries with the same Idempotency-Key', async () => {
+    const declaration = railImportDeclaration();
+    const recordsBefore = await idempotencyRecordCount();
+
+    const first = await submit(declaration, 'acme-retry-1');
+    const second = await submit(declaration, 'acme-retry-1');
+
+    assert.equal(first.status, 202);
+    assert.equal(second.status, 202);
+    assert.equal(second.body.id, first.body.id);
+    const executions = await env.sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn() }));
+    assert.equal(executions.executions?.filter((e) => e.name === first.body.id).length, 1);
+    // One declaration item and one idempotency record; the history grows only as the workflow moves.
+    const items = await itemsOfDeclaration(String(first.body.id));
+    assert.equal(items.filter((item) => item.SK?.S === 'DECLARATION').length, 1);
+    assert.equal(items.filter((item) => item.SK?.S === 'HISTORY#000001').length, 1);
+    assert.equal(await idempotencyRecordCount(), recordsBefore + 1);
+  });
+
+  it('refuses the same Idempotency-Key with a different body, naming the header', async () => {
+    await submit(railImportDeclaration(), 'acme-reuse-1');
+    const reused = await submit(railImportDeclaration(), 'acme-reuse-1');
+    assert.equal(reused.status, 422);
+    assert.equal(reused.body.errors?.[0]?.field, 'idempotency-key');
+  });
+
+  describe('refuses bad input with problem+json naming the field and the rule, and writes nothing', () => {
+    const valid = railImportDeclaration();
+    const cases: { name: string; rawBody: string; key?: string; status: number; field: string; rule: string }[] = [
+      {
+        name: 'malformed JSON',
+        rawBody: '{"declarationType": "RAIL_IMPORT",',
+        status: 400,
+        field: '',
+        rule: 'json-syntax',
+      },
+      {
+        name: 'a missing waybill number',
+        rawBody: JSON.stringify({ ...valid, waybillNumber: undefined }),
+        status: 422,
+        field: '/waybillNumber',
+        rule: 'required',
+      },
+      {
+        name: 'an amount sent as a string',
+        rawBody: JSON.stringify({
+          ...valid,
+          goods: [{ ...valid.goods[0], value: { amount: '125000', currency: 'USD' } }],
+        }),
+        status: 422,
+        field: '/goods/0/value/amount',
+        rule: 'type',
+      },
+      {
+        name: 'a container number with a wrong check digit',
+        rawBody: JSON.stringify({ ...valid, containers: [{ number: 'CSQU3054384' }] }),
+        status: 422,
+        field: '/containers/0/number',
+        rule: 'iso6346-check-digit',
+      },
+      {
+        name: 'no Idempotency-Key header',
+        rawBody: JSON.stringify(valid),
+        key: '',
+        status: 400,
+        field: 'idempotency-key',
+        rule: 'required',
+      },
+    ];
+    for (const bad of cases) {
+      it(`${bad.name} → ${bad.status} on ${bad.field || 'the body'} (${bad.rule})`, async () => {
+        const recordsBefore = await idempotencyRecordCount();
+        const executionsBefore = await executionCount();
+        const key = `bad-${bad.rule}-${bad.field}`;
+
+        const answer = await env.api.post('/v1/declarations', {
+          token: acme,
+          rawBody: bad.rawBody,
+          ...(bad.key === '' ? {} : { idempotencyKey: key }),
+        });
+
+        assert.equal(answer.status, bad.status);
+        assert.equal(answer.contentType, 'application/problem+json');
+        assert.ok(
+          answer.body.errors?.some((e) => e.field === bad.field && e.rule === bad.rule),
+          JSON.stringify(answer.body),
+        );
+        // Nothing a valid request would have written exists: no record, no declaration, no execution.
+        assert.equal(await idempotencyRecordCount(), recordsBefore);
+        assert.deepEqual(await itemsOfDeclaration(declarationIdFor('BRK-ACME', key)), []);
+        assert.equal(await executionCount(), executionsBefore);
+      });
+    }
+  });
+
+  it("keeps brokers apart: one broker cannot read another's declaration", async () => {
+    const submitted = await submit(railImportDeclaration(), 'acme-private-1');
+    const id = String(submitted.body.id);
+
+    assert.equal((await readDeclaration(id, acme)).status, 200);
+    const byOther = await readDeclaration(id, globex);
+    assert.equal(byOther.status, 404);
+    assert.equal(byOther.contentType, 'application/problem+json');
+  });
+
+  it('lets only port operators report port events, and nobody in without a token', async () => {
+    const byBroker = await env.api.post('/v1/port-events', { token: acme, json: trainArrived(['SMGS00000001']) });
+    assert.equal(byBroker.status, 403);
+    const anonymous = await env.api.post('/v1/declarations', { json: railImportDeclaration(), idempotencyKey: 'anon' });
+    assert.equal(anonymous.status, 401);
+  });
+
+  it('sends a yellow-channel declaration to an officer after arrival instead of releasing it', async () => {
+    // Chapter 08 (fruit) needs quarantine documents: the placeholder rule routes it to the yellow channel.
+    const declaration = railImportDeclaration({ hsCode: '080610' });
+    const id = String((await submit(declaration, 'acme-yellow-1')).body.id);
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'AWAITING_ARRIVAL',
+    );
+
+    await env.api.post('/v1/port-events', { token: port, json: trainArrived([declaration.waybillNumber]) });
+
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'MANUAL_REVIEW',
+    );
+    const read = await readDeclaration(id);
+    assert.equal(read.body.riskChannel, 'YELLOW');
+    assert.equal(read.body.riskRule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
+  });
+
+  it('releases at once a declaration filed after its train was already reported', async () => {
+    const declaration = railImportDeclaration();
+    const early = await env.api.post('/v1/port-events', {
+      token: port,
+      json: trainArrived([declaration.waybillNumber]),
+    });
+    assert.deepEqual(early.body.waybillsWithoutWaitingDeclarations, [declaration.waybillNumber]);
+
+    const id = String((await submit(declaration, 'acme-late-filing-1')).body.id);
+
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'RELEASED',
+    );
+  });
+});

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  allowedActions,
+  apiRoutes,
+  functionBehindRoute,
+  isRef,
+  onlyResourceOf,
+  type Ref,
+  resourcesOf,
+  synthApp,
+} from './cdk-app.ts';
+
+interface LambdaFunctionProps {
+  readonly Runtime?: string;
+  readonly Architectures?: readonly string[];
+  readonly TracingConfig?: { readonly Mode?: string };
+  readonly LoggingConfig?: { readonly LogGroup?: unknown };
+  readonly Environment?: { readonly Variables?: Record<string, unknown> };
+}
+interface LogGroupProps {
+  readonly RetentionInDays?: number;
+}
+
+const { statelessTemplate: template } = synthApp({ stage: 'test' });
+const functions = resourcesOf<LambdaFunctionProps>(template, 'AWS::Lambda::Function');
+const logGroups = new Map(resourcesOf<LogGroupProps>(template, 'AWS::Logs::LogGroup'));
+const [stateMachineId] = onlyResourceOf(template, 'AWS::StepFunctions::StateMachine');
+const envOf = (fn: LambdaFunctionProps) => fn.Environment?.Variables ?? {};
+const functionsWith = (variable: string) =>
+  functions
+    .filter(([, fn]) => variable in envOf(fn.Properties))
+    .map(([id]) => id)
+    .sort();
+const envOfFunction = (logicalId: string) => {
+  const found = functions.find(([id]) => id === logicalId);
+  assert.ok(found !== undefined, `no Lambda function ${logicalId}`);
+  return envOf(found[1].Properties);
+};
+
+const SUBMIT = 'POST /v1/declarations';
+const GET = 'GET /v1/declarations/{id}';
+const PORT_EVENT = 'POST /v1/port-events';
+
+describe('stateless stack: every Lambda function follows the team defaults', () => {
+  it('there are functions to check', () => {
+    assert.ok(functions.length > 0);
+  });
+
+  it('runs Node.js 22 on arm64 with active X-Ray tracing', () => {
+    for (const [id, fn] of functions) {
+      assert.equal(fn.Properties.Runtime, 'nodejs22.x', id);
+      assert.deepEqual(fn.Properties.Architectures, ['arm64'], id);
+      assert.deepEqual(fn.Properties.TracingConfig, { Mode: 'Active' }, id);
+    }
+  });
+
+  it('logs to its own log group of this stack, which keeps logs for a month', () => {
+    const used = new Set<string>();
+    for (const [id, fn] of functions) {
+      const logGroup = fn.Properties.LoggingConfig?.LogGroup;
+      assert.ok(isRef(logGroup), `${id} names no log group of this stack`);
+      const retention = logGroups.get(logGroup.Ref)?.Properties.RetentionInDays;
+      assert.equal(retention, 30, `${id}: log group ${logGroup.Ref} retention`);
+      assert.ok(!used.has(logGroup.Ref), `${id} shares log group ${logGroup.Ref}`);
+      used.add(logGroup.Ref);
+    }
+  });
+
+  it('names its Powertools service', () => {
+    for (const [id, fn] of functions) assert.equal(envOf(fn.Properties).POWERTOOLS_SERVICE_NAME, 'preclearance', id);
+  });
+});
+
+describe('stateless stack: each function is told where its resources are', () => {
+  it('every function (all of them read or write declarations) gets DECLARATIONS_TABLE_NAME', () => {
+    assert.deepEqual(functionsWith('DECLARATIONS_TABLE_NAME'), functions.map(([id]) => id).sort());
+  });
+
+  it('the two idempotent POST routes, and only they, get IDEMPOTENCY_TABLE_NAME', () => {
+    assert.deepEqual(
+      functionsWith('IDEMPOTENCY_TABLE_NAME'),
+      [functionBehindRoute(template, SUBMIT), functionBehindRoute(template, PORT_EVENT)].sort(),
+    );
+  });
+
+  it('the submit function, which starts the workflow, and only it, gets RAIL_IMPORT_STATE_MACHINE_ARN', () => {
+    const submitId = functionBehindRoute(template, SUBMIT);
+    assert.deepEqual(functionsWith('RAIL_IMPORT_STATE_MACHINE_ARN'), [submitId]);
+    assert.deepEqual(envOfFunction(submitId).RAIL_IMPORT_STATE_MACHINE_ARN, { Ref: stateMachineId } satisfies Ref);
+  });
+
+  it('keeps idempotency records apart from declarations: the two table names differ', () => {
+    const env = envOfFunction(functionBehindRoute(template, SUBMIT));
+    assert.ok(env.DECLARATIONS_TABLE_NAME !== undefined && env.IDEMPOTENCY_TABLE_NAME !== undefined);
+    assert.notDeepEqual(env.DECLARATIONS_TABLE_NAME, env.IDEMPOTENCY_TABLE_NAME);
+  });
+});
+
+describe('stateless stack: the broker API', () => {
+  const routes = apiRoutes(template);
+
+  it('is one REST API guarded by a Cognito user-pool authorizer', () => {
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      IdentitySource: 'method.request.header.Authorization',
+      ProviderARNs: [Match.anyValue()],
+    });
+  });
+
+  it('serves exactly the three routes, each behind the Cognito authorizer', () => {
+    assert.deepEqual([...routes.keys()].sort(), [GET, SUBMIT, PORT_EVENT].sort());
+    const [authorizerId] = onlyResourceOf(template, 'AWS::ApiGateway::Authorizer');
+    for (const [route, method] of routes) {
+      assert.equal(method.AuthorizationType, 'COGNITO_USER_POOLS', route);
+      assert.deepEqual(method.AuthorizerId, { Ref: authorizerId } satisfies Ref, route);
+    }
+  });
+
+  it('hands each route to its own function as a Lambda proxy integration', () => {
+    for (const [route, method] of routes) assert.equal(method.Integration?.Type, 'AWS_PROXY', route);
+    const targets = [SUBMIT, GET, PORT_EVENT].map((route) => functionBehindRoute(template, route));
+    assert.equal(new Set(targets).size, 3);
+  });
+
+  it('deploys to an API stage named after the stage', () => {
+    template.resourceCountIs('AWS::ApiGateway::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'test' });
+  });
+});
+
+describe('stateless stack: least privilege', () => {
+  it('the submit function may start the rail-import workflow', () => {
+    const allowed = allowedActions(template, functionBehindRoute(template, SUBMIT));
+    assert.deepEqual(allowed.get('states:StartExecution'), [{ Ref: stateMachineId }]);
+  });
+
+  it('the port-event function may resume waiting workflows (SendTaskSuccess) of that machine', () => {
+    const allowed = allowedActions(template, functionBehindRoute(template, PORT_EVENT));
+    assert.deepEqual(allowed.get('states:SendTaskSuccess'), [{ Ref: stateMachineId }]);
+    assert.equal(allowed.has('states:StartExecution'), false);
+  });
+
+  it('the get-declaration function only reads: no PutItem, UpdateItem, DeleteItem or BatchWriteItem', () => {
+    const allowed = allowedActions(template, functionBehindRoute(template, GET));
+    for (const read of ['dynamodb:GetItem', 'dynamodb:Query']) assert.ok(allowed.has(read), `may ${read}`);
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      assert.equal(allowed.has(write), false, `may not ${write}`);
+    }
+    assert.ok(
+      [...allowed.keys()].every((action) => !/^dynamodb:\*$|^\*$/.test(action)),
+      'no wildcard action',
+    );
+  });
+});
