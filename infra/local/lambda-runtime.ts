@@ -49,6 +49,7 @@ export class LocalFunction {
   private readonly logSink: Writable;
   private readonly maxConcurrency: number;
   private nextId = 1;
+  private stopped = false;
   private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[] };
 
   constructor(spec: LocalFunctionSpec, logSink: Writable, maxConcurrency = DEFAULT_MAX_CONCURRENCY) {
@@ -62,43 +63,41 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
+    if (this.stopped) throw new Error(`${this.spec.functionName}: the local stack has stopped`);
     const environment = await this.acquire();
     const id = this.nextId++;
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
     this.stats.invocations++;
     try {
       const reply = await new Promise<WorkerReply>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          // Like Lambda, a timed-out environment is thrown away rather than reused.
-          this.discard(environment);
-          reject(
-            new LambdaInvocationError({
-              errorType: 'Sandbox.Timedout',
-              errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
-              trace: [],
-            }),
-          );
-        }, this.spec.timeoutSeconds * 1000);
-        const onMessage = (message: WorkerReply) => {
-          if (message.id !== id) return;
+        // Like Lambda, a timed-out environment is thrown away rather than reused.
+        const timer = setTimeout(
+          () => failWith('Sandbox.Timedout', `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`),
+          this.spec.timeoutSeconds * 1000,
+        );
+        const settle = () => {
           clearTimeout(timer);
           environment.worker.off('message', onMessage);
           environment.worker.off('error', onError);
+          environment.worker.off('exit', onExit);
+        };
+        const onMessage = (message: WorkerReply) => {
+          if (message.id !== id) return;
+          settle();
           resolve(message);
         };
-        const onError = (error: Error) => {
-          clearTimeout(timer);
+        const failWith = (errorType: string, errorMessage: string, trace: string[] = []) => {
+          settle();
           this.discard(environment);
-          reject(
-            new LambdaInvocationError({
-              errorType: 'Runtime.ExitError',
-              errorMessage: error.message,
-              trace: (error.stack ?? '').split('\n'),
-            }),
-          );
+          reject(new LambdaInvocationError({ errorType, errorMessage, trace }));
         };
+        const onError = (error: Error) => failWith('Runtime.ExitError', error.message, (error.stack ?? '').split('\n'));
+        // A worker terminated mid-invocation (the stack is stopping) must not leave its caller waiting forever.
+        const onExit = (code: number) =>
+          failWith('Runtime.ExitError', `the execution environment exited (code ${code})`);
         environment.worker.on('message', onMessage);
         environment.worker.once('error', onError);
+        environment.worker.once('exit', onExit);
         environment.worker.postMessage({ id, event, deadlineMs });
       });
       if (!reply.ok) throw new LambdaInvocationError(reply.error);
@@ -109,6 +108,7 @@ export class LocalFunction {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.environments.splice(0).map((environment) => environment.worker.terminate()));
   }
 
@@ -138,7 +138,7 @@ export class LocalFunction {
     if (index >= 0) this.environments.splice(index, 1);
     void environment.worker.terminate();
     const next = this.waiting.shift();
-    if (next !== undefined) void this.acquire().then(next);
+    if (next !== undefined && !this.stopped) void this.acquire().then(next);
   }
 
   private async coldStart(): Promise<Worker> {

@@ -269,9 +269,17 @@ export class LocalStepFunctions {
     await Promise.all(executions.map((execution) => execution.settled));
   }
 
+  /** Aborts every running execution and settles its waiting tasks, so that no runner timer outlives the stack. */
   stop(): void {
     for (const execution of this.executions.values()) {
       if (execution.status === 'RUNNING') execution.abort?.();
+    }
+    // The runner clears a task's timeout only when the task settles; a parked task would otherwise keep
+    // its (days-long) timer, and the process, alive.
+    for (const [token, task] of this.pendingTasks) {
+      this.pendingTasks.delete(token);
+      this.closedTokens.add(token);
+      task.reject(Object.assign(new Error('the local stack is stopping'), { name: 'States.Runtime' }));
     }
   }
 

@@ -17,7 +17,12 @@ export async function startTestStack(context: Record<string, unknown> = {}) {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: stack.region, credentials });
   const dynamodb = new DynamoDBClient({ endpoint: stack.dynamoDbEndpoint, region: stack.region, credentials });
-  return { stack, sfn, dynamodb, api: apiClient(stack), workdir };
+  const stop = async () => {
+    sfn.destroy();
+    dynamodb.destroy();
+    await stack.stop();
+  };
+  return { stack, sfn, dynamodb, api: apiClient(stack), workdir, stop };
 }
 
 export interface ApiAnswer {

@@ -32,7 +32,7 @@ describe('rail import, end to end on the local stack', () => {
     env = await startTestStack();
     [acme, globex, port] = await Promise.all([brokerToken('BRK-ACME'), brokerToken('BRK-GLOBEX'), portOperatorToken()]);
   });
-  after(async () => env?.stack.stop());
+  after(async () => env?.stop());
 
   const stateMachineArn = () => env.stack.stateMachines[0]?.arn ?? '';
   const readDeclaration = (id: string, token = acme) => env.api.get(`/v1/declarations/${id}`, token);

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SendTaskSuccessCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import {
+  brokerToken,
+  eventually,
+  portOperatorToken,
+  railImportDeclaration,
+  startTestStack,
+  trainArrived,
+} from './local-stack-client.ts';
+
+/**
+ * The arrival wait's timeout path. The stack is synthesized with a 2-second arrival timeout through CDK
+ * context (the same knob a sandbox would set), so the harness runs that definition, not a doctored copy.
+ */
+describe('a train that does not arrive in time', () => {
+  let env: Awaited<ReturnType<typeof startTestStack>>;
+  let acme: string;
+  let port: string;
+
+  before(async () => {
+    env = await startTestStack({ arrivalTimeoutSeconds: 2 });
+    [acme, port] = await Promise.all([brokerToken('BRK-ACME'), portOperatorToken()]);
+  });
+  after(async () => env?.stop());
+
+  const executionArnOf = (id: string) =>
+    `${env.stack.stateMachines[0]?.arn.replace(':stateMachine:', ':execution:')}:${id}`;
+  const statusOf = async (id: string) => String((await env.api.get(`/v1/declarations/${id}`, acme)).body.status);
+
+  it('puts the declaration in MANUAL_REVIEW, and a late arrival no longer resumes it', async () => {
+    const declaration = railImportDeclaration();
+    const id = String(
+      (await env.api.post('/v1/declarations', { token: acme, idempotencyKey: 'late-train-1', json: declaration })).body
+        .id,
+    );
+
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'MANUAL_REVIEW',
+      30_000,
+    );
+
+    const history = await env.api.get(`/v1/declarations/${id}`, acme);
+    const last = (history.body.history as { status: string; details?: { reason?: string } }[]).at(-1);
+    assert.deepEqual([last?.status, last?.details?.reason], ['MANUAL_REVIEW', 'ARRIVAL_TIMEOUT']);
+    const events =
+      (await env.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnOf(id) }))).events ?? [];
+    assert.ok(events.some((e) => e.type === 'TaskTimedOut'));
+    assert.ok(events.some((e) => e.stateEnteredEventDetails?.name === 'ReviewMissedArrival'));
+
+    const late = await env.api.post('/v1/port-events', {
+      token: port,
+      json: trainArrived([declaration.waybillNumber]),
+    });
+    assert.equal(late.status, 202);
+    assert.deepEqual(late.body.resumedDeclarations, []);
+    assert.equal(await statusOf(id), 'MANUAL_REVIEW');
+  });
+
+  it('answers the Step Functions API as the service does: unknown tokens and stopped executions', async () => {
+    await assert.rejects(
+      env.sfn.send(new SendTaskSuccessCommand({ taskToken: 'not-a-token', output: '{}' })),
+      (error: Error) => error.name === 'InvalidToken',
+    );
+    const id = String(
+      (
+        await env.api.post('/v1/declarations', {
+          token: acme,
+          idempotencyKey: 'stopped-1',
+          json: railImportDeclaration(),
+        })
+      ).body.id,
+    );
+    await env.sfn.send(new StopExecutionCommand({ executionArn: executionArnOf(id), error: 'Test.Stopped' }));
+    const described = await eventually(
+      () => env.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(id) })),
+      (d) => d.status !== 'RUNNING',
+    );
+    assert.equal(described.status, 'ABORTED');
+    assert.ok(described.stopDate instanceof Date);
+  });
+});
