@@ -158,8 +158,10 @@ export class LocalFunction {
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
     });
-    worker.stdout.pipe(this.logSink, { end: false });
-    worker.stderr.pipe(this.logSink, { end: false });
+    // Forwarded chunk by chunk: piping dozens of workers into one stream would pile listeners onto it.
+    const forward = (chunk: Buffer) => this.logSink.write(chunk);
+    worker.stdout.on('data', forward);
+    worker.stderr.on('data', forward);
     const [message] = (await Promise.race([
       once(worker, 'message'),
       once(worker, 'error').then(([error]) => {

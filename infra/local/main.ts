@@ -4,9 +4,15 @@ import { startLocalStack } from './local-stack.ts';
 /**
  * `npm start`: the whole product on this machine, on fixed ports unless told otherwise.
  *   npm start -- --context arrivalTimeoutSeconds=120     (any CDK context, as with cdk synth -c)
+ *   npm start -- --output /tmp/cdk.out                   (cloud assembly directory, as with cdk synth -o)
  * Ports: API_PORT (3000), SFN_PORT (8083), DYNAMODB_PORT (8000).
  */
-const { values } = parseArgs({ options: { context: { type: 'string', short: 'c', multiple: true } } });
+const { values } = parseArgs({
+  options: {
+    context: { type: 'string', short: 'c', multiple: true },
+    output: { type: 'string', short: 'o', default: 'cdk.out' },
+  },
+});
 const context = Object.fromEntries(
   (values.context ?? []).map((pair) => {
     const [key = '', ...rest] = pair.split('=');
@@ -18,6 +24,7 @@ const context = Object.fromEntries(
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 console.log('Synthesizing the CDK app and starting DynamoDB Local…');
 const stack = await startLocalStack({
+  outdir: values.output,
   context,
   ports: { api: port('API_PORT', 3000), stepFunctions: port('SFN_PORT', 8083), dynamoDb: port('DYNAMODB_PORT', 8000) },
   lambdaLogs: 'console',

@@ -1,5 +1,11 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnUserPoolGroup, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  CfnUserPoolGroup,
+  ClientAttributes,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ROLES } from '#shared/principal.ts';
@@ -49,7 +55,7 @@ export class StatefulStack extends Stack {
     this.userPool = new UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
-      // The broker a user acts for; set by an administrator, never by the user (see the client below).
+      // The broker a user acts for; set by an administrator, never by the user (the client cannot write it).
       customAttributes: { brokerId: new StringAttribute({ mutable: false, minLen: 1, maxLen: 64 }) },
       passwordPolicy: { minLength: 12, requireSymbols: true },
       removalPolicy: isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
@@ -58,9 +64,15 @@ export class StatefulStack extends Stack {
     for (const role of ROLES) {
       new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role });
     }
+    // Brokers' systems sign in with SRP; the admin flow (IAM-authorised) lets a sandbox user get a token
+    // from the AWS CLI. No hosted UI or OAuth flows: API clients only.
     this.brokerSystemsClient = this.userPool.addClient('BrokerSystems', {
-      authFlows: { userSrp: true },
+      authFlows: { userSrp: true, adminUserPassword: true },
+      disableOAuth: true,
       preventUserExistenceErrors: true,
+      // Tenancy is an administrator's decision: the client may read brokerId but never write it.
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true }).withCustomAttributes('brokerId'),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
     });
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -136,6 +136,22 @@ describe('stateful stack: the user pool', () => {
   });
 });
 
+describe("stateful stack: the brokers' app client", () => {
+  it('can read the brokerId tenancy attribute but never write it, and offers no hosted-UI OAuth flows', () => {
+    const [[, client] = ['', undefined]] = resourcesOf<{
+      ReadAttributes: string[];
+      WriteAttributes: string[];
+      ExplicitAuthFlows: string[];
+      AllowedOAuthFlowsUserPoolClient?: boolean;
+    }>(sandbox, 'AWS::Cognito::UserPoolClient');
+    assert.ok(client);
+    assert.ok(client.Properties.ReadAttributes.includes('custom:brokerId'));
+    assert.ok(!client.Properties.WriteAttributes.includes('custom:brokerId'));
+    assert.ok(client.Properties.ExplicitAuthFlows.includes('ALLOW_USER_SRP_AUTH'));
+    assert.notEqual(client.Properties.AllowedOAuthFlowsUserPoolClient, true);
+  });
+});
+
 describe('the app as a whole', () => {
   it("names both stacks after the stage, so sandboxes can share an account: 'alice'", () => {
     const { stateful, stateless } = buildApp({ stage: 'alice' });
