@@ -35,6 +35,7 @@ describe('the README quick start', () => {
 
   before(async () => {
     apiPort = await freePort();
+    dynamoDbPort = await freePort();
     npmStart = spawn('npm', ['start', '--', '--output', join(mkdtempSync(join(tmpdir(), 'quickstart-')), 'cdk.out')], {
       cwd: PROJECT_ROOT,
       // Its own process group, so the test can send Ctrl-C to the whole group as a terminal would.
@@ -43,7 +44,7 @@ describe('the README quick start', () => {
         ...process.env,
         API_PORT: String(apiPort),
         SFN_PORT: String(await freePort()),
-        DYNAMODB_PORT: String((dynamoDbPort = await freePort())),
+        DYNAMODB_PORT: String(dynamoDbPort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
