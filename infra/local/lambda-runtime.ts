@@ -30,8 +30,11 @@ export interface InvocationStats {
   readonly initDurationsMs: number[];
 }
 
-/** Lambda's own cap is per account; locally a small per-function cap keeps memory bounded. */
-const DEFAULT_MAX_CONCURRENCY = 8;
+/**
+ * Execution environments per function. Lambda scales out; one machine cannot: each environment is a V8
+ * isolate that costs ~0.3 s of CPU to start, so beyond a few per function requests queue instead.
+ */
+const DEFAULT_MAX_CONCURRENCY = Number(process.env.LOCAL_LAMBDA_CONCURRENCY ?? 2);
 
 interface Environment {
   readonly worker: Worker;
@@ -50,6 +53,7 @@ export class LocalFunction {
   private readonly maxConcurrency: number;
   private nextId = 1;
   private stopped = false;
+  private starting = 0;
   private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[] };
 
   constructor(spec: LocalFunctionSpec, logSink: Writable, maxConcurrency = DEFAULT_MAX_CONCURRENCY) {
@@ -118,10 +122,16 @@ export class LocalFunction {
       idle.busy = true;
       return idle;
     }
-    if (this.environments.length < this.maxConcurrency) {
-      const environment: Environment = { worker: await this.coldStart(), busy: true };
-      this.environments.push(environment);
-      return environment;
+    // Environments still starting count against the cap, or a burst would start one per request.
+    if (this.environments.length + this.starting < this.maxConcurrency) {
+      this.starting++;
+      try {
+        const environment: Environment = { worker: await this.coldStart(), busy: true };
+        this.environments.push(environment);
+        return environment;
+      } finally {
+        this.starting--;
+      }
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
