@@ -91,16 +91,7 @@ export function declarationRepository(client: DynamoDBDocumentClient, tableName:
       idempotencyKey: string;
       at: Date;
     }): Promise<{ created: boolean; declaration: StoredDeclaration }> {
-      const entry = submissionEntry(input.at);
-      const declaration: StoredDeclaration = {
-        id: input.id,
-        brokerId: input.brokerId,
-        status: entry.status,
-        version: entry.version,
-        submittedAt: entry.at,
-        updatedAt: entry.at,
-        document: input.document,
-      };
+      const { declaration, entry } = filedDeclaration(input);
       try {
         await client.send(
           new TransactWriteCommand({
@@ -276,6 +267,26 @@ export function declarationRepository(client: DynamoDBDocumentClient, tableName:
 }
 
 export type DeclarationRepository = ReturnType<typeof declarationRepository>;
+
+/** A declaration as first filed, with its first history entry. */
+export function filedDeclaration(input: { id: string; brokerId: string; document: RailImportDeclaration; at: Date }): {
+  declaration: StoredDeclaration;
+  entry: HistoryEntry;
+} {
+  const entry = submissionEntry(input.at);
+  return {
+    entry,
+    declaration: {
+      id: input.id,
+      brokerId: input.brokerId,
+      status: entry.status,
+      version: entry.version,
+      submittedAt: entry.at,
+      updatedAt: entry.at,
+      document: input.document,
+    },
+  };
+}
 
 function historyItem(id: string, entry: HistoryEntry): Record<string, unknown> {
   return { ...key.history(id, entry.version), entity: 'HistoryEntry', declarationId: id, ...entry };

@@ -263,12 +263,6 @@ export class LocalStepFunctions {
     return paginate('stateMachines', machines, request.maxResults, request.nextToken);
   }
 
-  /** Resolves once every execution has stopped (or at once): used when shutting down and in tests. */
-  async settle(executionArn?: string): Promise<void> {
-    const executions = executionArn === undefined ? [...this.executions.values()] : [this.execution(executionArn)];
-    await Promise.all(executions.map((execution) => execution.settled));
-  }
-
   /** Aborts every running execution and settles its waiting tasks, so that no runner timer outlives the stack. */
   stop(): void {
     for (const execution of this.executions.values()) {

@@ -51,6 +51,7 @@ describe('resolving synthesized templates to local values', () => {
     });
     assert.equal(resolver.resolve('App', { 'Fn::Select': [1, { 'Fn::Split': [':', 'a:b:c'] }] }), 'b');
     assert.equal(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: this is CloudFormation's Fn::Sub syntax, not a template literal.
       resolver.resolve('App', { 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${Fn}' }),
       'arn:aws:x:eu-central-1:App-Fn',
     );

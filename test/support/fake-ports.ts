@@ -2,11 +2,12 @@ import {
   type ArrivalWait,
   DeclarationNotFoundError,
   type DeclarationRepository,
+  filedDeclaration,
   type StoredDeclaration,
   TransitionNotAllowedError,
 } from '#adapters/declaration-repository.ts';
 import type { TaskCallbacks, WorkflowStarter } from '#adapters/workflow-client.ts';
-import { decideTransition, type HistoryEntry, submissionEntry } from '#domain/lifecycle.ts';
+import { decideTransition, type HistoryEntry } from '#domain/lifecycle.ts';
 import type { ArrivalNotice } from '#domain/port-event.ts';
 
 /**
@@ -28,16 +29,7 @@ export function inMemoryDeclarations() {
       const existing = declarations.get(input.id);
       if (existing !== undefined) return { created: false, declaration: existing };
       creates++;
-      const entry = submissionEntry(input.at);
-      const declaration: StoredDeclaration = {
-        id: input.id,
-        brokerId: input.brokerId,
-        status: entry.status,
-        version: entry.version,
-        submittedAt: entry.at,
-        updatedAt: entry.at,
-        document: input.document,
-      };
+      const { declaration, entry } = filedDeclaration(input);
       declarations.set(input.id, declaration);
       histories.set(input.id, [entry]);
       return { created: true, declaration };
