@@ -9,6 +9,7 @@ import {
   ListExecutionsCommand,
 } from '@aws-sdk/client-sfn';
 import { declarationIdFor } from '#domain/declaration.ts';
+import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import {
   brokerToken,
   eventually,
@@ -253,6 +254,14 @@ describe('rail import, end to end on the local stack', () => {
     assert.equal(byBroker.status, 403);
     const anonymous = await env.api.post('/v1/declarations', { json: railImportDeclaration(), idempotencyKey: 'anon' });
     assert.equal(anonymous.status, 401);
+    const expired = await issueLocalToken({ role: 'broker', brokerId: 'BRK-ACME', expiresInSeconds: -60 });
+    assert.equal((await env.api.get('/v1/declarations/DCL-000000000000000000000000', expired)).status, 401);
+  });
+
+  it('answers an unknown route as API Gateway does: 403 Missing Authentication Token', async () => {
+    const answer = await env.api.get('/v1/containers', acme);
+    assert.equal(answer.status, 403);
+    assert.equal(answer.body.message, 'Missing Authentication Token');
   });
 
   it('sends a yellow-channel declaration to an officer after arrival instead of releasing it', async () => {
