@@ -54,6 +54,9 @@ export class PreClearanceFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         // Bundle every dependency, @aws-sdk/* included, rather than trusting the runtime's copy.
         externalModules: [],
+        // middy's validator pulls in a formats package that requires Node's deprecated punycode module;
+        // the userland package of the same API keeps the deprecation warning out of every cold start.
+        esbuildArgs: { '--alias:punycode': 'punycode/' },
         // ESM output still meets CommonJS dependencies that call require().
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
