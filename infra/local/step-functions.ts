@@ -268,13 +268,7 @@ export class LocalStepFunctions {
     for (const execution of this.executions.values()) {
       if (execution.status === 'RUNNING') execution.abort?.();
     }
-    // The runner clears a task's timeout only when the task settles; a parked task would otherwise keep
-    // its (days-long) timer, and the process, alive.
-    for (const [token, task] of this.pendingTasks) {
-      this.pendingTasks.delete(token);
-      this.closedTokens.add(token);
-      task.reject(Object.assign(new Error('the local stack is stopping'), { name: 'States.Runtime' }));
-    }
+    this.closeTokens(() => true);
   }
 
   // ── Running an execution ───────────────────────────────────────────────────────────────────────
@@ -393,11 +387,17 @@ export class LocalStepFunctions {
     throw new StepFunctionsError('TaskDoesNotExist', 'Task Does Not Exist');
   }
 
+  /**
+   * Ends waiting tasks without a callback: late callbacks get TaskTimedOut, and each task's promise is settled,
+   * because the runner clears a task's (possibly days-long) timeout only when the task settles. Where the
+   * runner has already moved on (timeout, end of execution) the rejection goes unheard.
+   */
   private closeTokens(predicate: (task: PendingTask) => boolean): void {
     for (const [token, task] of this.pendingTasks) {
       if (!predicate(task)) continue;
       this.pendingTasks.delete(token);
       this.closedTokens.add(token);
+      task.reject(Object.assign(new Error('the task was closed without a callback'), { name: 'States.Runtime' }));
     }
   }
 
