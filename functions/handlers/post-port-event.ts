@@ -3,15 +3,16 @@ import { taskCallbacksFromEnv } from '#adapters/workflow-ports.ts';
 import { reportTrainArrival } from '#application/rail-import.ts';
 import { type PortEvent, portEventSchema } from '#domain/port-event.ts';
 import { httpRoute, json } from '#shared/http.ts';
-import { replayFirstAnswer } from '#shared/idempotency.ts';
 
 const ports = { declarations: declarationsFromEnv(), tasks: taskCallbacksFromEnv() };
 
-// A port system retrying an event gets the first answer back; the event id is the natural key.
-const idempotency = replayFirstAnswer('body.eventId');
-
 /** POST /v1/port-events: the port reports what happened (first: a train arrived); waiting workflows resume. */
 export const handler = httpRoute<PortEvent>(
-  { roles: ['port-operator'], bodySchema: portEventSchema, innermost: [idempotency], idempotencyKeyField: '/eventId' },
+  {
+    roles: ['port-operator'],
+    bodySchema: portEventSchema,
+    // A port system retrying an event gets the first answer back; the event id is the natural key.
+    idempotency: { jmesPath: 'body.eventId', field: '/eventId' },
+  },
   async ({ body }) => json(202, await reportTrainArrival(ports, body)),
 );

@@ -5,17 +5,11 @@ import type { RailImportDeclaration } from '#domain/declaration.ts';
 import { crossFieldViolations } from '#domain/declaration.ts';
 import { DECLARATION_FORMATS, railImportDeclarationSchema } from '#domain/declaration-schema.ts';
 import { httpRoute, json } from '#shared/http.ts';
-import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
 import { ProblemError } from '#shared/problem.ts';
 
 const ports = { declarations: declarationsFromEnv(), workflow: workflowStarterFromEnv(), clock: systemClock };
-
-// Keyed per broker, so two brokers choosing the same key never collide.
-const idempotency = replayFirstAnswer(
-  '[requestContext.authorizer.claims."custom:brokerId", headers."idempotency-key"]',
-);
 
 /** POST /v1/declarations: file an advance rail-import declaration; answers 202 and starts its workflow. */
 export const handler = httpRoute<RailImportDeclaration>(
@@ -24,8 +18,11 @@ export const handler = httpRoute<RailImportDeclaration>(
     bodySchema: railImportDeclarationSchema,
     formats: DECLARATION_FORMATS,
     requiredHeaders: ['idempotency-key'],
-    innermost: [idempotency],
-    idempotencyKeyField: 'idempotency-key',
+    // Keyed per broker, so two brokers choosing the same key never collide.
+    idempotency: {
+      jmesPath: '[requestContext.authorizer.claims."custom:brokerId", headers."idempotency-key"]',
+      field: 'idempotency-key',
+    },
   },
   async ({ event, body, principal, headers }) => {
     const brokerId = brokerIdOf(principal);

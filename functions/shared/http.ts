@@ -5,6 +5,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import validator from '@middy/validator';
 import { transpileSchema } from '@middy/validator/transpile';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type IdempotencyKey, replayFirstAnswer } from './idempotency.ts';
 import { logger } from './logger.ts';
 import { type Principal, principalOf, type Role } from './principal.ts';
 import { type FieldProblem, ProblemError } from './problem.ts';
@@ -33,17 +34,15 @@ export interface RouteOptions {
   readonly formats?: Readonly<Record<string, SchemaFormat>>;
   /** Lower-case header names the route cannot work without. */
   readonly requiredHeaders?: readonly string[];
-  /** Middleware that runs last before the core, e.g. Powertools idempotency (it must see the parsed body). */
-  readonly innermost?: readonly MiddlewareObj[];
-  /** The field a retry is recognised by (a header name or a body pointer), named when its key is reused. */
-  readonly idempotencyKeyField?: string;
+  /** Makes the route replay its first answer to retries with the same key (write routes). */
+  readonly idempotency?: IdempotencyKey;
 }
 
 type ProxyMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 /**
  * One middy stack for every HTTP route, so each handler file holds only its use case:
- * logging → problem+json errors → header normalising → role check → JSON body → schema → [innermost] → core.
+ * logging → problem+json errors → header normalising → role check → JSON body → schema → [idempotency] → core.
  */
 export function httpRoute<TBody = undefined>(options: RouteOptions, core: RouteHandler<TBody>) {
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
@@ -51,7 +50,7 @@ export function httpRoute<TBody = undefined>(options: RouteOptions, core: RouteH
     .use(
       problemDetails({
         formatRules: ruleNamesOf(options.formats ?? {}),
-        idempotencyKeyField: options.idempotencyKeyField ?? '',
+        idempotencyKeyField: options.idempotency?.field ?? '',
       }),
     )
     .use(httpHeaderNormalizer())
@@ -68,7 +67,8 @@ export function httpRoute<TBody = undefined>(options: RouteOptions, core: RouteH
       }),
     }) as ProxyMiddleware,
   );
-  for (const middleware of options.innermost ?? []) stack.use(middleware as ProxyMiddleware);
+  // Last before the core: the idempotency key and payload hash are taken from the parsed, validated body.
+  if (options.idempotency !== undefined) stack.use(replayFirstAnswer(options.idempotency) as ProxyMiddleware);
   return stack.handler((event, context) =>
     core(
       {
