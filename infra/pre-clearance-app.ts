@@ -1,4 +1,5 @@
 import { App, type AppProps, Tags } from 'aws-cdk-lib';
+import { generateValidators } from './build/generate-validators.ts';
 import { stackNameFor, stageSettingsFrom } from './config.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
@@ -8,6 +9,8 @@ import { StatelessStack } from './stacks/stateless-stack.ts';
  * call this, so there is exactly one definition of every table, function, route and workflow.
  */
 export function buildPreClearanceApp(props: AppProps = {}) {
+  // The functions import validators compiled from the route registry: bring them up to date before bundling.
+  generateValidators();
   const app = new App(props);
   const settings = stageSettingsFrom(app.node);
   const stateful = new StatefulStack(app, 'Stateful', {

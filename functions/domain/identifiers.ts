@@ -85,3 +85,88 @@ export const WAYBILL_NUMBER_PATTERN = '^[A-Z0-9][A-Z0-9-]{5,29}$';
 
 /** Train numbers as the railway writes them, e.g. X8001 for a China–Europe block train. */
 export const TRAIN_NUMBER_PATTERN = '^[A-Z0-9-]{2,16}$';
+
+/** Vehicle registration plates as the gate's plate reader writes them: upper-case letters and digits, no spaces. */
+export const PLATE_PATTERN = '^[A-Z0-9]{2,12}$';
+
+const VIN_SHAPE = /^[A-HJ-NPR-Z0-9]{17}$/;
+const VIN_LETTER_VALUES: Readonly<Record<string, number>> = {
+  A: 1,
+  B: 2,
+  C: 3,
+  D: 4,
+  E: 5,
+  F: 6,
+  G: 7,
+  H: 8,
+  J: 1,
+  K: 2,
+  L: 3,
+  M: 4,
+  N: 5,
+  P: 7,
+  R: 9,
+  S: 2,
+  T: 3,
+  U: 4,
+  V: 5,
+  W: 6,
+  X: 7,
+  Y: 8,
+  Z: 9,
+};
+const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2] as const;
+
+/** ISO 3779: 17 characters; I, O and Q are never used (they read as 1 and 0). */
+export function isVinShaped(candidate: string): boolean {
+  return VIN_SHAPE.test(candidate);
+}
+
+/** The check character (position 9) a VIN should carry: "0"–"9" or "X" (49 CFR 565.15, GB 16735). */
+export function vinCheckCharacter(vin: string): string {
+  let sum = 0;
+  for (let position = 0; position < 17; position++) {
+    const char = vin.charAt(position);
+    const value = VIN_LETTER_VALUES[char] ?? Number(char);
+    sum += value * (VIN_WEIGHTS[position] ?? 0);
+  }
+  const remainder = sum % 11;
+  return remainder === 10 ? 'X' : String(remainder);
+}
+
+export function hasValidVinCheckDigit(vin: string): boolean {
+  return isVinShaped(vin) && vin.charAt(8) === vinCheckCharacter(vin);
+}
+
+/** ISO 3780 gives world manufacturer identifiers starting with L to China, where GB 16735 makes the check digit mandatory. */
+export function isChineseVin(vin: string): boolean {
+  return vin.startsWith('L');
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
+
+/** RFC 3339 date-time with a real calendar date and an explicit offset (JSON Schema's "date-time"). */
+export function isRfc3339DateTime(candidate: string): boolean {
+  const parts = RFC3339.exec(candidate);
+  if (parts === null) return false;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetOk = parts[9] === undefined || (Number(parts[9]) <= 23 && Number(parts[10]) <= 59);
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 60 &&
+    offsetOk
+  );
+}

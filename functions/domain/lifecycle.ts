@@ -1,54 +1,93 @@
-/**
- * The declaration lifecycle: which status follows which, and what each stage records.
- * Every status carries the UN/EDIFACT CUSRES response code (data element 7365) that a customs
- * system would send for it, so brokers' systems can map our statuses onto their own.
- */
+import Type, { type Static } from 'typebox';
+import { type Actor, ActorSchema } from './actors.ts';
 
+/**
+ * The declaration lifecycle: which status follows which, and why. It is decided here and only here; the
+ * state machines branch on the names this module exports, and adapters store what it decided.
+ *
+ * Every status carries the UN/EDIFACT CUSRES response code (data element 7365) that a customs system
+ * would send for it, so brokers' systems can map our statuses onto their own.
+ */
 export const DECLARATION_STATUSES = {
-  RECEIVED: { cusresCode: '1', meaning: 'accepted for processing' },
-  VALIDATED: { cusresCode: '1', meaning: 'accepted' },
+  RECEIVED: { cusresCode: '1', meaning: 'filed: the document passed every rule and was accepted for processing' },
   REJECTED: { cusresCode: '2', meaning: 'rejected with comment' },
   RISK_ASSESSED: { cusresCode: '1', meaning: 'accepted, risk channel assigned' },
-  AWAITING_ARRIVAL: { cusresCode: '9', meaning: 'accepted, awaiting arrival of goods' },
-  ARRIVED: { cusresCode: '9', meaning: 'goods arrived, matched against the manifest' },
+  AWAITING_ARRIVAL: { cusresCode: '9', meaning: 'accepted, awaiting arrival of the goods' },
+  ARRIVED: { cusresCode: '9', meaning: 'the goods arrived at the port' },
   RELEASED: { cusresCode: '4', meaning: 'released' },
   MANUAL_REVIEW: { cusresCode: '6', meaning: 'documents required: an officer must review' },
 } as const;
 
 export type DeclarationStatus = keyof typeof DECLARATION_STATUSES;
+export const STATUS_NAMES = Object.keys(DECLARATION_STATUSES) as DeclarationStatus[];
 
-/** The transitions the workflow may ask for, each naming the status it leads to and where from. */
+/** Status names as constants, for code outside the domain that must name one (state machines, tests). */
+export const STATUS = Object.fromEntries(STATUS_NAMES.map((name) => [name, name])) as {
+  readonly [K in DeclarationStatus]: K;
+};
+
+/**
+ * The transitions, each naming the status it leads to, the statuses it may start from, and the reason
+ * recorded when the caller gives none. FILE creates a declaration and has no predecessor.
+ */
 export const TRANSITIONS = {
-  VALIDATE: { to: 'VALIDATED', from: ['RECEIVED'] },
-  REJECT: { to: 'REJECTED', from: ['RECEIVED'] },
-  ASSIGN_RISK_CHANNEL: { to: 'RISK_ASSESSED', from: ['VALIDATED'] },
-  AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'] },
-  RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'] },
-  RELEASE: { to: 'RELEASED', from: ['ARRIVED'] },
-  // An officer takes over when the train is late, or after arrival when the risk channel is not green.
+  FILE: { to: 'RECEIVED', from: [], reason: 'the broker filed the declaration' },
+  REJECT: { to: 'REJECTED', from: ['RECEIVED'], reason: 'the declaration breaks a clearance rule' },
+  ASSIGN_RISK_CHANNEL: { to: 'RISK_ASSESSED', from: ['RECEIVED'], reason: 'a risk channel was assigned' },
+  AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'], reason: 'waiting for the goods to arrive' },
+  RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'], reason: 'the port reported the goods arrived' },
+  RELEASE: { to: 'RELEASED', from: ['ARRIVED'], reason: 'green channel: released without inspection' },
+  // An officer takes over when the goods are late, or after arrival when the risk channel is not green.
   ESCALATE_TO_MANUAL_REVIEW: {
     to: 'MANUAL_REVIEW',
-    from: ['AWAITING_ARRIVAL', 'ARRIVED', 'RISK_ASSESSED', 'VALIDATED'],
+    from: ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED'],
+    reason: 'an officer must review the declaration',
   },
-} as const satisfies Record<string, { to: DeclarationStatus; from: readonly DeclarationStatus[] }>;
+} as const satisfies Record<string, { to: DeclarationStatus; from: readonly DeclarationStatus[]; reason: string }>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
+export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as TransitionName[];
+export const TRANSITION = Object.fromEntries(TRANSITION_NAMES.map((name) => [name, name])) as {
+  readonly [K in TransitionName]: K;
+};
 
 export function isTransitionName(candidate: unknown): candidate is TransitionName {
   return typeof candidate === 'string' && Object.hasOwn(TRANSITIONS, candidate);
 }
 
-export interface HistoryEntry {
-  readonly version: number;
+/** The transitions one declaration type goes through: a subset of TRANSITIONS, named in the type registry. */
+export type Lifecycle = readonly TransitionName[];
+
+export const HistoryEntrySchema = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The workflow version this entry created (1 = filed)' }),
+    status: Type.Enum(STATUS_NAMES),
+    previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
+    transition: Type.Enum(TRANSITION_NAMES),
+    actor: ActorSchema,
+    occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
+    recordedAt: Type.String({ format: 'date-time', description: 'When the system recorded it' }),
+    reason: Type.String({ description: 'Why the status changed, in words' }),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+export type HistoryEntry = Static<typeof HistoryEntrySchema>;
+
+/** The part of a declaration the lifecycle decides on. */
+export interface LifecycleState {
   readonly status: DeclarationStatus;
-  readonly transition: TransitionName | 'SUBMIT';
-  readonly at: string;
-  readonly details?: Record<string, unknown>;
+  readonly version: number;
 }
 
-export interface DeclarationState {
-  readonly status: DeclarationStatus;
-  readonly version: number;
+/** A request to move a declaration on: what, who, when it happened and why. */
+export interface TransitionRequest {
+  readonly transition: TransitionName;
+  readonly actor: Actor;
+  /** Business time of the event; the time of recording when the caller has none. */
+  readonly occurredAt?: string;
+  readonly reason?: string;
+  readonly details?: Record<string, unknown>;
 }
 
 export type TransitionOutcome =
@@ -57,31 +96,43 @@ export type TransitionOutcome =
   | { readonly kind: 'already-applied' }
   | { readonly kind: 'not-allowed'; readonly from: DeclarationStatus; readonly to: DeclarationStatus };
 
-/** Decides what a transition does to a declaration in its current state. */
+/** Decides what a transition does to a declaration in its current state, under its type's lifecycle. */
 export function decideTransition(
-  current: DeclarationState,
-  transition: TransitionName,
-  at: Date,
-  details?: Record<string, unknown>,
+  lifecycle: Lifecycle,
+  current: LifecycleState,
+  request: TransitionRequest,
+  recordedAt: Date,
 ): TransitionOutcome {
-  const rule = TRANSITIONS[transition];
+  const rule = TRANSITIONS[request.transition];
   if (current.status === rule.to) return { kind: 'already-applied' };
-  if (!(rule.from as readonly DeclarationStatus[]).includes(current.status)) {
-    return { kind: 'not-allowed', from: current.status, to: rule.to };
-  }
-  return {
-    kind: 'apply',
-    entry: {
-      version: current.version + 1,
-      status: rule.to,
-      transition,
-      at: at.toISOString(),
-      ...(details === undefined ? {} : { details }),
-    },
-  };
+  const allowed =
+    lifecycle.includes(request.transition) && (rule.from as readonly DeclarationStatus[]).includes(current.status);
+  if (!allowed) return { kind: 'not-allowed', from: current.status, to: rule.to };
+  return { kind: 'apply', entry: entryFor(request, current.version + 1, rule.to, recordedAt, current.status) };
 }
 
 /** The first history entry of every declaration. */
-export function submissionEntry(at: Date): HistoryEntry {
-  return { version: 1, status: 'RECEIVED', transition: 'SUBMIT', at: at.toISOString() };
+export function filingEntry(request: Omit<TransitionRequest, 'transition'>, recordedAt: Date): HistoryEntry {
+  return entryFor({ ...request, transition: 'FILE' }, 1, 'RECEIVED', recordedAt);
+}
+
+function entryFor(
+  request: TransitionRequest,
+  version: number,
+  status: DeclarationStatus,
+  recordedAt: Date,
+  previousStatus?: DeclarationStatus,
+): HistoryEntry {
+  const recorded = recordedAt.toISOString();
+  return {
+    version,
+    status,
+    ...(previousStatus === undefined ? {} : { previousStatus }),
+    transition: request.transition,
+    actor: request.actor,
+    occurredAt: request.occurredAt ?? recorded,
+    recordedAt: recorded,
+    reason: request.reason ?? TRANSITIONS[request.transition].reason,
+    ...(request.details === undefined ? {} : { details: request.details }),
+  };
 }

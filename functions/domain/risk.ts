@@ -1,11 +1,15 @@
-import type { RailImportDeclaration } from './declaration.ts';
 import { hsChapter } from './identifiers.ts';
 
 /**
- * Risk channels (selectivity): green releases automatically, yellow needs a document check,
+ * Risk channels (selectivity): green releases automatically, yellow needs a document check by an officer,
  * red a physical inspection or scan.
  */
-export type RiskChannel = 'GREEN' | 'YELLOW' | 'RED';
+export const RISK_CHANNELS = ['GREEN', 'YELLOW', 'RED'] as const;
+export type RiskChannel = (typeof RISK_CHANNELS)[number];
+export const RISK_CHANNEL = { GREEN: 'GREEN', YELLOW: 'YELLOW', RED: 'RED' } as const satisfies Record<
+  RiskChannel,
+  RiskChannel
+>;
 
 export interface RiskDecision {
   readonly channel: RiskChannel;
@@ -14,23 +18,35 @@ export interface RiskDecision {
   readonly reason: string;
 }
 
-/**
- * Placeholder selectivity, deterministic so that tests and the local demo are repeatable.
- * The rail workflow issue replaces it with configurable rates per lane and a random floor.
- */
-export function decideRiskChannel(declaration: RailImportDeclaration): RiskDecision {
-  const chapters = declaration.goods.map((line) => hsChapter(line.hsCode));
-  // Chapter 93 is arms and ammunition: always a physical inspection.
-  if (chapters.includes(93)) {
-    return { channel: 'RED', rule: 'REGULATED_GOODS_CHAPTER_93', reason: 'arms and ammunition are always inspected' };
-  }
-  // Live animals, plants and foodstuffs need quarantine papers, checked by an officer.
-  if (chapters.some((chapter) => chapter <= 14)) {
-    return {
-      channel: 'YELLOW',
-      rule: 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14',
-      reason: 'animal and plant products need quarantine certificates',
-    };
-  }
-  return { channel: 'GREEN', rule: 'DEFAULT_GREEN', reason: 'no risk rule matched' };
+/** One selectivity rule: the first that applies decides the channel. */
+export interface RiskRule<TDocument> {
+  readonly name: string;
+  readonly channel: RiskChannel;
+  readonly reason: string;
+  readonly applies: (document: TDocument) => boolean;
 }
+
+const DEFAULT_GREEN: RiskDecision = { channel: 'GREEN', rule: 'DEFAULT_GREEN', reason: 'no risk rule matched' };
+
+export function decideRiskChannel<TDocument>(rules: readonly RiskRule<TDocument>[], document: TDocument): RiskDecision {
+  const rule = rules.find((candidate) => candidate.applies(document));
+  return rule === undefined ? DEFAULT_GREEN : { channel: rule.channel, rule: rule.name, reason: rule.reason };
+}
+
+/** Placeholder rules on HS chapters, deterministic so that tests and the demo are repeatable. */
+const chaptersOf = (document: { readonly goods: readonly { readonly hsCode: string }[] }) =>
+  document.goods.map((line) => hsChapter(line.hsCode));
+
+export const ARMS_ARE_INSPECTED: RiskRule<{ readonly goods: readonly { readonly hsCode: string }[] }> = {
+  name: 'REGULATED_GOODS_CHAPTER_93',
+  channel: 'RED',
+  reason: 'arms and ammunition are always inspected',
+  applies: (document) => chaptersOf(document).includes(93),
+};
+
+export const QUARANTINE_DOCUMENTS_ARE_CHECKED: RiskRule<{ readonly goods: readonly { readonly hsCode: string }[] }> = {
+  name: 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14',
+  channel: 'YELLOW',
+  reason: 'animal and plant products need quarantine certificates',
+  applies: (document) => chaptersOf(document).some((chapter) => chapter <= 14),
+};

@@ -1,22 +1,21 @@
-import { declarationsFromEnv } from '#adapters/ports.ts';
-import { declarationView, readDeclaration } from '#application/rail-import.ts';
-import { DECLARATION_ID_PATTERN } from '#domain/declaration.ts';
+import { declarationStoreFromEnv } from '#adapters/from-environment.ts';
+import { readDeclaration } from '#application/read-declarations.ts';
+import { type DeclarationDetail, summaryOf } from '#application/views.ts';
+import * as validators from '#generated/validators.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
-import { brokerIdOf } from '#shared/principal.ts';
 import { ProblemError } from '#shared/problem.ts';
+import { ROUTES } from '#shared/routes.ts';
 
-const ports = { declarations: declarationsFromEnv() };
+const ports = { declarations: declarationStoreFromEnv() };
 
-/** GET /v1/declarations/{id}: status and stage history, for the broker that filed it. */
-export const handler = httpRoute({ roles: ['broker'] }, async ({ event, principal }) => {
-  const id = event.pathParameters?.id ?? '';
-  const found = DECLARATION_ID_PATTERN.test(id)
-    ? await readDeclaration(ports, { id, brokerId: brokerIdOf(principal) })
-    : undefined;
-  if (found === undefined) throw new ProblemError('not-found', `no declaration ${id} is visible to you`);
-  return json(200, {
-    ...declarationView(found.declaration, found.history),
-    links: { self: linkTo(event, `/v1/declarations/${id}`) },
-  });
+export const handler = httpRoute(ROUTES.getDeclaration, validators.getDeclaration, async ({ event, path, caller }) => {
+  const found = await readDeclaration(ports, { id: path.id, caller });
+  if (found === undefined) throw new ProblemError('not-found', `no declaration ${path.id} is visible to you`);
+  const body: DeclarationDetail = {
+    ...summaryOf(found.record, linkTo(event, ROUTES.getDeclaration, { id: path.id })),
+    declaration: found.declaration,
+    history: found.history,
+  };
+  return json(200, body);
 });

@@ -1,3 +1,5 @@
+import { WORKFLOW_IDS, type WorkflowId } from '#domain/declaration-types/registry.ts';
+
 /**
  * Reads a required environment variable, failing at cold start with a message that names it:
  * a missing binding is a deployment bug and should never surface as a confusing runtime error.
@@ -14,5 +16,16 @@ export function requireEnv(name: string): string {
 export const ENV = {
   declarationsTable: 'DECLARATIONS_TABLE_NAME',
   idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
-  railImportStateMachineArn: 'RAIL_IMPORT_STATE_MACHINE_ARN',
 } as const;
+
+/** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */
+export function stateMachineArnVariable(workflow: WorkflowId): string {
+  return `STATE_MACHINE_ARN_${workflow.toUpperCase().replaceAll('-', '_')}`;
+}
+
+export function stateMachineArnsFromEnv(): Record<WorkflowId, string> {
+  return Object.fromEntries(WORKFLOW_IDS.map((id) => [id, requireEnv(stateMachineArnVariable(id))])) as Record<
+    WorkflowId,
+    string
+  >;
+}

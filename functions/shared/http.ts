@@ -1,109 +1,112 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
-import validator from '@middy/validator';
-import { transpileSchema } from '@middy/validator/transpile';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type IdempotencyKey, replayFirstAnswer } from './idempotency.ts';
+import type { Static, TSchema } from 'typebox';
+import type { Caller } from '#application/ports.ts';
+import type { Role } from '#domain/roles.ts';
+import type { IdempotencyKey } from './idempotency.ts';
 import { logger } from './logger.ts';
-import { type Principal, principalOf, type Role } from './principal.ts';
+import { callerOf, type Principal, principalOf } from './principal.ts';
 import { type FieldProblem, ProblemError } from './problem.ts';
+import type { RouteDefinition } from './routes.ts';
+import { type CompiledValidator, fieldProblemOf, type RouteValidators } from './validation.ts';
 
-/** The event a route's core sees: headers lower-cased, body parsed and validated, caller known. */
-export interface RouteRequest<TBody> {
+type Part<R extends RouteDefinition, K extends keyof RouteDefinition['request']> = R['request'][K] extends TSchema
+  ? Static<R['request'][K]>
+  : undefined;
+
+/** What a route's core sees: every request part validated against the route's schemas, the caller known. */
+export interface RouteRequest<R extends RouteDefinition> {
   readonly event: APIGatewayProxyEvent;
-  readonly body: TBody;
-  readonly principal: Principal;
+  readonly body: Part<R, 'body'>;
+  readonly query: Part<R, 'query'>;
+  readonly path: Part<R, 'path'>;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Undefined only on public routes. */
+  readonly principal: Principal;
+  readonly caller: Caller;
 }
 
-export type RouteHandler<TBody> = (request: RouteRequest<TBody>, context: Context) => Promise<APIGatewayProxyResult>;
-
-/** A custom JSON-schema format: a pure check and the rule name a failing value is reported under. */
-export interface SchemaFormat {
-  readonly rule: string;
-  readonly validate: (value: string) => boolean;
-}
-
-export interface RouteOptions {
-  /** Groups allowed to call the route; everyone else gets 403 before the body is even read. */
-  readonly roles: readonly Role[];
-  /** JSON schema of the body; routes without one take no body. */
-  readonly bodySchema?: object;
-  readonly formats?: Readonly<Record<string, SchemaFormat>>;
-  /** Lower-case header names the route cannot work without. */
-  readonly requiredHeaders?: readonly string[];
-  /** Makes the route replay its first answer to retries with the same key (write routes). */
-  readonly idempotency?: IdempotencyKey;
-}
+export type RouteCore<R extends RouteDefinition> = (
+  request: RouteRequest<R>,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
 
 type ProxyMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
+/** Makes a write route replay its first answer (Powertools idempotency); see idempotency.ts. */
+export type IdempotencyMiddleware = (key: IdempotencyKey) => MiddlewareObj;
+
 /**
- * One middy stack for every HTTP route, so each handler file holds only its use case:
- * logging → problem+json errors → header normalising → role check → JSON body → schema → [idempotency] → core.
+ * One middy stack for every HTTP route, built from its entry in the route registry, so each handler file holds
+ * only its use case: logging → problem+json errors → headers → roles → path → query → headers → JSON body →
+ * [idempotency] → core. Validators were compiled at build time from the same registry. Write routes pass the
+ * idempotency middleware in, so that read routes do not bundle Powertools idempotency and its DynamoDB client.
  */
-export function httpRoute<TBody = undefined>(options: RouteOptions, core: RouteHandler<TBody>) {
+export function httpRoute<R extends RouteDefinition>(
+  route: R,
+  validators: RouteValidators,
+  core: RouteCore<R>,
+  idempotency?: IdempotencyMiddleware,
+) {
+  if (validators.operationId !== route.operationId) {
+    throw new Error(`${route.operationId} was given the validators of ${validators.operationId}`);
+  }
+  if ((route.idempotency === undefined) !== (idempotency === undefined)) {
+    throw new Error(`${route.operationId}: the registry and the handler disagree on whether the route is idempotent`);
+  }
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(
-      problemDetails({
-        formatRules: ruleNamesOf(options.formats ?? {}),
-        idempotencyKeyField: options.idempotency?.field ?? '',
-      }),
-    )
-    .use(httpHeaderNormalizer())
-    .use(requireRoles(options.roles));
-  if (options.bodySchema !== undefined) {
-    stack.use(httpJsonBodyParser({}) as ProxyMiddleware);
-  }
-  stack.use(
-    validator({
-      eventSchema: transpileSchema(requestSchema(options), {
-        // Brokers must send numbers as numbers: a string "100" for an amount is a wrong type, not a number.
-        coerceTypes: false,
-        formats: Object.fromEntries(Object.entries(options.formats ?? {}).map(([name, f]) => [name, f.validate])),
-      }),
-    }) as ProxyMiddleware,
-  );
+    .use(problemDetails(route))
+    .use(normalizeHeaders())
+    .use(authorize(route))
+    .use(validateRequest(route, validators));
   // Last before the core: the idempotency key and payload hash are taken from the parsed, validated body.
-  if (options.idempotency !== undefined) stack.use(replayFirstAnswer(options.idempotency) as ProxyMiddleware);
-  return stack.handler((event, context) =>
-    core(
+  if (route.idempotency !== undefined && idempotency !== undefined) {
+    stack.use(idempotency(route.idempotency) as ProxyMiddleware);
+  }
+  return stack.handler((event, context) => {
+    const principal = route.roles === 'public' ? anonymous : principalOf(event);
+    return core(
       {
         event,
-        body: event.body as TBody,
-        principal: principalOf(event),
+        body: event.body as Part<R, 'body'>,
+        query: (event.queryStringParameters ?? {}) as Part<R, 'query'>,
+        path: (event.pathParameters ?? {}) as Part<R, 'path'>,
         headers: event.headers as Record<string, string | undefined>,
+        principal,
+        caller: callerOf(principal, route.roles === 'public' ? [] : route.roles),
       },
       context,
-    ),
-  );
+    );
+  });
 }
 
-function requestSchema(options: RouteOptions): object {
-  const required = options.requiredHeaders ?? [];
+const anonymous: Principal = { subject: 'anonymous', roles: new Set() };
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** HTTP header names are case-insensitive; API Gateway passes them as sent. One spelling from here on. */
+function normalizeHeaders(): ProxyMiddleware {
   return {
-    type: 'object',
-    required: ['headers', ...(options.bodySchema === undefined ? [] : ['body'])],
-    properties: {
-      headers: {
-        type: 'object',
-        required,
-        properties: Object.fromEntries(
-          required.map((name) => [name, { type: 'string', minLength: 1, maxLength: 255 }]),
-        ),
-      },
-      ...(options.bodySchema === undefined ? {} : { body: options.bodySchema }),
+    before: (request) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.event.headers ?? {})) {
+        if (value !== undefined) headers[name.toLowerCase()] = value;
+      }
+      request.event.headers = headers;
     },
   };
 }
 
-function requireRoles(roles: readonly Role[]): ProxyMiddleware {
+function authorize(route: RouteDefinition): ProxyMiddleware {
   return {
     before: (request) => {
+      if (route.roles === 'public') return;
       const principal = principalOf(request.event);
+      const roles = route.roles as readonly Role[];
       if (!roles.some((role) => principal.roles.has(role))) {
         throw new ProblemError('forbidden', `this operation needs one of the roles: ${roles.join(', ')}`);
       }
@@ -111,20 +114,124 @@ function requireRoles(roles: readonly Role[]): ProxyMiddleware {
   };
 }
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+function validateRequest(route: RouteDefinition, validators: RouteValidators): ProxyMiddleware {
+  return {
+    before: (request) => {
+      const { event } = request;
+      // A malformed id cannot name anything that exists: the answer is the same as for an unknown one.
+      if (validators.path !== undefined && !validators.path(event.pathParameters ?? {})) {
+        throw new ProblemError('not-found', `no such resource: ${event.path}`);
+      }
+      if (validators.query !== undefined) {
+        const query = typedQuery(route, event.queryStringParameters ?? {});
+        check(validators.query, query, 'query', 'invalid-query', 'check the query parameters');
+        event.queryStringParameters = query as Record<string, string>;
+      } else if (Object.keys(event.queryStringParameters ?? {}).length > 0) {
+        const [name = ''] = Object.keys(event.queryStringParameters ?? {});
+        throw new ProblemError('invalid-query', 'this operation takes no query parameters', [
+          { field: name, rule: 'additionalProperties', detail: 'is not a known parameter' },
+        ]);
+      }
+      if (validators.headers !== undefined) {
+        check(validators.headers, event.headers, 'headers', 'invalid-header', 'check the request headers');
+      }
+      if (validators.body !== undefined) {
+        (event as { body: unknown }).body = parseJsonBody(event);
+        check(validators.body, event.body, 'body', 'validation-failed', 'the document broke the rules listed');
+      }
+    },
+  };
 }
 
-/** Maps every error to an RFC 9457 answer; only unexpected errors become a 500, and they are logged. */
-interface ProblemMapping {
-  readonly formatRules: FormatRules;
-  readonly idempotencyKeyField: string;
+function check(
+  validate: CompiledValidator,
+  data: unknown,
+  part: 'body' | 'query' | 'headers',
+  problem: 'validation-failed' | 'invalid-query' | 'invalid-header',
+  detail: string,
+): void {
+  if (validate(data)) return;
+  const errors = (validate.errors ?? []).map((error) => fieldProblemOf(error, part));
+  throw new ProblemError(problem, `${detail}: ${errors.length} problem(s)`, dedupe(errors));
 }
 
-function problemDetails(mapping: ProblemMapping): ProxyMiddleware {
+// A discriminated union reports some failures twice (once per keyword that saw them).
+function dedupe(errors: readonly FieldProblem[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.field}\u0000${error.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Query parameters arrive as strings; the schema says which are integers. Only a string that is exactly an
+ * integer is converted, so "12abc" stays a string and fails the schema with the parameter's name.
+ */
+function typedQuery(route: RouteDefinition, query: Record<string, string | undefined>): Record<string, unknown> {
+  const properties = (route.request.query as { properties?: Record<string, { type?: string }> } | undefined)
+    ?.properties;
+  return Object.fromEntries(
+    Object.entries(query).map(([name, value]) => {
+      const type = properties !== undefined && Object.hasOwn(properties, name) ? properties[name]?.type : undefined;
+      return [name, type === 'integer' && value !== undefined && /^-?\d{1,15}$/.test(value) ? Number(value) : value];
+    }),
+  );
+}
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+function parseJsonBody(event: APIGatewayProxyEvent): unknown {
+  const contentType = event.headers['content-type'] ?? '';
+  if (!JSON_MEDIA_TYPE.test(contentType.trim())) {
+    throw new ProblemError('unsupported-media-type', 'send the body as application/json (UTF-8)', [
+      { field: 'content-type', rule: 'media-type', detail: 'must be application/json' },
+    ]);
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProblemError('malformed-json', 'the body could not be parsed as JSON', [
+      { field: '', rule: 'json-syntax', detail: 'the body is not well-formed JSON' },
+    ]);
+  }
+  const badText = firstIllFormedString(body);
+  if (badText !== undefined) {
+    // A lone surrogate cannot be stored as UTF-8: refuse it here rather than fail in DynamoDB.
+    throw new ProblemError('malformed-json', 'the body contains text that is not valid Unicode', [
+      { field: badText, rule: 'unicode', detail: 'contains an unpaired surrogate (\\uD800–\\uDFFF)' },
+    ]);
+  }
+  return body;
+}
+
+/** The JSON Pointer of the first string (or key) that is not well-formed UTF-16; iterative, so depth is no risk. */
+function firstIllFormedString(root: unknown): string | undefined {
+  const stack: [unknown, string][] = [[root, '']];
+  while (stack.length > 0) {
+    const [value, pointer] = stack.pop() as [unknown, string];
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) return pointer;
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        const childPointer = `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+        if (!key.isWellFormed()) return childPointer;
+        stack.push([child, childPointer]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Maps every error to an RFC 9457 answer; only unexpected errors become a 5xx, and they are logged. */
+function problemDetails(route: RouteDefinition): ProxyMiddleware {
   return {
     onError: (request) => {
-      const problem = toProblem(request.error, mapping);
+      const problem = toProblem(request.error, route, request.context.awsRequestId);
       if (problem.status >= 500) logger.error('unhandled error', { error: request.error as Error });
       else logger.info('request refused', { problem: problem.problemType, errors: problem.errors });
       request.response = {
@@ -136,87 +243,19 @@ function problemDetails(mapping: ProblemMapping): ProxyMiddleware {
   };
 }
 
-interface MiddyHttpError extends Error {
-  readonly statusCode?: number;
-  readonly cause?: { readonly package?: string; readonly data?: unknown };
-}
-
-interface AjvError {
-  readonly instancePath: string;
-  readonly keyword: string;
-  readonly message?: string;
-  readonly params: Record<string, unknown>;
-}
-
-function toProblem(error: unknown, mapping: ProblemMapping): ProblemError {
+function toProblem(error: unknown, route: RouteDefinition, requestId: string | undefined): ProblemError {
   if (error instanceof ProblemError) return error;
-  const err = error as MiddyHttpError | undefined;
-  switch (err?.cause?.package) {
-    case '@middy/http-json-body-parser':
-      return err.statusCode === 415
-        ? new ProblemError('unsupported-media-type', 'send the body as application/json', [
-            { field: 'content-type', rule: 'media-type', detail: 'must be application/json' },
-          ])
-        : new ProblemError('malformed-json', 'the body could not be parsed as JSON', [
-            { field: '', rule: 'json-syntax', detail: 'the body is not well-formed JSON' },
-          ]);
-    case '@middy/validator':
-      return validationProblem((err.cause.data ?? []) as AjvError[], mapping.formatRules);
-  }
-  switch (err?.name) {
+  const field = route.idempotency?.field ?? 'idempotency-key';
+  switch ((error as Error | undefined)?.name) {
     case 'IdempotencyValidationError':
-      return new ProblemError(
-        'idempotency-key-reused',
-        `${mapping.idempotencyKeyField} was used before with a different body`,
-        [
-          {
-            field: mapping.idempotencyKeyField,
-            rule: 'same-payload',
-            detail: 'reuse a key only to retry the identical request',
-          },
-        ],
-      );
+      return new ProblemError('idempotency-key-reused', `${field} was used before with a different body`, [
+        { field, rule: 'same-payload', detail: 'reuse a key only to retry the identical request' },
+      ]);
     case 'IdempotencyAlreadyInProgressError':
       return new ProblemError('request-in-progress', 'retry once the first request has completed');
   }
-  return new ProblemError('internal-error', 'the request could not be processed; it is safe to retry');
-}
-
-function validationProblem(ajvErrors: readonly AjvError[], formatRules: FormatRules): ProblemError {
-  const errors = ajvErrors.map((error) => fieldProblemOf(error, formatRules));
-  // Body fields are JSON Pointers; header problems name the header. Headers are checked first by the
-  // schema, so a request with a bad header is refused as such even when its body is fine.
-  const headerProblems = errors.filter((e) => !e.field.startsWith('/') && e.field !== '');
-  if (headerProblems.length > 0 && headerProblems.length === errors.length) {
-    return new ProblemError(
-      'invalid-header',
-      `check the ${headerProblems.map((e) => e.field).join(', ')} header`,
-      errors,
-    );
-  }
-  return new ProblemError('validation-failed', `${errors.length} field(s) broke a rule`, errors);
-}
-
-/** RFC 6901: "~" and "/" inside a property name are written "~0" and "~1". */
-function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-/** Custom formats report under their own rule names (e.g. iso6346-check-digit), not as "format". */
-type FormatRules = Readonly<Record<string, string>>;
-
-function ruleNamesOf(formats: Readonly<Record<string, SchemaFormat>>): FormatRules {
-  return Object.fromEntries(Object.entries(formats).map(([name, format]) => [name, format.rule]));
-}
-
-function fieldProblemOf(error: AjvError, formatRules: FormatRules): FieldProblem {
-  // Ajv reports a missing or unexpected property on its parent object; name the property itself.
-  const child = error.params.missingProperty ?? error.params.additionalProperty;
-  const path = child === undefined ? error.instancePath : `${error.instancePath}/${escapePointerToken(String(child))}`;
-  const field = path.startsWith('/headers/') ? path.slice('/headers/'.length) : path.replace(/^\/body/, '');
-  const rule =
-    error.keyword === 'format'
-      ? (formatRules[String(error.params.format)] ?? String(error.params.format))
-      : error.keyword;
-  return { field, rule, detail: error.message ?? rule };
+  return new ProblemError(
+    'internal-error',
+    `an unexpected error occurred and was logged under request id ${requestId ?? 'unknown'}`,
+  );
 }

@@ -1,12 +1,11 @@
+import type { Caller } from '#application/ports.ts';
+import { isRole, type Role } from '#domain/roles.ts';
 import { ProblemError } from './problem.ts';
 
 /**
  * Roles are Cognito user-pool groups. Brokers carry their tenancy in the `custom:brokerId`
  * attribute, which only administrators can write.
  */
-export const ROLES = ['broker', 'port-operator'] as const;
-export type Role = (typeof ROLES)[number];
-
 export const CLAIMS = {
   subject: 'sub',
   groups: 'cognito:groups',
@@ -43,7 +42,7 @@ export function principalOf(event: EventWithClaims): Principal {
   if (claims === undefined || typeof subject !== 'string' || subject === '') {
     throw new ProblemError('unauthorized', 'the request carries no authenticated identity');
   }
-  const roles = new Set(parseListClaim(claims[CLAIMS.groups]).filter((group): group is Role => isRole(group)));
+  const roles = new Set(parseListClaim(claims[CLAIMS.groups]).filter(isRole));
   const brokerId = claims[CLAIMS.brokerId];
   return {
     subject,
@@ -52,8 +51,17 @@ export function principalOf(event: EventWithClaims): Principal {
   };
 }
 
-function isRole(candidate: string): candidate is Role {
-  return (ROLES as readonly string[]).includes(candidate);
+/**
+ * The caller as the use cases see it. The actor is recorded in the role the route was called in (the first
+ * of the route's roles the user holds), so history says "railway" or "port operator", not a list of groups.
+ */
+export function callerOf(principal: Principal, routeRoles: readonly Role[]): Caller {
+  const role = routeRoles.find((candidate) => principal.roles.has(candidate)) ?? [...principal.roles][0] ?? 'broker';
+  return {
+    actor: { kind: role, id: principal.subject },
+    roles: principal.roles,
+    ...(principal.brokerId === undefined ? {} : { brokerId: principal.brokerId }),
+  };
 }
 
 /** The broker a request acts for; a broker without a tenancy claim is a misconfigured account. */

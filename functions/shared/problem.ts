@@ -3,7 +3,7 @@
  * rule it broke, so a broker's system can map an answer to a form field without parsing prose.
  */
 export interface FieldProblem {
-  /** JSON Pointer into the request body ("/containers/0/number"), or a header name for headers. */
+  /** JSON Pointer into the request body ("/containers/0/number"), or a header or query parameter name. */
   readonly field: string;
   /** Machine-readable rule name, e.g. "iso6346-check-digit", "required", "type". */
   readonly rule: string;
@@ -19,20 +19,26 @@ export interface ProblemDocument {
   readonly errors?: readonly FieldProblem[];
 }
 
-const PROBLEM_TYPES = {
+/** Every problem the API answers with; the gateway's own answers use the same types (see BrokerApi). */
+export const PROBLEM_TYPES = {
   'validation-failed': { status: 422, title: 'The request is not a valid document' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
   'invalid-header': { status: 400, title: 'A required header is missing or invalid' },
+  'invalid-query': { status: 400, title: 'A query parameter is missing or invalid' },
+  'bad-request': { status: 400, title: 'The request is malformed' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'payload-too-large': { status: 413, title: 'The request or the document is too large' },
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Your role does not allow this operation' },
   'not-found': { status: 404, title: 'No such resource' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  throttled: { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal error' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
+export const PROBLEM_TYPE_NAMES = Object.keys(PROBLEM_TYPES) as ProblemType[];
 
 export class ProblemError extends Error {
   readonly problemType: ProblemType;

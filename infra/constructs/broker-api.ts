@@ -2,6 +2,7 @@ import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
+  type IResource,
   LambdaIntegration,
   MethodLoggingLevel,
   RestApi,
@@ -9,20 +10,20 @@ import {
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import type { RouteDefinition } from '#shared/routes.ts';
 
 export interface BrokerApiProps {
   readonly stage: string;
   readonly userPool: IUserPool;
-  readonly routes: {
-    readonly submitDeclaration: IFunction;
-    readonly getDeclaration: IFunction;
-    readonly postPortEvent: IFunction;
-  };
+  /** The route registry, and the function that answers each of its operations. */
+  readonly routes: readonly RouteDefinition[];
+  readonly functions: Readonly<Record<string, IFunction>>;
 }
 
 /**
- * The REST API brokers' and port systems call. Every method needs a Cognito id token; which group may
- * call which route is decided in the handler, where the rule is tested.
+ * The REST API brokers', railway and port systems call, built from the route registry: one method per
+ * route. Every method but the public ones needs a Cognito id token; which group may call which route is
+ * decided in the handler's middy stack, from the same registry entry.
  */
 export class BrokerApi extends Construct {
   readonly restApi: RestApi;
@@ -32,7 +33,7 @@ export class BrokerApi extends Construct {
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: `preclearance-${props.stage}`,
-      description: 'Customs pre-clearance: advance declarations and port events',
+      description: 'Customs pre-clearance: advance declarations, port events and notifications',
       endpointTypes: [EndpointType.REGIONAL],
       cloudWatchRole: false,
       deployOptions: {
@@ -43,13 +44,25 @@ export class BrokerApi extends Construct {
         throttlingRateLimit: 100,
         throttlingBurstLimit: 200,
       },
-      defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.COGNITO },
     });
 
-    const v1 = this.restApi.root.addResource('v1');
-    const declarations = v1.addResource('declarations');
-    declarations.addMethod('POST', new LambdaIntegration(props.routes.submitDeclaration));
-    declarations.addResource('{id}').addMethod('GET', new LambdaIntegration(props.routes.getDeclaration));
-    v1.addResource('port-events').addMethod('POST', new LambdaIntegration(props.routes.postPortEvent));
+    for (const route of props.routes) {
+      const fn = props.functions[route.operationId];
+      if (fn === undefined) throw new Error(`no function answers ${route.operationId}`);
+      this.resourceAt(route.path).addMethod(
+        route.method,
+        new LambdaIntegration(fn),
+        route.roles === 'public'
+          ? { authorizationType: AuthorizationType.NONE, operationName: route.operationId }
+          : { authorizer, authorizationType: AuthorizationType.COGNITO, operationName: route.operationId },
+      );
+    }
+  }
+
+  private resourceAt(path: string): IResource {
+    return path
+      .split('/')
+      .filter((part) => part !== '')
+      .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.restApi.root);
   }
 }

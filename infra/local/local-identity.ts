@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
-import { CLAIMS, ROLES, type Role } from '#shared/principal.ts';
+import { ROLES, type Role } from '#domain/roles.ts';
+import { CLAIMS } from '#shared/principal.ts';
 
 /**
  * The local stand-in for the Cognito user pool: it issues id tokens with the claims Cognito would put

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Role } from '#shared/principal.ts';
+import type { Role } from '#domain/roles.ts';
 import { issueLocalToken } from './local-identity.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { ROLES } from '#shared/principal.ts';
+import { ROLES } from '#domain/roles.ts';
 import type { StageSettings } from '../config.ts';
 import { PreClearanceTable, stringKey } from '../constructs/pre-clearance-table.ts';
 

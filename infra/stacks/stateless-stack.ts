@@ -2,11 +2,13 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { ENV } from '#shared/env.ts';
+import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
+import { ENV, stateMachineArnVariable } from '#shared/env.ts';
+import { type OperationId, ROUTE_LIST, ROUTES } from '#shared/routes.ts';
 import type { StageSettings } from '../config.ts';
 import { BrokerApi } from '../constructs/broker-api.ts';
+import { ClearanceWorkflow } from '../constructs/clearance-workflow.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
-import { RailImportWorkflow } from '../constructs/rail-import-workflow.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -15,63 +17,97 @@ export interface StatelessStackProps extends StackProps {
   readonly userPool: IUserPool;
 }
 
-/** Functions, the workflow and the API: everything that can be rebuilt from source at any time. */
+/** Functions, the workflows and the API: everything that can be rebuilt from source at any time. */
 export class StatelessStack extends Stack {
   readonly api: BrokerApi;
-  readonly railImportWorkflow: RailImportWorkflow;
+  readonly workflows: readonly ClearanceWorkflow[];
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { declarationsTable, idempotencyTable } = props;
+    const { declarationsTable, idempotencyTable, settings } = props;
     const fn = (id: string, handler: string, description: string) =>
-      new PreClearanceFunction(this, id, { handler, description }).bindTable(
+      new PreClearanceFunction(this, id, { handler, description });
+
+    // The task functions every workflow shares; the declaration's type tells them what to do.
+    const steps = {
+      assessRisk: fn('AssessRiskFn', 'workflow/assess-risk', 'Workflow: assign the risk channel').bindTable(
         declarationsTable,
         'RW',
         ENV.declarationsTable,
-      );
-
-    const workflowSteps = {
-      validate: fn('ValidateDeclarationFn', 'workflow/validate-declaration', 'Rail import: clearance rules'),
-      assessRisk: fn('AssessRiskFn', 'workflow/assess-risk', 'Rail import: risk channel'),
-      awaitArrival: fn('AwaitArrivalFn', 'workflow/await-arrival', 'Rail import: park until the train arrives'),
-      recordTransition: fn('RecordTransitionFn', 'workflow/record-transition', 'Rail import: record a stage'),
+      ),
+      awaitMilestone: fn('AwaitMilestoneFn', 'workflow/await-milestone', 'Workflow: wait for the port').bindTable(
+        declarationsTable,
+        'RW',
+        ENV.declarationsTable,
+      ),
+      recordTransition: fn('RecordTransitionFn', 'workflow/record-transition', 'Workflow: record a stage').bindTable(
+        declarationsTable,
+        'RW',
+        ENV.declarationsTable,
+      ),
     };
-    this.railImportWorkflow = new RailImportWorkflow(this, 'RailImportWorkflow', {
-      steps: workflowSteps,
-      arrivalTimeout: props.settings.arrivalTimeout,
-      stateMachineName: `preclearance-${props.settings.stage}-rail-import`,
-    });
-    const { stateMachine } = this.railImportWorkflow;
-    // The wait step may resume its own task when the train arrived before the workflow got there.
-    this.railImportWorkflow.grantTaskResponseByName(workflowSteps.awaitArrival);
-
-    const submitDeclaration = fn('SubmitDeclarationFn', 'submit-declaration', 'POST /v1/declarations').bindTable(
-      idempotencyTable,
-      'RW',
-      ENV.idempotencyTable,
+    this.workflows = WORKFLOW_IDS.map(
+      (workflow) =>
+        new ClearanceWorkflow(this, `Workflow-${workflow}`, {
+          workflow,
+          steps,
+          milestoneTimeout: settings.arrivalTimeout,
+          stateMachineName: `preclearance-${settings.stage}-${workflow}`,
+        }),
     );
-    stateMachine.grantStartExecution(submitDeclaration);
-    submitDeclaration.addEnvironment(ENV.railImportStateMachineArn, stateMachine.stateMachineArn);
+    // The wait step may resume its own task when the port reported before the workflow got there.
+    for (const workflow of this.workflows) workflow.grantTaskResponseByName(steps.awaitMilestone);
 
-    const getDeclaration = new PreClearanceFunction(this, 'GetDeclarationFn', {
-      handler: 'get-declaration',
-      description: 'GET /v1/declarations/{id}',
-    }).bindTable(declarationsTable, 'RO', ENV.declarationsTable);
-
-    const postPortEvent = fn('PostPortEventFn', 'post-port-event', 'POST /v1/port-events').bindTable(
-      idempotencyTable,
-      'RW',
-      ENV.idempotencyTable,
-    );
-    stateMachine.grantTaskResponse(postPortEvent);
+    // One function per route of the registry, then what each needs; the Record makes the list exhaustive.
+    const functions = Object.fromEntries(
+      ROUTE_LIST.map((route) => [
+        route.operationId,
+        fn(`${pascalCase(route.operationId)}Fn`, route.handler, `${route.method} ${route.path}`),
+      ]),
+    ) as Record<OperationId, PreClearanceFunction>;
+    const bindings: Record<OperationId, (fn: PreClearanceFunction) => void> = {
+      fileDeclaration: (f) => {
+        f.bindTable(declarationsTable, 'RW', ENV.declarationsTable).bindTable(
+          idempotencyTable,
+          'RW',
+          ENV.idempotencyTable,
+        );
+        for (const workflow of this.workflows) {
+          workflow.stateMachine.grantStartExecution(f);
+          f.addEnvironment(stateMachineArnVariable(workflow.workflow), workflow.stateMachine.stateMachineArn);
+        }
+      },
+      listDeclarations: (f) => f.bindTable(declarationsTable, 'RO', ENV.declarationsTable),
+      getDeclaration: (f) => f.bindTable(declarationsTable, 'RO', ENV.declarationsTable),
+      reportPortEvent: (f) => {
+        f.bindTable(declarationsTable, 'RW', ENV.declarationsTable).bindTable(
+          idempotencyTable,
+          'RW',
+          ENV.idempotencyTable,
+        );
+        for (const workflow of this.workflows) workflow.stateMachine.grantTaskResponse(f);
+      },
+      listEvents: (f) => f.bindTable(declarationsTable, 'RO', ENV.declarationsTable),
+      getOpenApi: () => undefined,
+    };
+    for (const route of ROUTE_LIST)
+      bindings[route.operationId as OperationId](functions[route.operationId as OperationId]);
 
     this.api = new BrokerApi(this, 'BrokerApi', {
-      stage: props.settings.stage,
+      stage: settings.stage,
       userPool: props.userPool,
-      routes: { submitDeclaration, getDeclaration, postPortEvent },
+      routes: ROUTE_LIST,
+      functions,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url });
-    new CfnOutput(this, 'RailImportStateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OpenApiUrl', { value: `${this.api.restApi.url}${ROUTES.getOpenApi.path.slice(1)}` });
+    for (const workflow of this.workflows) {
+      new CfnOutput(this, `StateMachineArn-${workflow.workflow}`, { value: workflow.stateMachine.stateMachineArn });
+    }
   }
+}
+
+function pascalCase(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }

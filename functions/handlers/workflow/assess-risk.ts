@@ -1,8 +1,8 @@
-import { declarationsFromEnv, systemClock } from '#adapters/ports.ts';
-import { assessRisk } from '#application/rail-import.ts';
+import { declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { assessRisk } from '#application/workflow-steps.ts';
 import { workflowStep } from '#shared/workflow-step.ts';
 
-const ports = { declarations: declarationsFromEnv(), clock: systemClock };
+const ports = { declarations: declarationStoreFromEnv(), clock: systemClock };
 
-/** Workflow step 2: assigns the risk channel and records the rule that fired. */
+/** Assigns the risk channel by the declaration type's rules and records the rule that fired. */
 export const handler = workflowStep((input: { declarationId: string }) => assessRisk(ports, input.declarationId));

@@ -1,0 +1,67 @@
+/**
+ * Single-table layout of DeclarationsTable (see README, "Data model"). Adapters are the only code that knows it.
+ *
+ *   PK                          SK                               item
+ *   DECL#<id>                   DECLARATION                      head: status, version, documentVersion, owner, facts
+ *   DECL#<id>                   DOCUMENT#<documentVersion:4>     the document as filed (1) or amended
+ *   DECL#<id>                   HISTORY#<version:6>              one entry per status change
+ *   EVENTS#<brokerId>           <recordedAt>#<id>#<version:6>    the outbox: one domain event per change
+ *   MILESTONE#<event>#<key>     OCCURRED                         the first report of a milestone (arrival, gate-in)
+ *   MILESTONE#<event>#<key>     WAIT#<id>                        a workflow waiting for it: its task token
+ *
+ *   GSI1: GSI1PK = BROKER#<brokerId>, GSI1SK = <filedAt>#<id>    a broker's declarations in filing order
+ */
+export const KEYS = {
+  declaration: (id: string) => ({ PK: `DECL#${id}`, SK: 'DECLARATION' }),
+  document: (id: string, documentVersion: number) => ({
+    PK: `DECL#${id}`,
+    SK: `DOCUMENT#${String(documentVersion).padStart(4, '0')}`,
+  }),
+  history: (id: string, version: number) => ({ PK: `DECL#${id}`, SK: `HISTORY#${String(version).padStart(6, '0')}` }),
+  historyPrefix: 'HISTORY#',
+  event: (brokerId: string, recordedAt: string, id: string, version: number) => ({
+    PK: `EVENTS#${brokerId}`,
+    SK: `${recordedAt}#${id}#${String(version).padStart(6, '0')}`,
+  }),
+  eventsOf: (brokerId: string) => `EVENTS#${brokerId}`,
+  milestone: (milestone: string, key: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: 'OCCURRED' }),
+  wait: (milestone: string, key: string, id: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: `WAIT#${id}` }),
+  waitPrefix: 'WAIT#',
+  brokerIndex: { name: 'GSI1', partition: (brokerId: string) => `BROKER#${brokerId}` },
+} as const;
+
+/** Entity names stored on every item, so that a stream consumer or an operator can tell items apart. */
+export const ENTITY = {
+  declaration: 'Declaration',
+  document: 'DeclarationDocument',
+  history: 'HistoryEntry',
+  event: 'DomainEvent',
+  milestone: 'Milestone',
+  wait: 'MilestoneWait',
+} as const;
+
+const DAY_SECONDS = 24 * 3600;
+/** Outbox events stay readable by the pull feed this long; DynamoDB TTL sweeps them after. */
+export const EVENT_RETENTION_SECONDS = 30 * DAY_SECONDS;
+/** Milestone reports and waits outlive their purpose only if something crashed. */
+export const MILESTONE_RETENTION_SECONDS = 30 * DAY_SECONDS;
+
+export function expiresAt(from: Date, afterSeconds: number): number {
+  return Math.floor(from.getTime() / 1000) + afterSeconds;
+}
+
+/** Opaque cursors: a base64url JSON of the last key returned, which the store checks before using. */
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { lifecycleOf } from '#domain/declaration-types/registry.ts';
+import { DeclarationNotFoundError, TransitionNotAllowedError, VersionConflictError } from '#domain/errors.ts';
+import { statusChanged } from '#domain/events.ts';
+import { decideTransition, type TransitionRequest } from '#domain/lifecycle.ts';
+import type { Clock, DeclarationRecord, DeclarationStore } from './ports.ts';
+
+// Concurrent writers to one declaration are rare (a retried step racing its first attempt); a few rounds settle it.
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Moves a declaration along its lifecycle: load, let the domain decide, save with the version that was read.
+ * A step retried after it already succeeded finds the status in place and writes nothing.
+ */
+export async function advanceDeclaration(
+  ports: { readonly declarations: DeclarationStore; readonly clock: Clock },
+  id: string,
+  request: TransitionRequest,
+  facts: Readonly<Record<string, unknown>> = {},
+): Promise<{ record: DeclarationRecord; applied: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await ports.declarations.load(id);
+    if (current === undefined) throw new DeclarationNotFoundError(id);
+    const outcome = decideTransition(lifecycleOf(current.declarationType), current, request, ports.clock());
+    if (outcome.kind === 'already-applied') return { record: current, applied: false };
+    if (outcome.kind === 'not-allowed') throw new TransitionNotAllowedError(id, outcome.from, outcome.to);
+    const { entry } = outcome;
+    const record: DeclarationRecord = {
+      ...current,
+      status: entry.status,
+      version: entry.version,
+      updatedAt: entry.recordedAt,
+      facts: { ...current.facts, ...facts },
+    };
+    try {
+      await ports.declarations.save({
+        expectedVersion: current.version,
+        record,
+        entry,
+        event: statusChanged(current, entry),
+      });
+      return { record, applied: true };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

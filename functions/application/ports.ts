@@ -1,0 +1,114 @@
+import type { Actor } from '#domain/actors.ts';
+import type { DeclarationDocument, DeclarationType, WorkflowId } from '#domain/declaration-types/registry.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import type { DeclarationStatus, HistoryEntry } from '#domain/lifecycle.ts';
+import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
+import type { Role } from '#domain/roles.ts';
+
+/**
+ * The ports the use cases depend on. Adapters implement them and only persist or call AWS; every decision
+ * (which status follows which, who sees what) is made in the domain and the use cases.
+ */
+
+/** A declaration's head: what the lifecycle and the list views need, without the document. */
+export interface DeclarationRecord {
+  readonly id: string;
+  readonly brokerId: string;
+  readonly declarationType: DeclarationType;
+  readonly status: DeclarationStatus;
+  /** The workflow's version: one per status change, the guard of every write. */
+  readonly version: number;
+  /** The document's version: 1 as filed, one more per amendment (what an ETag and If-Match will carry). */
+  readonly documentVersion: number;
+  readonly filedAt: string;
+  readonly updatedAt: string;
+  /** Facts the workflow learned, kept for queries and views (risk channel, arrival). */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
+export interface Filing {
+  readonly record: DeclarationRecord;
+  readonly document: DeclarationDocument;
+  readonly entry: HistoryEntry;
+  readonly event: DomainEvent;
+  readonly idempotencyKey: string;
+}
+
+export interface StatusChange {
+  readonly expectedVersion: number;
+  readonly record: DeclarationRecord;
+  readonly entry: HistoryEntry;
+  readonly event: DomainEvent;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+export interface DeclarationQuery {
+  readonly status?: DeclarationStatus;
+  readonly declarationType?: DeclarationType;
+  readonly filedFrom?: string;
+  readonly filedTo?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface DeclarationStore {
+  /** Stores a new declaration with its document, first history entry and event; the existing one if the id is taken. */
+  file(filing: Filing): Promise<{ created: boolean; record: DeclarationRecord }>;
+  load(id: string): Promise<DeclarationRecord | undefined>;
+  loadDocument(id: string, documentVersion: number): Promise<DeclarationDocument | undefined>;
+  loadHistory(id: string): Promise<HistoryEntry[]>;
+  /** Writes a status change, its history entry and its event at once; VersionConflictError if the version moved. */
+  save(change: StatusChange): Promise<void>;
+  /** A broker's declarations, newest first. InvalidCursorError for a cursor this store did not issue. */
+  listForBroker(brokerId: string, query: DeclarationQuery): Promise<Page<DeclarationRecord>>;
+}
+
+export interface MilestoneWait {
+  readonly declarationId: string;
+  readonly taskToken: string;
+}
+
+export interface MilestoneStore {
+  /** Keeps the first report of a milestone for a key; a replay changes nothing. */
+  record(milestone: Milestone, key: string, notice: MilestoneNotice): Promise<void>;
+  find(milestone: Milestone, key: string): Promise<MilestoneNotice | undefined>;
+  registerWait(milestone: Milestone, key: string, wait: MilestoneWait, at: Date): Promise<void>;
+  waitsFor(milestone: Milestone, key: string): Promise<MilestoneWait[]>;
+  removeWait(milestone: Milestone, key: string, declarationId: string): Promise<void>;
+}
+
+export interface EventFeed {
+  /** A broker's events in the order they were recorded, after the cursor, up to `settledBefore`. */
+  after(brokerId: string, cursor: string | undefined, limit: number, settledBefore: Date): Promise<Page<DomainEvent>>;
+}
+
+export interface WorkflowEngine {
+  /** Starts the declaration's workflow, once: a second start of the same declaration is a no-op. */
+  start(workflow: WorkflowId, declarationId: string): Promise<void>;
+}
+
+export interface TaskCallbacks {
+  /** Resumes a task waiting on a token; false if that task no longer waits. */
+  resume(taskToken: string, output: unknown): Promise<boolean>;
+}
+
+export type Clock = () => Date;
+
+/** Who is calling, as the use cases need it: the person, the roles they hold, and a broker's tenancy. */
+export interface Caller {
+  readonly actor: Actor;
+  readonly roles: ReadonlySet<Role>;
+  readonly brokerId?: string;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('the cursor was not issued by this API');
+    this.name = 'InvalidCursor';
+  }
+}

@@ -1,0 +1,63 @@
+import {
+  type DeclarationDocument,
+  documentAs,
+  type Visibility,
+  visibilityFor,
+} from '#domain/declaration-types/registry.ts';
+import type { HistoryEntry } from '#domain/lifecycle.ts';
+import type { Caller, DeclarationQuery, DeclarationRecord, DeclarationStore, Page } from './ports.ts';
+
+const RANK: Readonly<Record<Visibility, number>> = { none: 0, logistics: 1, full: 2 };
+
+/** The most a caller may see of a declaration over all the roles they hold. */
+function visibilityOf(caller: Caller, record: DeclarationRecord): Visibility {
+  const isOwner = caller.brokerId !== undefined && caller.brokerId === record.brokerId;
+  return [...caller.roles]
+    .map((role) => visibilityFor(record.declarationType, role, isOwner))
+    .reduce<Visibility>((best, next) => (RANK[next] > RANK[best] ? next : best), 'none');
+}
+
+function historyAs(visibility: Exclude<Visibility, 'none'>, history: readonly HistoryEntry[]): HistoryEntry[] {
+  // Details carry risk rules and document problems: the owner's and the officers' business only.
+  return visibility === 'full' ? [...history] : history.map(({ details: _details, ...entry }) => entry);
+}
+
+/**
+ * A declaration as the caller may see it, or undefined when it does not exist for them: another broker's
+ * declaration is reported as absent, so ids cannot be probed across tenants.
+ */
+export async function readDeclaration(
+  ports: { readonly declarations: DeclarationStore },
+  input: { readonly id: string; readonly caller: Caller },
+): Promise<{ record: DeclarationRecord; declaration: Record<string, unknown>; history: HistoryEntry[] } | undefined> {
+  const record = await ports.declarations.load(input.id);
+  if (record === undefined) return undefined;
+  const visibility = visibilityOf(input.caller, record);
+  if (visibility === 'none') return undefined;
+  const [document, history] = await Promise.all([
+    ports.declarations.loadDocument(record.id, record.documentVersion),
+    ports.declarations.loadHistory(record.id),
+  ]);
+  if (document === undefined) return undefined;
+  return {
+    record,
+    declaration: documentAs(visibility, document as DeclarationDocument),
+    history: historyAs(visibility, history),
+  };
+}
+
+/** A broker's own declarations, newest first, one page at a time. Times are compared in UTC. */
+export async function listDeclarations(
+  ports: { readonly declarations: DeclarationStore },
+  input: { readonly brokerId: string; readonly query: DeclarationQuery },
+): Promise<Page<DeclarationRecord>> {
+  const utc = (time: string | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
+  const { filedFrom, filedTo, ...rest } = input.query;
+  const filedFromUtc = utc(filedFrom);
+  const filedToUtc = utc(filedTo);
+  return ports.declarations.listForBroker(input.brokerId, {
+    ...rest,
+    ...(filedFromUtc === undefined ? {} : { filedFrom: filedFromUtc }),
+    ...(filedToUtc === undefined ? {} : { filedTo: filedToUtc }),
+  });
+}

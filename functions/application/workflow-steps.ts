@@ -1,0 +1,111 @@
+import { systemActor } from '#domain/actors.ts';
+import {
+  type DeclarationDocument,
+  milestoneKeyOf,
+  riskDecisionFor,
+  WORKFLOWS,
+  workflowOf,
+} from '#domain/declaration-types/registry.ts';
+import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
+import { isTransitionName, TRANSITION } from '#domain/lifecycle.ts';
+import type { MilestoneNotice } from '#domain/port-events.ts';
+import type { RiskDecision } from '#domain/risk.ts';
+import { advanceDeclaration } from './advance-declaration.ts';
+import type { Clock, DeclarationRecord, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
+
+/** The use cases behind the workflows' Task states, shared by every declaration type. */
+interface StepPorts {
+  readonly declarations: DeclarationStore;
+  readonly clock: Clock;
+}
+
+async function loadWithDocument(
+  ports: StepPorts,
+  id: string,
+): Promise<{ record: DeclarationRecord; document: DeclarationDocument }> {
+  const record = await ports.declarations.load(id);
+  const document = record && (await ports.declarations.loadDocument(id, record.documentVersion));
+  if (record === undefined || document === undefined) throw new DeclarationNotFoundError(id);
+  return { record, document };
+}
+
+/** Assigns the risk channel by the type's rules and records the rule that fired. */
+export async function assessRisk(ports: StepPorts, declarationId: string): Promise<RiskDecision> {
+  const { document } = await loadWithDocument(ports, declarationId);
+  const decision = riskDecisionFor(document);
+  await advanceDeclaration(
+    ports,
+    declarationId,
+    {
+      transition: TRANSITION.ASSIGN_RISK_CHANNEL,
+      actor: systemActor('risk-engine'),
+      reason: `${decision.channel.toLowerCase()} channel: ${decision.reason}`,
+      details: { ...decision },
+    },
+    { riskChannel: decision.channel, riskRule: decision.rule },
+  );
+  return decision;
+}
+
+/**
+ * Parks the workflow until the port reports the milestone its type waits for (a train's arrival, a truck's
+ * gate-in). If the port reported it before the workflow got here, the task is resumed at once with that report.
+ */
+export async function awaitMilestone(
+  ports: StepPorts & { readonly milestones: MilestoneStore; readonly tasks: TaskCallbacks },
+  input: { readonly declarationId: string; readonly taskToken: string },
+): Promise<void> {
+  const { record, document } = await loadWithDocument(ports, input.declarationId);
+  const milestone = WORKFLOWS[workflowOf(record.declarationType)].awaits;
+  const key = milestoneKeyOf(document);
+  await advanceDeclaration(ports, input.declarationId, {
+    transition: TRANSITION.AWAIT_ARRIVAL,
+    actor: systemActor('workflow'),
+    details: { milestone, key },
+  });
+  await ports.milestones.registerWait(milestone, key, input, ports.clock());
+  const early = await ports.milestones.find(milestone, key);
+  if (early !== undefined) {
+    await ports.tasks.resume(input.taskToken, early);
+    await ports.milestones.removeWait(milestone, key, input.declarationId);
+  }
+}
+
+export interface RecordTransitionInput {
+  readonly declarationId: string;
+  readonly transition: string;
+  readonly reason?: string;
+  readonly details?: Record<string, unknown>;
+  /** The port's report that ended a wait: its reporter and business time go into the history. */
+  readonly milestone?: MilestoneNotice;
+}
+
+/** A later stage named in the state machine (arrival, release, manual review). */
+export async function recordTransition(
+  ports: StepPorts,
+  input: RecordTransitionInput,
+): Promise<{ status: string; applied: boolean }> {
+  const { transition, milestone } = input;
+  // A wrong name is a bug in the state machine definition: fail loudly rather than retry.
+  if (!isTransitionName(transition)) throw new UnknownTransitionError(transition);
+  const { record, applied } = await advanceDeclaration(
+    ports,
+    input.declarationId,
+    {
+      transition,
+      actor: milestone?.reportedBy ?? systemActor('workflow'),
+      ...(milestone === undefined ? {} : { occurredAt: milestone.occurredAt }),
+      ...(input.reason === undefined ? {} : { reason: input.reason }),
+      ...(milestone === undefined && input.details === undefined
+        ? {}
+        : {
+            details: {
+              ...input.details,
+              ...(milestone === undefined ? {} : { ...milestone.facts, portEventId: milestone.portEventId }),
+            },
+          }),
+    },
+    milestone === undefined ? {} : { [milestone.milestone === 'TRAIN_ARRIVED' ? 'arrival' : 'gateIn']: milestone },
+  );
+  return { status: record.status, applied };
+}

@@ -1,0 +1,170 @@
+import Type, { type Static } from 'typebox';
+import type { RuleViolation } from '../document-parts.ts';
+import { type DeclarationStatus, type Lifecycle, TRANSITIONS, type TransitionName } from '../lifecycle.ts';
+import type { Milestone } from '../port-events.ts';
+import { decideRiskChannel, type RiskDecision, type RiskRule } from '../risk.ts';
+import type { Role } from '../roles.ts';
+import {
+  RAIL_IMPORT_RISK_RULES,
+  type RailImportDeclaration,
+  RailImportDeclarationSchema,
+  railImportLogistics,
+  railImportViolations,
+} from './rail-import.ts';
+import {
+  gateKeyOf,
+  ROAD_RISK_RULES,
+  type RoadExportDeclaration,
+  RoadExportDeclarationSchema,
+  type RoadImportDeclaration,
+  RoadImportDeclarationSchema,
+  roadLogistics,
+  roadViolations,
+  roadWarnings,
+} from './road.ts';
+
+/**
+ * The registry of declaration types: for each, its schema, its workflow (state machine), its lifecycle and
+ * statuses, its risk rules, what it waits for at the port, and what each role may see of it. Everything
+ * that differs between rail and road is decided here; the rest of the system asks.
+ */
+
+/** The workflows (one state machine each) and the port milestone each waits for. */
+export const WORKFLOWS = {
+  'rail-import': { awaits: 'TRAIN_ARRIVED', description: 'Rail import: advance declaration to release' },
+  road: { awaits: 'TRUCK_GATED_IN', description: 'Highway freight: advance declaration to release' },
+} as const satisfies Record<string, { awaits: Milestone; description: string }>;
+export type WorkflowId = keyof typeof WORKFLOWS;
+export const WORKFLOW_IDS = Object.keys(WORKFLOWS) as WorkflowId[];
+
+/** full: the whole document; logistics: the transport only; none: the declaration does not exist for that role. */
+export type Visibility = 'full' | 'logistics' | 'none';
+
+interface DeclarationTypeDefinition<TDocument> {
+  readonly mode: 'RAIL' | 'ROAD';
+  readonly direction: 'IMPORT' | 'EXPORT';
+  readonly workflow: WorkflowId;
+  readonly lifecycle: Lifecycle;
+  readonly violations: (document: TDocument) => RuleViolation[];
+  readonly warnings: (document: TDocument) => RuleViolation[];
+  readonly riskRules: readonly RiskRule<TDocument>[];
+  /** The key its milestone event is matched on (a waybill, a plate). */
+  readonly milestoneKey: (document: TDocument) => string;
+  /** Owners (the filing broker) always see the full document; other roles as listed. */
+  readonly visibility: Readonly<Record<Exclude<Role, 'broker'>, Visibility>>;
+  readonly logistics: (document: TDocument) => Record<string, unknown>;
+}
+
+/** Every type so far goes through the same stages; the rail and highway issues give each its own. */
+const PRE_ARRIVAL_LIFECYCLE: Lifecycle = [
+  'FILE',
+  'REJECT',
+  'ASSIGN_RISK_CHANNEL',
+  'AWAIT_ARRIVAL',
+  'RECORD_ARRIVAL',
+  'RELEASE',
+  'ESCALATE_TO_MANUAL_REVIEW',
+];
+
+const noWarnings = () => [];
+
+export const DECLARATION_TYPES: {
+  readonly RAIL_IMPORT: DeclarationTypeDefinition<RailImportDeclaration>;
+  readonly ROAD_EXPORT: DeclarationTypeDefinition<RoadExportDeclaration>;
+  readonly ROAD_IMPORT: DeclarationTypeDefinition<RoadImportDeclaration>;
+} = {
+  RAIL_IMPORT: {
+    mode: 'RAIL',
+    direction: 'IMPORT',
+    workflow: 'rail-import',
+    lifecycle: PRE_ARRIVAL_LIFECYCLE,
+    violations: railImportViolations,
+    warnings: noWarnings,
+    riskRules: RAIL_IMPORT_RISK_RULES,
+    milestoneKey: (document) => document.waybillNumber,
+    visibility: { officer: 'full', railway: 'logistics', 'port-operator': 'logistics' },
+    logistics: railImportLogistics,
+  },
+  ROAD_EXPORT: {
+    mode: 'ROAD',
+    direction: 'EXPORT',
+    workflow: 'road',
+    lifecycle: PRE_ARRIVAL_LIFECYCLE,
+    violations: roadViolations,
+    warnings: roadWarnings,
+    riskRules: ROAD_RISK_RULES,
+    milestoneKey: gateKeyOf,
+    visibility: { officer: 'full', railway: 'none', 'port-operator': 'logistics' },
+    logistics: roadLogistics,
+  },
+  ROAD_IMPORT: {
+    mode: 'ROAD',
+    direction: 'IMPORT',
+    workflow: 'road',
+    lifecycle: PRE_ARRIVAL_LIFECYCLE,
+    violations: roadViolations,
+    warnings: roadWarnings,
+    riskRules: ROAD_RISK_RULES,
+    milestoneKey: gateKeyOf,
+    visibility: { officer: 'full', railway: 'none', 'port-operator': 'logistics' },
+    logistics: roadLogistics,
+  },
+};
+
+export type DeclarationType = keyof typeof DECLARATION_TYPES;
+export const DECLARATION_TYPE_NAMES = Object.keys(DECLARATION_TYPES) as DeclarationType[];
+
+/** The request body of a filing: one of the types, told apart by `declarationType`. */
+export const DeclarationDocumentSchema = Type.Unsafe<
+  RailImportDeclaration | RoadExportDeclaration | RoadImportDeclaration
+>({
+  type: 'object',
+  oneOf: [RailImportDeclarationSchema, RoadExportDeclarationSchema, RoadImportDeclarationSchema],
+  discriminator: { propertyName: 'declarationType' },
+});
+export type DeclarationDocument = Static<typeof DeclarationDocumentSchema>;
+
+// The one place the union is narrowed back to its type's definition: TypeScript cannot correlate the two.
+function definitionFor<T extends DeclarationDocument>(document: T): DeclarationTypeDefinition<T> {
+  return DECLARATION_TYPES[document.declarationType] as unknown as DeclarationTypeDefinition<T>;
+}
+
+export function ruleViolationsOf(document: DeclarationDocument): RuleViolation[] {
+  return definitionFor(document).violations(document);
+}
+
+export function warningsOf(document: DeclarationDocument): RuleViolation[] {
+  return definitionFor(document).warnings(document);
+}
+
+export function riskDecisionFor(document: DeclarationDocument): RiskDecision {
+  return decideRiskChannel(definitionFor(document).riskRules, document);
+}
+
+export function milestoneKeyOf(document: DeclarationDocument): string {
+  return definitionFor(document).milestoneKey(document);
+}
+
+export function workflowOf(type: DeclarationType): WorkflowId {
+  return DECLARATION_TYPES[type].workflow;
+}
+
+export function lifecycleOf(type: DeclarationType): Lifecycle {
+  return DECLARATION_TYPES[type].lifecycle;
+}
+
+/** The statuses a type can reach: those its lifecycle's transitions lead to. */
+export function statusesOf(type: DeclarationType): DeclarationStatus[] {
+  return [...new Set(lifecycleOf(type).map((transition: TransitionName) => TRANSITIONS[transition].to))];
+}
+
+/** How much of a declaration a caller in `role` may see; the filing broker sees all of its own. */
+export function visibilityFor(type: DeclarationType, role: Role, isOwner: boolean): Visibility {
+  if (role === 'broker') return isOwner ? 'full' : 'none';
+  return DECLARATION_TYPES[type].visibility[role];
+}
+
+/** The document as a caller with that visibility may see it. */
+export function documentAs(visibility: Exclude<Visibility, 'none'>, document: DeclarationDocument) {
+  return visibility === 'full' ? document : definitionFor(document).logistics(document);
+}

@@ -1,0 +1,89 @@
+import Type, { type Static } from 'typebox';
+
+/**
+ * The parts every declaration type is built from. Limits are the port's and DynamoDB's: a number below a
+ * cent or a gram is refused here, never left to fail in the store ("Number underflow").
+ */
+const closed = { additionalProperties: false } as const;
+
+export const MoneySchema = Type.Object(
+  {
+    amount: Type.Number({ minimum: 0.01, maximum: 1e12, description: 'In the currency’s major unit; at least 0.01' }),
+    currency: Type.String({ format: 'iso4217', description: 'ISO 4217 code, e.g. USD, CNY, KZT' }),
+  },
+  closed,
+);
+
+export const PartySchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    taxId: Type.Optional(
+      Type.String({ pattern: '^[A-Z0-9]{6,20}$', description: 'Tax or customs registration number' }),
+    ),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    country: Type.Optional(Type.String({ format: 'iso3166-alpha2' })),
+  },
+  closed,
+);
+export type Party = Static<typeof PartySchema>;
+
+export const GoodsLineSchema = Type.Object(
+  {
+    hsCode: Type.String({ format: 'hs-code', description: 'Harmonized System code: 6, 8 or 10 digits' }),
+    description: Type.String({ minLength: 1, maxLength: 512 }),
+    packages: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    value: MoneySchema,
+    grossMassKg: Type.Number({ minimum: 0.001, maximum: 1e7, description: 'At least one gram' }),
+    netMassKg: Type.Optional(Type.Number({ minimum: 0.001, maximum: 1e7 })),
+    originCountry: Type.Optional(Type.String({ format: 'iso3166-alpha2' })),
+    containerNumber: Type.Optional(Type.String({ format: 'iso6346' })),
+  },
+  closed,
+);
+export type GoodsLine = Static<typeof GoodsLineSchema>;
+
+export const GoodsSchema = Type.Array(GoodsLineSchema, { minItems: 1, maxItems: 999 });
+
+export const ContainersSchema = Type.Array(
+  Type.Object({ number: Type.String({ format: 'iso6346', description: 'ISO 6346, check digit included' }) }, closed),
+  { minItems: 1, maxItems: 120 },
+);
+
+export const INCOTERMS_2020 = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
+export const IncotermSchema = Type.Enum([...INCOTERMS_2020], { description: 'Incoterms 2020' });
+
+/** A broken business rule on a submitted document: the field (JSON Pointer) and the rule that failed. */
+export interface RuleViolation {
+  readonly pointer: string;
+  readonly rule: string;
+  readonly detail: string;
+}
+
+/** Containers listed twice, and goods lines naming a container the declaration does not list. */
+export function containerViolations(
+  containers: readonly { readonly number: string }[],
+  goods: readonly GoodsLine[],
+): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  const seen = new Set<string>();
+  containers.forEach((container, index) => {
+    if (seen.has(container.number)) {
+      violations.push({
+        pointer: `/containers/${index}/number`,
+        rule: 'unique-container',
+        detail: `container ${container.number} is listed more than once`,
+      });
+    }
+    seen.add(container.number);
+  });
+  goods.forEach((line, index) => {
+    if (line.containerNumber !== undefined && !seen.has(line.containerNumber)) {
+      violations.push({
+        pointer: `/goods/${index}/containerNumber`,
+        rule: 'declared-container',
+        detail: `goods line refers to container ${line.containerNumber}, which is not in /containers`,
+      });
+    }
+  });
+  return violations;
+}

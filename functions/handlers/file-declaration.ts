@@ -1,0 +1,43 @@
+import { declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { fileDeclaration } from '#application/file-declaration.ts';
+import { summaryOf } from '#application/views.ts';
+import * as validators from '#generated/validators.ts';
+import { httpRoute, json } from '#shared/http.ts';
+import { replayFirstAnswer } from '#shared/idempotency.ts';
+import { linkTo } from '#shared/links.ts';
+import { brokerIdOf } from '#shared/principal.ts';
+import { ProblemError } from '#shared/problem.ts';
+import { ROUTES } from '#shared/routes.ts';
+
+const ports = { declarations: declarationStoreFromEnv(), workflows: workflowEngineFromEnv(), clock: systemClock };
+
+export const handler = httpRoute(
+  ROUTES.fileDeclaration,
+  validators.fileDeclaration,
+  async ({ event, body, principal, caller, headers }) => {
+    const outcome = await fileDeclaration(ports, {
+      caller,
+      brokerId: brokerIdOf(principal),
+      idempotencyKey: headers['idempotency-key'] ?? '',
+      document: body,
+    });
+    if (outcome.kind === 'refused') {
+      throw new ProblemError(
+        'validation-failed',
+        `the document broke the rules listed: ${outcome.violations.length} problem(s)`,
+        outcome.violations.map(({ pointer, rule, detail }) => ({ field: pointer, rule, detail })),
+      );
+    }
+    if (outcome.kind === 'too-large') {
+      throw new ProblemError(
+        'payload-too-large',
+        `the document takes ${outcome.sizeInBytes} bytes; a declaration may hold ${outcome.limitInBytes}: file the goods as several declarations`,
+        [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
+      );
+    }
+    const self = linkTo(event, ROUTES.getDeclaration, { id: outcome.record.id });
+    return json(202, summaryOf(outcome.record, self), { location: self });
+  },
+  replayFirstAnswer,
+);

@@ -1,0 +1,219 @@
+import Type, { type TSchema } from 'typebox';
+import { DeclarationDetailSchema, DeclarationPageSchema, DeclarationSummarySchema } from '#application/views.ts';
+import { DECLARATION_ID_PATTERN } from '#domain/declaration.ts';
+import { DECLARATION_TYPE_NAMES, DeclarationDocumentSchema } from '#domain/declaration-types/registry.ts';
+import { DomainEventSchema } from '#domain/events.ts';
+import { STATUS_NAMES } from '#domain/lifecycle.ts';
+import { PortEventSchema } from '#domain/port-events.ts';
+import type { Role } from '#domain/roles.ts';
+import type { ProblemType } from './problem.ts';
+
+/**
+ * The route registry: every operation of the API, once. The CDK API, the middy stack of each handler, the
+ * links in responses, the build-time validators and the OpenAPI document are all built from this table.
+ */
+export interface RouteDefinition {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway resource path, e.g. "/v1/declarations/{id}". */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  /** Who may call it: Cognito groups, or "public" for no authentication at all. */
+  readonly roles: readonly Role[] | 'public';
+  /** The handler module under functions/handlers, without extension. */
+  readonly handler: string;
+  readonly request: {
+    readonly path?: TSchema;
+    readonly query?: TSchema;
+    readonly headers?: TSchema;
+    readonly body?: TSchema;
+  };
+  /** Write routes replay their first answer to a retry with the same key. */
+  readonly idempotency?: {
+    /** JMESPath into the parsed event. */
+    readonly jmesPath: string;
+    /** The key as a client sees it (a header name or a body JSON Pointer), named when the key is reused. */
+    readonly field: string;
+  };
+  readonly success: {
+    readonly status: number;
+    readonly description: string;
+    readonly schema: TSchema;
+    readonly headers?: Readonly<Record<string, string>>;
+  };
+  /** Problems this route answers besides those every route may (401, 403, 413, 429, 500). */
+  readonly problems: readonly ProblemType[];
+}
+
+const IdempotencyKeyHeader = Type.String({
+  pattern: '^[\\x21-\\x7E]{1,255}$',
+  description: 'Your own reference for this filing (e.g. your LRN): a retry with the same key files nothing twice',
+});
+
+export const DEFAULT_PAGE_SIZE = 25;
+const PAGE_LIMIT = Type.Integer({
+  minimum: 1,
+  maximum: 100,
+  default: DEFAULT_PAGE_SIZE,
+  description: 'Items per page',
+});
+const CURSOR = Type.String({ minLength: 1, maxLength: 1024, description: 'From the previous page' });
+
+export const PortEventAcceptedSchema = Type.Object(
+  {
+    eventId: Type.String(),
+    resumedDeclarations: Type.Array(Type.String(), { description: 'Declarations whose wait this event ended' }),
+    keysWithoutWaitingDeclarations: Type.Array(Type.String(), {
+      description: 'Waybills or plates nobody waits on yet; kept, so a declaration reaching its wait later resumes',
+    }),
+  },
+  { additionalProperties: false, title: 'PortEventAccepted' },
+);
+
+export const EventPageSchema = Type.Object(
+  {
+    items: Type.Array(DomainEventSchema),
+    nextCursor: Type.String({ description: 'Pass as `after` to continue; present even when no event was new' }),
+  },
+  { additionalProperties: false, title: 'EventPage' },
+);
+
+const WRITE_PROBLEMS: readonly ProblemType[] = [
+  'malformed-json',
+  'unsupported-media-type',
+  'validation-failed',
+  'invalid-header',
+  'idempotency-key-reused',
+  'request-in-progress',
+];
+
+export const ROUTES = {
+  fileDeclaration: {
+    operationId: 'fileDeclaration',
+    method: 'POST',
+    path: '/v1/declarations',
+    summary: 'File an advance declaration',
+    description:
+      'Files a declaration of any type before the goods reach the border; answers 202 and starts its workflow.',
+    tags: ['Declarations'],
+    roles: ['broker'],
+    handler: 'file-declaration',
+    request: {
+      headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader }),
+      body: DeclarationDocumentSchema,
+    },
+    // Keyed per broker, so two brokers choosing the same key never collide.
+    idempotency: {
+      jmesPath: '[requestContext.authorizer.claims."custom:brokerId", headers."idempotency-key"]',
+      field: 'idempotency-key',
+    },
+    success: {
+      status: 202,
+      description: 'Filed; its workflow has started',
+      schema: DeclarationSummarySchema,
+      headers: { location: 'The declaration’s URL' },
+    },
+    problems: [...WRITE_PROBLEMS, 'payload-too-large'],
+  },
+  listDeclarations: {
+    operationId: 'listDeclarations',
+    method: 'GET',
+    path: '/v1/declarations',
+    summary: 'List your declarations, newest first',
+    tags: ['Declarations'],
+    roles: ['broker'],
+    handler: 'list-declarations',
+    request: {
+      query: Type.Object(
+        {
+          status: Type.Optional(Type.Enum(STATUS_NAMES)),
+          declarationType: Type.Optional(Type.Enum(DECLARATION_TYPE_NAMES)),
+          filedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Filed at or after' })),
+          filedTo: Type.Optional(Type.String({ format: 'date-time', description: 'Filed at or before' })),
+          limit: Type.Optional(PAGE_LIMIT),
+          cursor: Type.Optional(CURSOR),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    success: { status: 200, description: 'One page of your declarations', schema: DeclarationPageSchema },
+    problems: ['invalid-query'],
+  },
+  getDeclaration: {
+    operationId: 'getDeclaration',
+    method: 'GET',
+    path: '/v1/declarations/{id}',
+    summary: 'Read a declaration: status, document and history',
+    description:
+      'Brokers read their own declarations; officers read all; the port operator and the railway see the transport part of the types they handle.',
+    tags: ['Declarations'],
+    roles: ['broker', 'officer', 'port-operator', 'railway'],
+    handler: 'get-declaration',
+    request: { path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }) },
+    success: { status: 200, description: 'The declaration as you may see it', schema: DeclarationDetailSchema },
+    problems: ['not-found'],
+  },
+  reportPortEvent: {
+    operationId: 'reportPortEvent',
+    method: 'POST',
+    path: '/v1/port-events',
+    summary: 'Report what happened at the port (a train arrived, a truck gated in)',
+    description: 'Declarations waiting on the event resume. Retrying an event with the same eventId changes nothing.',
+    tags: ['Port events'],
+    roles: ['port-operator', 'railway'],
+    handler: 'report-port-event',
+    request: { body: PortEventSchema },
+    idempotency: { jmesPath: 'body.eventId', field: '/eventId' },
+    success: { status: 202, description: 'Recorded; waiting declarations resumed', schema: PortEventAcceptedSchema },
+    problems: WRITE_PROBLEMS.filter((problem) => problem !== 'invalid-header'),
+  },
+  listEvents: {
+    operationId: 'listEvents',
+    method: 'GET',
+    path: '/v1/events',
+    summary: 'Pull your declarations’ events, oldest first',
+    description:
+      'The same events the webhooks deliver, for brokers who cannot receive webhooks. Events appear a few seconds after they happen, so a cursor never skips one.',
+    tags: ['Notifications'],
+    roles: ['broker'],
+    handler: 'list-events',
+    request: {
+      query: Type.Object(
+        { after: Type.Optional(CURSOR), limit: Type.Optional(PAGE_LIMIT) },
+        { additionalProperties: false },
+      ),
+    },
+    success: { status: 200, description: 'The next events after your cursor', schema: EventPageSchema },
+    problems: ['invalid-query'],
+  },
+  getOpenApi: {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    summary: 'This API’s OpenAPI 3.1 description',
+    tags: ['Contract'],
+    roles: 'public',
+    handler: 'get-openapi',
+    request: {},
+    success: {
+      status: 200,
+      description: 'The OpenAPI document',
+      schema: Type.Object({ openapi: Type.String() }, { additionalProperties: true }),
+    },
+    problems: [],
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type OperationId = keyof typeof ROUTES;
+export const ROUTE_LIST: readonly RouteDefinition[] = Object.values(ROUTES);
+
+/** A route's path with its parameters filled in, e.g. /v1/declarations/DCL-… */
+export function pathOf(route: RouteDefinition, parameters: Readonly<Record<string, string>> = {}): string {
+  return route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = parameters[name];
+    if (value === undefined) throw new Error(`${route.operationId} needs the path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}

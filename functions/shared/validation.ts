@@ -1,0 +1,50 @@
+import { ruleOfFormat } from '#domain/formats.ts';
+import type { FieldProblem } from './problem.ts';
+
+/** The shape of an Ajv error, as the build-time validators report them. */
+export interface AjvError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly message?: string;
+  readonly params: Record<string, unknown>;
+}
+
+/** A validator compiled at build time (Ajv standalone code): true or false, with the errors of the last call. */
+export type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+/** The validators of one route's request parts, generated from its schemas in the route registry. */
+export interface RouteValidators {
+  readonly operationId: string;
+  readonly path?: CompiledValidator;
+  readonly query?: CompiledValidator;
+  readonly headers?: CompiledValidator;
+  readonly body?: CompiledValidator;
+}
+
+/** RFC 6901: "~" and "/" inside a property name are written "~0" and "~1". */
+function escapePointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/**
+ * Names the field and the rule of an Ajv error. Body fields are JSON Pointers; for headers and query
+ * parameters the field is the parameter's name.
+ */
+export function fieldProblemOf(error: AjvError, part: 'body' | 'query' | 'headers' | 'path'): FieldProblem {
+  // Ajv reports a missing or unexpected property (or a bad discriminator) on its parent; name the property itself.
+  const child =
+    error.params.missingProperty ??
+    error.params.additionalProperty ??
+    (error.keyword === 'discriminator' ? error.params.tag : undefined);
+  const pointer =
+    child === undefined ? error.instancePath : `${error.instancePath}/${escapePointerToken(String(child))}`;
+  const field = part === 'body' ? pointer : pointer.replace(/^\//, '');
+  const rule = error.keyword === 'format' ? ruleOfFormat(String(error.params.format)) : error.keyword;
+  const detail =
+    error.keyword === 'discriminator'
+      ? `${JSON.stringify(error.params.tagValue ?? null)} is not one of the types this operation accepts`
+      : error.keyword === 'additionalProperties'
+        ? `is not a known ${part === 'body' ? 'field' : 'parameter'}`
+        : (error.message ?? rule);
+  return { field, rule, detail };
+}
