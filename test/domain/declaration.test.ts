@@ -1,65 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crossFieldViolations, DECLARATION_ID_PATTERN, declarationIdFor } from '#domain/declaration.ts';
-import { CONTAINERS, goodsLine, railImportDeclaration } from '../support/declarations.ts';
+import {
+  DECLARATION_ID_PATTERN,
+  declarationIdFor,
+  documentSizeInBytes,
+  MAX_DOCUMENT_BYTES,
+} from '#domain/declaration.ts';
+import { goodsLine, railImportDeclaration } from '../support/declarations.ts';
 
-describe('cross-field rules of a rail-import declaration', () => {
-  it('finds nothing wrong with a declaration whose goods sit in declared containers', () => {
-    const declaration = railImportDeclaration({
-      containers: [{ number: CONTAINERS.first }, { number: CONTAINERS.second }],
-      goods: [
-        { ...goodsLine('85171300'), containerNumber: CONTAINERS.second },
-        { ...goodsLine('84713000'), containerNumber: CONTAINERS.first },
-        goodsLine('94036000'),
-      ],
-    });
-
-    assert.deepEqual(crossFieldViolations(declaration), []);
-  });
-
-  it('flags a container listed twice, at its second mention', () => {
-    const declaration = railImportDeclaration({
-      containers: [{ number: CONTAINERS.first }, { number: CONTAINERS.second }, { number: CONTAINERS.first }],
-    });
-
-    const violations = crossFieldViolations(declaration);
-
-    assert.equal(violations.length, 1);
-    assert.equal(violations[0]?.pointer, '/containers/2/number');
-    assert.equal(violations[0]?.rule, 'unique-container');
-    assert.match(violations[0]?.detail ?? '', /CSQU3054383/);
-  });
-
-  it('flags a goods line that names a container the declaration does not list', () => {
-    const declaration = railImportDeclaration({
-      containers: [{ number: CONTAINERS.first }],
-      goods: [goodsLine('85171300'), { ...goodsLine('84713000'), containerNumber: CONTAINERS.second }],
-    });
-
-    const violations = crossFieldViolations(declaration);
-
-    assert.deepEqual(
-      violations.map(({ pointer, rule }) => ({ pointer, rule })),
-      [{ pointer: '/goods/1/containerNumber', rule: 'declared-container' }],
-    );
-    assert.match(violations[0]?.detail ?? '', /MSKU9070323/);
-  });
-
-  it('reports every broken rule at once, so the broker can fix the declaration in one go', () => {
-    const declaration = railImportDeclaration({
-      containers: [{ number: CONTAINERS.first }, { number: CONTAINERS.first }],
-      goods: [{ ...goodsLine('85171300'), containerNumber: 'TGHU0000000' }],
-    });
-
-    assert.deepEqual(
-      crossFieldViolations(declaration).map((v) => v.rule),
-      ['unique-container', 'declared-container'],
-    );
-  });
-});
+const ID_SHAPE = new RegExp(DECLARATION_ID_PATTERN);
 
 describe('declaration ids derived from the broker and its Idempotency-Key', () => {
-  it('gives a retried submission the same id', () => {
+  it('gives a retried filing the same id', () => {
     assert.equal(declarationIdFor('BRK-1', 'order-4711'), declarationIdFor('BRK-1', 'order-4711'));
   });
 
@@ -80,11 +32,11 @@ describe('declaration ids derived from the broker and its Idempotency-Key', () =
     const ids = new Set<string>();
     for (let n = 0; n < 500; n++) {
       const id = declarationIdFor(`BRK-${n % 7}`, `key-${n}-ключ-钥匙`);
-      assert.match(id, DECLARATION_ID_PATTERN);
+      assert.match(id, ID_SHAPE);
       assert.ok(id.length <= 80 && /^[A-Za-z0-9_-]+$/.test(id), id);
       ids.add(id);
     }
-    assert.equal(ids.size, 500, 'no two submissions collided');
+    assert.equal(ids.size, 500, 'no two filings collided');
   });
 
   it('does not accept ids of another shape', () => {
@@ -95,8 +47,28 @@ describe('declaration ids derived from the broker and its Idempotency-Key', () =
       'DCL-0123456789ABCDEF012345678',
       '../DCL',
     ]) {
-      assert.equal(DECLARATION_ID_PATTERN.test(id), false, id);
+      assert.equal(ID_SHAPE.test(id), false, id);
     }
-    assert.equal(DECLARATION_ID_PATTERN.test('DCL-0123456789ABCDEF01234567'), true);
+    assert.equal(ID_SHAPE.test('DCL-0123456789ABCDEF01234567'), true);
+  });
+});
+
+describe('the size of a declaration’s document', () => {
+  it('counts the bytes of its JSON as stored, so Cyrillic and Chinese names weigh more than their letters', () => {
+    assert.equal(documentSizeInBytes({ name: 'Almaty' }), '{"name":"Almaty"}'.length);
+    assert.equal(documentSizeInBytes({ name: 'Алматы' }), '{"name":""}'.length + 6 * 2);
+    assert.equal(documentSizeInBytes({ name: '阿拉木图' }), '{"name":""}'.length + 4 * 3);
+  });
+
+  it('leaves room in a 400 KB DynamoDB item for its keys and bookkeeping', () => {
+    assert.ok(MAX_DOCUMENT_BYTES < 400 * 1024);
+  });
+
+  it('lets a train of 120 containers with 999 goods lines be filed as one declaration', () => {
+    const goods = Array.from({ length: 999 }, (_, n) =>
+      goodsLine('85171300', { description: `Smartphones, lot ${n}, model line ${'x'.repeat(100)}` }),
+    );
+
+    assert.ok(documentSizeInBytes(railImportDeclaration({ goods })) < MAX_DOCUMENT_BYTES);
   });
 });

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  hasValidVinCheckDigit,
   hsChapter,
+  isChineseVin,
   isIso3166Alpha2,
   isIso4217Currency,
   iso6346CheckDigit,
+  isRfc3339DateTime,
   isValidContainerNumber,
   isValidHsCode,
+  isVinShaped,
+  vinCheckCharacter,
 } from '#domain/identifiers.ts';
 
 /** A small deterministic generator (mulberry32), so the property-like loops are repeatable. */
@@ -206,5 +211,188 @@ describe('countries of origin (ISO 3166-1 alpha-2)', () => {
 
   it('refuses the other user-assigned codes that, like ZZ, name no country (XA, XB pseudo-locales; QO Outlying Oceania)', () => {
     for (const code of ['XA', 'XB', 'QO']) assert.equal(isIso3166Alpha2(code), false, code);
+  });
+});
+
+/**
+ * The VIN transliteration of 49 CFR 565.15, derived from the alphabet rather than copied: A–I count 1–9,
+ * J–R count 1–9, S–Z count 2–9 (I, O and Q are never used).
+ */
+function referenceVinValue(char: string): number {
+  if (/[0-9]/.test(char)) return Number(char);
+  const index = char.charCodeAt(0) - 65;
+  return index < 9 ? index + 1 : index < 18 ? index - 8 : index - 16;
+}
+
+const VIN_REFERENCE_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+
+function referenceVinCheckCharacter(vin: string): string {
+  const sum = [...vin].reduce(
+    (total, char, position) => total + referenceVinValue(char) * (VIN_REFERENCE_WEIGHTS[position] ?? 0),
+    0,
+  );
+  return sum % 11 === 10 ? 'X' : String(sum % 11);
+}
+
+const VIN_ALPHABET = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
+
+function randomVin(random: () => number): string {
+  return Array.from({ length: 17 }, () => VIN_ALPHABET.charAt(Math.floor(random() * VIN_ALPHABET.length))).join('');
+}
+
+describe('vehicle identification numbers (VIN, ISO 3779) on a road export of cars', () => {
+  it('accepts 17 upper-case letters and digits', () => {
+    for (const vin of ['1M8GDM9AXKP042788', 'LSVAU2180N2183294', 'WDB9066331S000001']) {
+      assert.equal(isVinShaped(vin), true, vin);
+    }
+  });
+
+  it('refuses the letters I, O and Q, which read as 1 and 0', () => {
+    for (const letter of ['I', 'O', 'Q']) {
+      assert.equal(isVinShaped(`1M8GDM9AXKP04278${letter}`), false, letter);
+      assert.equal(isVinShaped(`${letter}M8GDM9AXKP042788`), false, letter);
+    }
+  });
+
+  it('refuses 16 or 18 characters, lower case, spaces and dashes', () => {
+    for (const vin of [
+      '1M8GDM9AXKP04278',
+      '1M8GDM9AXKP0427880',
+      '1m8gdm9axkp042788',
+      '1M8GDM9AX P042788',
+      '1M8-DM9AXKP042788',
+      '',
+    ]) {
+      assert.equal(isVinShaped(vin), false, JSON.stringify(vin));
+    }
+  });
+
+  it('accepts the textbook VIN 1M8GDM9AXKP042788, whose check character is X', () => {
+    assert.equal(vinCheckCharacter('1M8GDM9AXKP042788'), 'X');
+    assert.equal(hasValidVinCheckDigit('1M8GDM9AXKP042788'), true);
+  });
+
+  it('refuses the textbook VIN with any other check character', () => {
+    for (const check of '0123456789') {
+      assert.equal(hasValidVinCheckDigit(`1M8GDM9A${check}KP042788`), false, check);
+    }
+  });
+
+  it('accepts 11111111111111111, the check character of a VIN of ones being 1', () => {
+    assert.equal(hasValidVinCheckDigit('11111111111111111'), true);
+  });
+
+  it('computes the check character without looking at the check position itself', () => {
+    assert.equal(vinCheckCharacter('1M8GDM9A0KP042788'), vinCheckCharacter('1M8GDM9AXKP042788'));
+  });
+
+  it('agrees with the transliteration table of 49 CFR 565 for any VIN', () => {
+    const random = seededRandom(3779);
+    for (let sample = 0; sample < 300; sample++) {
+      const vin = randomVin(random);
+      assert.equal(vinCheckCharacter(vin), referenceVinCheckCharacter(vin), vin);
+    }
+  });
+
+  it('for any VIN, exactly one of 0–9 and X at position 9 makes it valid', () => {
+    const random = seededRandom(565);
+    let withX = 0;
+    for (let sample = 0; sample < 300; sample++) {
+      const vin = randomVin(random);
+      const valid = [...'0123456789X'].filter((check) =>
+        hasValidVinCheckDigit(`${vin.slice(0, 8)}${check}${vin.slice(9)}`),
+      );
+      assert.deepEqual(valid, [referenceVinCheckCharacter(vin)], vin);
+      if (valid[0] === 'X') withX++;
+    }
+    assert.ok(withX > 0, 'the sample should contain VINs whose check character is X');
+  });
+
+  it('refuses the check of a VIN that is not VIN-shaped, even when the arithmetic would match', () => {
+    assert.equal(hasValidVinCheckDigit('1m8gdm9axkp042788'), false);
+    assert.equal(hasValidVinCheckDigit('1M8GDM9AXKP04278'), false);
+  });
+
+  it('knows a vehicle made in China by its world manufacturer identifier starting with L', () => {
+    for (const vin of ['LSVAU2180N2183294', 'LFV3A23C0L3000002', 'LGBH52E03KY000001']) {
+      assert.equal(isChineseVin(vin), true, vin);
+    }
+  });
+
+  it('does not take vehicles from Germany, the US, Japan or Kazakhstan for Chinese', () => {
+    for (const vin of ['WDB9066331S000001', '1M8GDM9AXKP042788', 'JTDKB20U093000001', 'Y6LSL1B00NL000001']) {
+      assert.equal(isChineseVin(vin), false, vin);
+    }
+  });
+});
+
+describe('date-times (RFC 3339) on declarations and port events', () => {
+  it('accepts UTC and offset times, with or without fractions of a second', () => {
+    for (const time of [
+      '2025-03-01T06:30:00Z',
+      '2025-03-01T06:30:00.123Z',
+      '2025-03-01T06:30:00.123456789Z',
+      '2025-03-01T12:30:00+06:00',
+      '2025-02-28T19:30:00-05:30',
+      '2025-03-01T06:30:00+00:00',
+    ]) {
+      assert.equal(isRfc3339DateTime(time), true, time);
+    }
+  });
+
+  it('accepts lower-case t and z, which RFC 3339 allows', () => {
+    assert.equal(isRfc3339DateTime('2025-03-01t06:30:00z'), true);
+  });
+
+  it('accepts 29 February in a leap year and refuses it in a common year', () => {
+    assert.equal(isRfc3339DateTime('2024-02-29T10:00:00Z'), true);
+    assert.equal(isRfc3339DateTime('2000-02-29T10:00:00Z'), true, '2000 is divisible by 400');
+    assert.equal(isRfc3339DateTime('2025-02-29T10:00:00Z'), false);
+    assert.equal(isRfc3339DateTime('1900-02-29T10:00:00Z'), false, '1900 is divisible by 100, not 400');
+  });
+
+  it('accepts 29 February of the year 0000, a leap year of the proleptic Gregorian calendar', {
+    todo: 'Date.UTC maps years 0–99 to 1900–1999, so year 0000 is taken for the common year 1900',
+  }, () => {
+    assert.equal(isRfc3339DateTime('0000-02-29T00:00:00Z'), true);
+  });
+
+  it('refuses months 00 and 13, day 00, and 31 April', () => {
+    for (const time of [
+      '2025-00-10T10:00:00Z',
+      '2025-13-10T10:00:00Z',
+      '2025-03-00T10:00:00Z',
+      '2025-04-31T10:00:00Z',
+    ]) {
+      assert.equal(isRfc3339DateTime(time), false, time);
+    }
+  });
+
+  it('refuses hour 24, minute 60 and second 61, but accepts a leap second', () => {
+    assert.equal(isRfc3339DateTime('2025-03-01T24:00:00Z'), false);
+    assert.equal(isRfc3339DateTime('2025-03-01T10:60:00Z'), false);
+    assert.equal(isRfc3339DateTime('2025-03-01T10:00:61Z'), false);
+    assert.equal(isRfc3339DateTime('2016-12-31T23:59:60Z'), true);
+  });
+
+  it('refuses offsets beyond 23:59', () => {
+    assert.equal(isRfc3339DateTime('2025-03-01T10:00:00+24:00'), false);
+    assert.equal(isRfc3339DateTime('2025-03-01T10:00:00+05:60'), false);
+    assert.equal(isRfc3339DateTime('2025-03-01T10:00:00+23:59'), true);
+  });
+
+  it('refuses a local time without offset, a bare date, a space for T and a short offset', () => {
+    for (const time of [
+      '2025-03-01T10:00:00',
+      '2025-03-01',
+      '2025-03-01 10:00:00Z',
+      '2025-03-01T10:00Z',
+      '2025-03-01T10:00:00+0600',
+      '2025-03-01T10:00:00+06',
+      '25-03-01T10:00:00Z',
+      '',
+    ]) {
+      assert.equal(isRfc3339DateTime(time), false, JSON.stringify(time));
+    }
   });
 });

@@ -1,54 +1,58 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideRiskChannel } from '#domain/risk.ts';
-import { goodsLine, railImportDeclaration } from '../support/declarations.ts';
+import {
+  ARMS_ARE_INSPECTED,
+  decideRiskChannel,
+  QUARANTINE_DOCUMENTS_ARE_CHECKED,
+  RISK_CHANNELS,
+  type RiskRule,
+} from '#domain/risk.ts';
 
-const withGoods = (...hsCodes: string[]) => railImportDeclaration({ goods: hsCodes.map(goodsLine) });
+type Load = { readonly goods: readonly { readonly hsCode: string }[] };
+const load = (...hsCodes: string[]): Load => ({ goods: hsCodes.map((hsCode) => ({ hsCode })) });
+const RULES: readonly RiskRule<Load>[] = [ARMS_ARE_INSPECTED, QUARANTINE_DOCUMENTS_ARE_CHECKED];
 
-describe('risk channel of a declaration', () => {
-  it('sends arms and ammunition (chapter 93) to the red channel, naming the rule', () => {
-    const decision = decideRiskChannel(withGoods('93020000'));
-
-    assert.equal(decision.channel, 'RED');
-    assert.equal(decision.rule, 'REGULATED_GOODS_CHAPTER_93');
-    assert.ok(decision.reason.length > 0);
+describe('selectivity: the first rule that applies decides the channel', () => {
+  it('goes green, naming the default, when no rule applies', () => {
+    assert.deepEqual(decideRiskChannel(RULES, load('85171300')), {
+      channel: 'GREEN',
+      rule: 'DEFAULT_GREEN',
+      reason: 'no risk rule matched',
+    });
   });
 
-  it('inspects the whole train load when one line among many is chapter 93, even beside foodstuffs', () => {
-    assert.equal(decideRiskChannel(withGoods('85171300', '01012100', '93069000')).channel, 'RED');
+  it('goes green when a type has no rules at all', () => {
+    assert.equal(decideRiskChannel([], load('93020000')).channel, 'GREEN');
   });
 
-  it('sends animal, plant and food products (chapters 01–14) to the yellow channel for quarantine papers', () => {
-    for (let chapter = 1; chapter <= 14; chapter++) {
-      const decision = decideRiskChannel(withGoods(`${String(chapter).padStart(2, '0')}010000`));
-      assert.equal(decision.channel, 'YELLOW', `chapter ${chapter}`);
-      assert.equal(decision.rule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
-    }
+  it('records the rule’s name and reason, so the broker and the officer can be told why', () => {
+    assert.deepEqual(decideRiskChannel(RULES, load('93020000')), {
+      channel: 'RED',
+      rule: 'REGULATED_GOODS_CHAPTER_93',
+      reason: ARMS_ARE_INSPECTED.reason,
+    });
   });
 
-  it('releases everything else through the green channel', () => {
-    for (let chapter = 15; chapter <= 97; chapter++) {
-      if (chapter === 77 || chapter === 93) continue;
-      const decision = decideRiskChannel(withGoods(`${chapter}0100`));
-      assert.equal(decision.channel, 'GREEN', `chapter ${chapter}`);
-      assert.equal(decision.rule, 'DEFAULT_GREEN');
-    }
+  it('lets the order of the rules decide when several apply', () => {
+    const mixed = load('93020000', '08081000');
+
+    assert.equal(decideRiskChannel(RULES, mixed).channel, 'RED');
+    assert.equal(decideRiskChannel([...RULES].reverse(), mixed).channel, 'YELLOW');
   });
 
-  it('is yellow when any one line needs quarantine papers', () => {
-    assert.equal(decideRiskChannel(withGoods('85171300', '84713000', '08051000')).channel, 'YELLOW');
+  it('asks for quarantine papers from chapter 01 to 14 and not beyond', () => {
+    assert.equal(QUARANTINE_DOCUMENTS_ARE_CHECKED.applies(load('14049000')), true);
+    assert.equal(QUARANTINE_DOCUMENTS_ARE_CHECKED.applies(load('15079000')), false);
+    assert.equal(QUARANTINE_DOCUMENTS_ARE_CHECKED.applies(load('01012100')), true);
   });
 
-  it('always records which rule decided, so the broker and the officer can be told why', () => {
-    const decisions = [withGoods('93020000'), withGoods('07019000'), withGoods('85171300')].map(decideRiskChannel);
-    assert.deepEqual(
-      decisions.map((d) => d.rule),
-      ['REGULATED_GOODS_CHAPTER_93', 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14', 'DEFAULT_GREEN'],
-    );
+  it('only knows the green, yellow and red channels', () => {
+    assert.deepEqual([...RISK_CHANNELS], ['GREEN', 'YELLOW', 'RED']);
+    for (const rule of RULES) assert.ok(RISK_CHANNELS.includes(rule.channel), rule.name);
   });
 
-  it('decides the same way every time for the same declaration', () => {
-    const declaration = withGoods('85171300', '03021100');
-    assert.deepEqual(decideRiskChannel(declaration), decideRiskChannel(declaration));
+  it('decides the same way every time for the same load', () => {
+    const mixed = load('85171300', '03021100');
+    assert.deepEqual(decideRiskChannel(RULES, mixed), decideRiskChannel(RULES, mixed));
   });
 });

@@ -1,129 +1,282 @@
 import {
-  type ArrivalWait,
-  DeclarationNotFoundError,
-  type DeclarationRepository,
-  filedDeclaration,
-  type StoredDeclaration,
-  TransitionNotAllowedError,
-} from '#adapters/declaration-repository.ts';
-import type { TaskCallbacks, WorkflowStarter } from '#adapters/workflow-client.ts';
-import { decideTransition, type HistoryEntry } from '#domain/lifecycle.ts';
-import type { ArrivalNotice } from '#domain/port-event.ts';
+  type Caller,
+  type Clock,
+  type DeclarationQuery,
+  type DeclarationRecord,
+  type DeclarationStore,
+  InvalidCursorError,
+  type MilestoneStore,
+  type MilestoneWait,
+  type Page,
+  type TaskCallbacks,
+  type WorkflowEngine,
+} from '#application/ports.ts';
+import type { DeclarationDocument, WorkflowId } from '#domain/declaration-types/registry.ts';
+import { VersionConflictError } from '#domain/errors.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import type { HistoryEntry } from '#domain/lifecycle.ts';
+import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
+import type { Role } from '#domain/roles.ts';
 
 /**
- * Hand-written, in-memory fakes of the application's ports: no AWS, no mocks. They keep the
- * repository's contract (first write wins, transitions guarded by the lifecycle) without its table layout.
+ * Hand-written, in-memory fakes of the application's ports: no AWS, no mocks. They keep each port's contract
+ * (first filing wins, writes guarded by the version read, listings newest first with opaque cursors) without
+ * the DynamoDB table layout, and let a test look at what was written.
  */
-export function inMemoryDeclarations() {
-  const declarations = new Map<string, StoredDeclaration>();
-  const histories = new Map<string, HistoryEntry[]>();
-  const waits = new Map<string, ArrivalWait[]>();
-  const arrivals = new Map<string, ArrivalNotice>();
-  let creates = 0;
 
-  const repository: DeclarationRepository = {
-    async getDeclaration(id) {
-      return declarations.get(id);
+interface StoredDeclaration {
+  record: DeclarationRecord;
+  readonly idempotencyKey: string;
+  readonly documents: Map<number, DeclarationDocument>;
+  readonly history: HistoryEntry[];
+}
+
+// Marks the cursors this fake issued, so anything else is refused as the real store refuses it.
+const CURSOR_TAG = 'in-memory-declarations';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** The order of a broker's listing: by filing time, then id, as the broker index sorts them. */
+const sortKeyOf = (record: DeclarationRecord) => `${record.filedAt}#${record.id}`;
+
+export function inMemoryDeclarationStore() {
+  const declarations = new Map<string, StoredDeclaration>();
+  const outbox: DomainEvent[] = [];
+  const interference = new Map<string, number>();
+
+  function encodeCursor(sortKey: string): string {
+    return Buffer.from(JSON.stringify({ tag: CURSOR_TAG, after: sortKey }), 'utf8').toString('base64url');
+  }
+
+  function decodeCursor(cursor: string): string {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      const { tag, after } = (value ?? {}) as { tag?: unknown; after?: unknown };
+      if (tag === CURSOR_TAG && typeof after === 'string') return after;
+    } catch {
+      // falls through: not a cursor of ours
+    }
+    throw new InvalidCursorError();
+  }
+
+  /** Another writer changes the declaration between this writer's read and its write. */
+  function concurrentWriteBeforeSave(id: string): void {
+    const remaining = interference.get(id) ?? 0;
+    const stored = declarations.get(id);
+    if (remaining === 0 || stored === undefined) return;
+    interference.set(id, remaining - 1);
+    stored.record = { ...stored.record, version: stored.record.version + 1 };
+  }
+
+  const store: DeclarationStore = {
+    async file(filing) {
+      const existing = declarations.get(filing.record.id);
+      if (existing !== undefined) return { created: false, record: clone(existing.record) };
+      declarations.set(filing.record.id, {
+        record: clone(filing.record),
+        idempotencyKey: filing.idempotencyKey,
+        documents: new Map([[filing.record.documentVersion, clone(filing.document)]]),
+        history: [clone(filing.entry)],
+      });
+      outbox.push(clone(filing.event));
+      return { created: true, record: clone(filing.record) };
     },
-    async create(input) {
-      const existing = declarations.get(input.id);
-      if (existing !== undefined) return { created: false, declaration: existing };
-      creates++;
-      const { declaration, entry } = filedDeclaration(input);
-      declarations.set(input.id, declaration);
-      histories.set(input.id, [entry]);
-      return { created: true, declaration };
+
+    async load(id) {
+      const stored = declarations.get(id);
+      return stored === undefined ? undefined : clone(stored.record);
     },
-    async getWithHistory(id) {
-      const declaration = declarations.get(id);
-      if (declaration === undefined) return undefined;
-      return { declaration, history: [...(histories.get(id) ?? [])] };
+
+    async loadDocument(id, documentVersion) {
+      const document = declarations.get(id)?.documents.get(documentVersion);
+      return document === undefined ? undefined : clone(document);
     },
-    async applyTransition(id, transition, options) {
-      const current = declarations.get(id);
-      if (current === undefined) throw new DeclarationNotFoundError(id);
-      const outcome = decideTransition(current, transition, options.at, options.details);
-      if (outcome.kind === 'already-applied') return { declaration: current, applied: false };
-      if (outcome.kind === 'not-allowed') throw new TransitionNotAllowedError(id, outcome.from, outcome.to);
-      const { entry } = outcome;
-      const declaration: StoredDeclaration = {
-        ...current,
-        status: entry.status,
-        version: entry.version,
-        updatedAt: entry.at,
-        facts: { ...current.facts, ...options.facts },
+
+    async loadHistory(id) {
+      return clone(declarations.get(id)?.history ?? []);
+    },
+
+    async save(change) {
+      const { record, entry, event, expectedVersion } = change;
+      concurrentWriteBeforeSave(record.id);
+      const stored = declarations.get(record.id);
+      if (stored === undefined || stored.record.version !== expectedVersion) {
+        throw new VersionConflictError(record.id, expectedVersion);
+      }
+      stored.record = clone(record);
+      stored.history.push(clone(entry));
+      stored.history.sort((a, b) => a.version - b.version);
+      outbox.push(clone(event));
+    },
+
+    async listForBroker(brokerId, query: DeclarationQuery): Promise<Page<DeclarationRecord>> {
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const matching = [...declarations.values()]
+        .map(({ record }) => record)
+        .filter(
+          (record) =>
+            record.brokerId === brokerId &&
+            (query.status === undefined || record.status === query.status) &&
+            (query.declarationType === undefined || record.declarationType === query.declarationType) &&
+            (query.filedFrom === undefined || record.filedAt >= query.filedFrom) &&
+            (query.filedTo === undefined || record.filedAt <= query.filedTo),
+        )
+        .sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? 1 : sortKeyOf(a) > sortKeyOf(b) ? -1 : 0))
+        .filter((record) => after === undefined || sortKeyOf(record) < after);
+      const items = matching.slice(0, query.limit);
+      const last = items.at(-1);
+      return {
+        items: clone(items),
+        ...(matching.length > items.length && last !== undefined ? { nextCursor: encodeCursor(sortKeyOf(last)) } : {}),
       };
-      declarations.set(id, declaration);
-      histories.get(id)?.push(entry);
-      return { declaration, applied: true };
-    },
-    async registerArrivalWait(waybill, wait) {
-      const others = (waits.get(waybill) ?? []).filter((w) => w.declarationId !== wait.declarationId);
-      waits.set(waybill, [...others, { ...wait }]);
-    },
-    async arrivalWaitsFor(waybill) {
-      return [...(waits.get(waybill) ?? [])];
-    },
-    async removeArrivalWait(waybill, declarationId) {
-      waits.set(
-        waybill,
-        (waits.get(waybill) ?? []).filter((w) => w.declarationId !== declarationId),
-      );
-    },
-    async recordArrival(waybill, notice) {
-      if (!arrivals.has(waybill)) arrivals.set(waybill, notice);
-    },
-    async arrivalOf(waybill) {
-      return arrivals.get(waybill);
     },
   };
 
   return {
-    repository,
-    /** How many declarations were actually stored (retries that found one already do not count). */
-    get creates() {
-      return creates;
+    store,
+    /** The outbox: every event written, in the order it was recorded. */
+    events: () => clone(outbox),
+    history: (id: string) => clone(declarations.get(id)?.history ?? []),
+    /** The document versions kept for a declaration. */
+    documentVersions: (id: string) => [...(declarations.get(id)?.documents.keys() ?? [])],
+    idempotencyKeyOf: (id: string) => declarations.get(id)?.idempotencyKey,
+    count: () => declarations.size,
+    /** Everything stored, to assert that a refused or repeated request wrote nothing. */
+    snapshot: () =>
+      clone({
+        declarations: [...declarations.entries()].map(([id, stored]) => ({
+          id,
+          record: stored.record,
+          documents: [...stored.documents.entries()],
+          history: stored.history,
+        })),
+        outbox,
+      }),
+    /**
+     * A concurrent writer moves the declaration's version on just before each of the next `times` saves of it,
+     * so the writer that read the older version meets a VersionConflictError.
+     */
+    concurrentWriter(id: string, times = 1) {
+      interference.set(id, times);
     },
-    history: (id: string) => [...(histories.get(id) ?? [])],
-    waitsFor: (waybill: string) => [...(waits.get(waybill) ?? [])],
-    arrivalOf: (waybill: string) => arrivals.get(waybill),
   };
 }
 
-/** A workflow starter that remembers the executions it started; a second start of a name is a no-op. */
-export function fakeWorkflow() {
-  const started: string[] = [];
-  const starts: string[] = [];
-  const workflow: WorkflowStarter = {
-    async startFor(declarationId) {
-      starts.push(declarationId);
-      const alreadyStarted = started.includes(declarationId);
-      if (!alreadyStarted) started.push(declarationId);
-      return { executionArn: `arn:aws:states:::execution:rail-import:${declarationId}`, alreadyStarted };
+export function inMemoryMilestoneStore() {
+  const reports = new Map<string, MilestoneNotice>();
+  const waits = new Map<string, (MilestoneWait & { registeredAt: string })[]>();
+  const at = (milestone: Milestone, key: string) => `${milestone}#${key}`;
+
+  const store: MilestoneStore = {
+    async record(milestone, key, notice) {
+      if (!reports.has(at(milestone, key))) reports.set(at(milestone, key), clone(notice));
+    },
+    async find(milestone, key) {
+      const notice = reports.get(at(milestone, key));
+      return notice === undefined ? undefined : clone(notice);
+    },
+    async registerWait(milestone, key, wait, registeredAt) {
+      // One wait per declaration and key: a retried step replaces its own wait.
+      const others = (waits.get(at(milestone, key)) ?? []).filter((w) => w.declarationId !== wait.declarationId);
+      const { declarationId, taskToken } = wait;
+      waits.set(at(milestone, key), [
+        ...others,
+        { declarationId, taskToken, registeredAt: registeredAt.toISOString() },
+      ]);
+    },
+    async waitsFor(milestone, key) {
+      return (waits.get(at(milestone, key)) ?? []).map(({ declarationId, taskToken }) => ({
+        declarationId,
+        taskToken,
+      }));
+    },
+    async removeWait(milestone, key, declarationId) {
+      waits.set(
+        at(milestone, key),
+        (waits.get(at(milestone, key)) ?? []).filter((w) => w.declarationId !== declarationId),
+      );
     },
   };
-  return { workflow, started, starts };
+
+  return {
+    store,
+    reportOf: (milestone: Milestone, key: string) => clone(reports.get(at(milestone, key))),
+    waitsOn: (milestone: Milestone, key: string) => clone(waits.get(at(milestone, key)) ?? []),
+  };
+}
+
+/** A workflow engine that remembers every start; a second start of the same declaration starts nothing. */
+export function fakeWorkflowEngine() {
+  const starts: { workflow: WorkflowId; declarationId: string }[] = [];
+  const executions: { workflow: WorkflowId; declarationId: string }[] = [];
+  const engine: WorkflowEngine = {
+    async start(workflow, declarationId) {
+      starts.push({ workflow, declarationId });
+      if (!executions.some((execution) => execution.declarationId === declarationId)) {
+        executions.push({ workflow, declarationId });
+      }
+    },
+  };
+  return { engine, starts, executions };
 }
 
 /** Task callbacks that remember every resumed token; tokens listed as gone answer false, as timed-out tasks do. */
-export function fakeTaskCallbacks(goneTokens: readonly string[] = []) {
+export function fakeTaskCallbacks(goneTokens: Iterable<string> = []) {
+  const gone = new Set(goneTokens);
   const resumed: { taskToken: string; output: unknown }[] = [];
   const tasks: TaskCallbacks = {
     async resume(taskToken, output) {
-      if (goneTokens.includes(taskToken)) return false;
-      resumed.push({ taskToken, output });
+      if (gone.has(taskToken)) return false;
+      resumed.push({ taskToken, output: clone(output) });
       return true;
     },
   };
-  return { tasks, resumed };
+  return { tasks, resumed, gone };
 }
 
-/** A clock that advances one minute at every reading, so each history entry has its own time. */
-export function steppingClock(start = new Date('2025-03-01T06:00:00Z')) {
+/** A clock that moves on a minute (or `stepMs`) at every reading, so each history entry has its own time. */
+export function steppingClock(start = new Date('2025-03-01T06:00:00Z'), stepMs = 60_000): Clock {
   let next = start.getTime();
   return () => {
     const now = new Date(next);
-    next += 60_000;
+    next += stepMs;
     return now;
   };
 }
+
+export const BROKERS = { almaty: 'BRK-ALMATY-01', urumqi: 'BRK-URUMQI-07' } as const;
+
+/** A caller in one role; a broker carries its tenancy. */
+export function callerAs(role: Role, options: { readonly userId?: string; readonly brokerId?: string } = {}): Caller {
+  const brokerId = options.brokerId ?? (role === 'broker' ? BROKERS.almaty : undefined);
+  return {
+    actor: { kind: role, id: options.userId ?? `${role}-user-1` },
+    roles: new Set([role]),
+    ...(brokerId === undefined ? {} : { brokerId }),
+  };
+}
+
+/** A broker of the given tenancy. */
+export function brokerCaller(brokerId: string = BROKERS.almaty, userId = `${brokerId.toLowerCase()}-clerk`): Caller {
+  return callerAs('broker', { brokerId, userId });
+}
+
+/** Every port the use cases need, with handles to look at what they were asked to do. */
+export function fakePorts(options: { readonly goneTokens?: Iterable<string>; readonly clock?: Clock } = {}) {
+  const declarationStore = inMemoryDeclarationStore();
+  const milestoneStore = inMemoryMilestoneStore();
+  const workflowEngine = fakeWorkflowEngine();
+  const taskCallbacks = fakeTaskCallbacks(options.goneTokens);
+  return {
+    declarations: declarationStore.store,
+    milestones: milestoneStore.store,
+    workflows: workflowEngine.engine,
+    tasks: taskCallbacks.tasks,
+    clock: options.clock ?? steppingClock(),
+    declarationStore,
+    milestoneStore,
+    workflowEngine,
+    taskCallbacks,
+  };
+}
+export type FakePorts = ReturnType<typeof fakePorts>;

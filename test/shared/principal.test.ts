@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { brokerIdOf, parseListClaim, principalOf } from '#shared/principal.ts';
+import { brokerIdOf, callerOf, parseListClaim, principalOf } from '#shared/principal.ts';
 import { ProblemError } from '#shared/problem.ts';
 
 const withClaims = (claims: Record<string, unknown> | undefined) => ({
@@ -92,5 +92,35 @@ describe('the caller behind a request', () => {
       );
       assertProblem(() => brokerIdOf(principal), 'forbidden', 403);
     }
+  });
+});
+
+describe('the caller the use cases see', () => {
+  const both = principalOf(withClaims({ sub: 'u-9', 'cognito:groups': '[port-operator railway]' }));
+
+  it('records a person in the role the route was called in, not a list of groups', () => {
+    assert.deepEqual(callerOf(both, ['railway']).actor, { kind: 'railway', id: 'u-9' });
+    assert.deepEqual(callerOf(both, ['port-operator', 'railway']).actor, { kind: 'port-operator', id: 'u-9' });
+  });
+
+  it('keeps every role the person holds, for what they may see', () => {
+    assert.deepEqual([...callerOf(both, ['railway']).roles].sort(), ['port-operator', 'railway']);
+  });
+
+  it('carries a broker’s tenancy, and none for other roles', () => {
+    const broker = principalOf(
+      withClaims({ sub: 'u-1', 'cognito:groups': 'broker', 'custom:brokerId': 'BRK-ALMATY-01' }),
+    );
+
+    assert.deepEqual(callerOf(broker, ['broker']), {
+      actor: { kind: 'broker', id: 'u-1' },
+      roles: new Set(['broker']),
+      brokerId: 'BRK-ALMATY-01',
+    });
+    assert.equal(Object.hasOwn(callerOf(both, ['railway']), 'brokerId'), false);
+  });
+
+  it('falls back to a role the person holds when the route names none of them (a public route)', () => {
+    assert.equal(callerOf(both, []).actor.kind, 'port-operator');
   });
 });

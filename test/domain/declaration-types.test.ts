@@ -1,0 +1,313 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  DECLARATION_TYPE_NAMES,
+  DECLARATION_TYPES,
+  type DeclarationDocument,
+  type DeclarationType,
+  documentAs,
+  lifecycleOf,
+  milestoneKeyOf,
+  riskDecisionFor,
+  ruleViolationsOf,
+  statusesOf,
+  visibilityFor,
+  WORKFLOW_IDS,
+  WORKFLOWS,
+  warningsOf,
+  workflowOf,
+} from '#domain/declaration-types/registry.ts';
+import { vinCheckCharacter } from '#domain/identifiers.ts';
+import { STATUS_NAMES } from '#domain/lifecycle.ts';
+import { PORT_EVENTS } from '#domain/port-events.ts';
+import { ROLES } from '#domain/roles.ts';
+import * as validators from '#generated/validators.ts';
+import {
+  CONTAINERS,
+  goodsLine,
+  railImportDeclaration,
+  roadExportDeclaration,
+  roadImportDeclaration,
+  VINS,
+  withWrongCheckCharacter,
+} from '../support/declarations.ts';
+
+/** A valid document of each type, as the builders make it. */
+const EXAMPLES: { readonly [K in DeclarationType]: () => Extract<DeclarationDocument, { declarationType: K }> } = {
+  RAIL_IMPORT: () => railImportDeclaration(),
+  ROAD_EXPORT: () => roadExportDeclaration(),
+  ROAD_IMPORT: () => roadImportDeclaration(),
+};
+
+/** A document of the type carrying goods of the given HS codes (each in a container the document lists). */
+function withGoods(type: DeclarationType, ...hsCodes: string[]): DeclarationDocument {
+  return { ...EXAMPLES[type](), goods: hsCodes.map((hsCode) => goodsLine(hsCode)) };
+}
+
+const rulesOf = (violations: readonly { pointer: string; rule: string }[]) =>
+  violations.map(({ pointer, rule }) => ({ pointer, rule }));
+
+describe('the registry of declaration types', () => {
+  it('knows rail imports and road exports and imports', () => {
+    assert.deepEqual([...DECLARATION_TYPE_NAMES].sort(), ['RAIL_IMPORT', 'ROAD_EXPORT', 'ROAD_IMPORT']);
+  });
+
+  it('runs every type in one of the workflows, and every workflow for some type', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      assert.ok(WORKFLOW_IDS.includes(workflowOf(type)), type);
+    }
+    assert.deepEqual(
+      [...new Set(DECLARATION_TYPE_NAMES.map(workflowOf))].sort(),
+      [...WORKFLOW_IDS].sort(),
+      'no workflow is left without a type',
+    );
+    assert.equal(workflowOf('RAIL_IMPORT'), 'rail-import');
+    assert.equal(workflowOf('ROAD_EXPORT'), 'road');
+    assert.equal(workflowOf('ROAD_IMPORT'), 'road');
+  });
+
+  it('has each workflow wait for a milestone the port can report: the train for rail, the gate for road', () => {
+    for (const id of WORKFLOW_IDS) assert.ok(Object.hasOwn(PORT_EVENTS, WORKFLOWS[id].awaits), id);
+    assert.equal(WORKFLOWS['rail-import'].awaits, 'TRAIN_ARRIVED');
+    assert.equal(WORKFLOWS.road.awaits, 'TRUCK_GATED_IN');
+  });
+
+  it('matches a rail import on its waybill and a road declaration on the truck’s plate', () => {
+    assert.equal(milestoneKeyOf(railImportDeclaration({ waybillNumber: 'SMGS-555001' })), 'SMGS-555001');
+    assert.equal(milestoneKeyOf(roadExportDeclaration({ truck: { plate: '123ABC02', country: 'KZ' } })), '123ABC02');
+    assert.equal(milestoneKeyOf(roadImportDeclaration({ truck: { plate: 'XJA12345', country: 'CN' } })), 'XJA12345');
+  });
+
+  it('gives every type a lifecycle that starts with filing and reaches every status, from received to released', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      assert.equal(lifecycleOf(type)[0], 'FILE', type);
+      assert.deepEqual([...statusesOf(type)].sort(), [...STATUS_NAMES].sort(), type);
+    }
+  });
+
+  it('describes each type by its mode and direction', () => {
+    assert.deepEqual(
+      DECLARATION_TYPE_NAMES.map((type) => [type, DECLARATION_TYPES[type].mode, DECLARATION_TYPES[type].direction]),
+      [
+        ['RAIL_IMPORT', 'RAIL', 'IMPORT'],
+        ['ROAD_EXPORT', 'ROAD', 'EXPORT'],
+        ['ROAD_IMPORT', 'ROAD', 'IMPORT'],
+      ],
+    );
+  });
+
+  it('is what the builders of these tests make: documents the filing API accepts', () => {
+    const validate = validators.fileDeclaration.body;
+    assert.ok(validate);
+    for (const type of DECLARATION_TYPE_NAMES) {
+      const document = EXAMPLES[type]();
+      assert.equal(validate(document), true, `${type}: ${JSON.stringify(validate.errors)}`);
+      assert.deepEqual(ruleViolationsOf(document), [], type);
+      assert.deepEqual(warningsOf(document), [], type);
+    }
+  });
+});
+
+describe('who sees what of a declaration', () => {
+  it('shows the filing broker all of its own declaration, and another broker nothing', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      assert.equal(visibilityFor(type, 'broker', true), 'full', type);
+      assert.equal(visibilityFor(type, 'broker', false), 'none', type);
+    }
+  });
+
+  it('shows customs officers every declaration in full', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      for (const isOwner of [true, false]) assert.equal(visibilityFor(type, 'officer', isOwner), 'full', type);
+    }
+  });
+
+  it('shows the railway the transport of rail imports, and road declarations not at all', () => {
+    assert.equal(visibilityFor('RAIL_IMPORT', 'railway', false), 'logistics');
+    assert.equal(visibilityFor('ROAD_EXPORT', 'railway', false), 'none');
+    assert.equal(visibilityFor('ROAD_IMPORT', 'railway', false), 'none');
+  });
+
+  it('shows the port operator the transport of every type', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      assert.equal(visibilityFor(type, 'port-operator', false), 'logistics', type);
+    }
+  });
+
+  it('decides for every role and type', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      for (const role of ROLES) {
+        assert.ok(['full', 'logistics', 'none'].includes(visibilityFor(type, role, false)), `${type} ${role}`);
+      }
+    }
+  });
+
+  it('gives the full view as the document itself', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      const document = EXAMPLES[type]();
+      assert.deepEqual(documentAs('full', document), document, type);
+    }
+  });
+
+  it('keeps goods values, parties and the driver out of every logistics view', () => {
+    for (const type of DECLARATION_TYPE_NAMES) {
+      const document = EXAMPLES[type]();
+      const view = documentAs('logistics', document);
+      for (const field of ['goods', 'consignor', 'consignee', 'driver', 'incoterm']) {
+        assert.equal(Object.hasOwn(view, field), false, `${type} shows ${field}`);
+      }
+      const text = JSON.stringify(view);
+      for (const secret of [
+        document.consignee.name,
+        document.consignor?.name ?? 'no consignor',
+        'Serik Nurlanov',
+        'N12345678',
+        String(document.goods[0]?.value.amount),
+      ]) {
+        assert.equal(text.includes(secret), false, `${type} shows ${secret}`);
+      }
+      assert.equal(view.declarationType, type);
+    }
+  });
+
+  it('shows the railway a rail import’s waybill, train, expected arrival and containers', () => {
+    assert.deepEqual(documentAs('logistics', railImportDeclaration()), {
+      declarationType: 'RAIL_IMPORT',
+      waybillNumber: 'SMGS-24117790',
+      trainNumber: 'X8001',
+      expectedArrivalAt: '2025-03-01T06:00:00Z',
+      containers: [{ number: CONTAINERS.first }],
+    });
+  });
+
+  it('shows the gate a road export’s truck, transit document and the VINs of the cars, nothing more of them', () => {
+    assert.deepEqual(documentAs('logistics', roadExportDeclaration()), {
+      declarationType: 'ROAD_EXPORT',
+      truck: { plate: '777ABD02', country: 'KZ' },
+      transitDocument: { type: 'TIR', number: 'XZ-81234567' },
+      expectedGateAt: '2025-03-01T08:00:00+06:00',
+      vehicles: [{ vin: VINS.chinese }, { vin: VINS.otherChinese }],
+    });
+  });
+
+  it('shows the gate a road import’s truck, trailer and containers', () => {
+    const view = documentAs('logistics', roadImportDeclaration({ trailerPlate: '0838KZ01' }));
+
+    assert.deepEqual(view, {
+      declarationType: 'ROAD_IMPORT',
+      truck: { plate: '0837KZ01', country: 'KZ' },
+      trailerPlate: '0838KZ01',
+      transitDocument: { type: 'TIR', number: 'XZ-81234567' },
+      expectedGateAt: '2025-03-01T08:00:00+06:00',
+      containers: [{ number: CONTAINERS.second }],
+    });
+  });
+});
+
+describe('rules a document must keep, per type', () => {
+  it('refuses a container listed twice, at its second mention, on a rail or road import', () => {
+    const containers = [{ number: CONTAINERS.first }, { number: CONTAINERS.second }, { number: CONTAINERS.first }];
+    for (const document of [
+      railImportDeclaration({ containers, goods: [goodsLine('85171300')] }),
+      roadImportDeclaration({ containers, goods: [goodsLine('85171300')] }),
+    ]) {
+      const violations = ruleViolationsOf(document);
+      assert.deepEqual(rulesOf(violations), [{ pointer: '/containers/2/number', rule: 'unique-container' }]);
+      assert.match(violations[0]?.detail ?? '', /CSQU3054383/);
+    }
+  });
+
+  it('refuses a goods line in a container the declaration does not list', () => {
+    const goods = [goodsLine('85171300'), goodsLine('84713000', { containerNumber: CONTAINERS.second })];
+    for (const document of [
+      railImportDeclaration({ containers: [{ number: CONTAINERS.first }], goods }),
+      roadExportDeclaration({ containers: [{ number: CONTAINERS.first }], goods }),
+      roadImportDeclaration({ containers: undefined, goods }),
+    ]) {
+      const violations = ruleViolationsOf(document);
+      assert.deepEqual(rulesOf(violations), [{ pointer: '/goods/1/containerNumber', rule: 'declared-container' }]);
+      assert.match(violations[0]?.detail ?? '', /MSKU9070323/);
+    }
+  });
+
+  it('refuses a car made in China whose VIN carries the wrong check digit, naming the right one', () => {
+    const badVin = withWrongCheckCharacter(VINS.otherChinese);
+    const document = roadExportDeclaration({ vehicles: [{ vin: VINS.chinese }, { vin: badVin }] });
+
+    const violations = ruleViolationsOf(document);
+
+    assert.deepEqual(rulesOf(violations), [{ pointer: '/vehicles/1/vin', rule: 'vin-check-digit' }]);
+    assert.match(violations[0]?.detail ?? '', new RegExp(`check character ${vinCheckCharacter(badVin)} at position 9`));
+    assert.deepEqual(warningsOf(document), [], 'a refusal is not also a warning');
+  });
+
+  it('only warns about a foreign car whose VIN carries the wrong check digit', () => {
+    const document = roadExportDeclaration({ vehicles: [{ vin: withWrongCheckCharacter(VINS.german) }] });
+
+    assert.deepEqual(ruleViolationsOf(document), []);
+    assert.deepEqual(rulesOf(warningsOf(document)), [{ pointer: '/vehicles/0/vin', rule: 'vin-check-digit' }]);
+  });
+
+  it('refuses a VIN listed twice, at its second mention', () => {
+    const document = roadExportDeclaration({
+      vehicles: [{ vin: VINS.chinese }, { vin: VINS.german }, { vin: VINS.chinese }],
+    });
+
+    assert.deepEqual(rulesOf(ruleViolationsOf(document)), [{ pointer: '/vehicles/2/vin', rule: 'unique-vin' }]);
+  });
+
+  it('accepts a road export without vehicles (a truck of general cargo)', () => {
+    assert.deepEqual(ruleViolationsOf(roadExportDeclaration({ vehicles: undefined })), []);
+  });
+
+  it('reports every broken rule at once, so the broker can fix the document in one go', () => {
+    const document = roadExportDeclaration({
+      containers: [{ number: CONTAINERS.first }, { number: CONTAINERS.first }],
+      goods: [goodsLine('87032390', { containerNumber: CONTAINERS.second })],
+      vehicles: [{ vin: withWrongCheckCharacter(VINS.chinese) }, { vin: VINS.german }, { vin: VINS.german }],
+    });
+
+    assert.deepEqual(
+      ruleViolationsOf(document).map((violation) => violation.rule),
+      ['unique-container', 'declared-container', 'vin-check-digit', 'unique-vin'],
+    );
+  });
+
+  it('warns about nothing on imports, which carry no vehicles', () => {
+    assert.deepEqual(warningsOf(railImportDeclaration()), []);
+    assert.deepEqual(warningsOf(roadImportDeclaration()), []);
+  });
+});
+
+describe('the risk channel, per type', () => {
+  for (const type of DECLARATION_TYPE_NAMES) {
+    it(`${type}: sends arms and ammunition (chapter 93) to the red channel, naming the rule`, () => {
+      const decision = riskDecisionFor(withGoods(type, '85171300', '93020000'));
+
+      assert.equal(decision.channel, 'RED');
+      assert.equal(decision.rule, 'REGULATED_GOODS_CHAPTER_93');
+      assert.ok(decision.reason.length > 0);
+    });
+
+    it(`${type}: sends animal, plant and food products (chapters 01–14) to the yellow channel`, () => {
+      for (let chapter = 1; chapter <= 14; chapter++) {
+        const decision = riskDecisionFor(withGoods(type, '85171300', `${String(chapter).padStart(2, '0')}010000`));
+        assert.equal(decision.channel, 'YELLOW', `chapter ${chapter}`);
+        assert.equal(decision.rule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
+      }
+    });
+
+    it(`${type}: inspects a load with arms even when it also carries foodstuffs`, () => {
+      assert.equal(riskDecisionFor(withGoods(type, '01012100', '93069000')).channel, 'RED');
+    });
+
+    it(`${type}: releases everything else through the green channel`, () => {
+      for (let chapter = 15; chapter <= 97; chapter++) {
+        if (chapter === 77 || chapter === 93) continue;
+        const decision = riskDecisionFor(withGoods(type, `${chapter}0100`));
+        assert.equal(decision.channel, 'GREEN', `chapter ${chapter}`);
+        assert.equal(decision.rule, 'DEFAULT_GREEN');
+      }
+    });
+  }
+});
