@@ -43,6 +43,7 @@ export function inMemoryDeclarationStore() {
   const declarations = new Map<string, StoredDeclaration>();
   const outbox: DomainEvent[] = [];
   const interference = new Map<string, number>();
+  const saveAttempts = new Map<string, number>();
 
   function encodeCursor(sortKey: string): string {
     return Buffer.from(JSON.stringify({ tag: CURSOR_TAG, after: sortKey }), 'utf8').toString('base64url');
@@ -98,6 +99,7 @@ export function inMemoryDeclarationStore() {
 
     async save(change) {
       const { record, entry, event, expectedVersion } = change;
+      saveAttempts.set(record.id, (saveAttempts.get(record.id) ?? 0) + 1);
       concurrentWriteBeforeSave(record.id);
       const stored = declarations.get(record.id);
       if (stored === undefined || stored.record.version !== expectedVersion) {
@@ -141,6 +143,8 @@ export function inMemoryDeclarationStore() {
     documentVersions: (id: string) => [...(declarations.get(id)?.documents.keys() ?? [])],
     idempotencyKeyOf: (id: string) => declarations.get(id)?.idempotencyKey,
     count: () => declarations.size,
+    /** How often a status change of the declaration was attempted, conflicts included. */
+    saveAttempts: (id: string) => saveAttempts.get(id) ?? 0,
     /** Everything stored, to assert that a refused or repeated request wrote nothing. */
     snapshot: () =>
       clone({
