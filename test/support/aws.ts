@@ -12,17 +12,21 @@ import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-s
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { RailImportDeclaration } from '#domain/declaration.ts';
+import type { DeclarationDocument } from '#domain/declaration-types/registry.ts';
 import type { DeclarationStatus, HistoryEntry } from '#domain/lifecycle.ts';
+import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import { TEST_ENV } from './lambda.ts';
 
 /**
- * The AWS SDK, mocked at the client level. The repository talks through the document client; Powertools
+ * The AWS SDK, mocked at the client level. The stores talk through the document client; Powertools
  * idempotency sends raw item commands on the plain DynamoDB client; workflows go through Step Functions.
  * node:test runs every test file in its own process, so these stubs are per file.
  */
@@ -34,8 +38,8 @@ export const stepFunctions = mockClient(SFNClient);
 export const idempotencyRecords = new Map<string, Record<string, AttributeValue>>();
 
 /**
- * Forgets every call and behaviour, then installs the defaults: an empty idempotency table, document-client
- * writes that succeed, and Step Functions that starts executions and accepts task results.
+ * Forgets every call and behaviour, then installs the defaults: an empty idempotency table, an empty
+ * declarations table whose writes succeed, and Step Functions that starts executions and accepts task results.
  */
 export function resetAwsMocks(): void {
   dynamoDb.reset();
@@ -44,6 +48,7 @@ export function resetAwsMocks(): void {
   idempotencyRecords.clear();
   installIdempotencyTable();
   documents.onAnyCommand().resolves({});
+  tableHolds();
   stepFunctions.on(StartExecutionCommand).callsFake((input: { stateMachineArn?: string; name?: string }) => ({
     executionArn: `${String(input.stateMachineArn).replace(':stateMachine:', ':execution:')}:${input.name}`,
     startDate: new Date('2025-03-01T00:00:00Z'),
@@ -99,7 +104,7 @@ function installIdempotencyTable(): void {
   }));
 }
 
-/** Every write the repository sent to the declarations table. */
+/** Every write the stores sent to the declarations table. */
 export function declarationTableWrites() {
   return [
     ...documents.commandCalls(TransactWriteCommand),
@@ -118,40 +123,59 @@ export function conditionFailedTransaction(): TransactionCanceledException {
   });
 }
 
-// ── Items as functions/adapters/declaration-repository.ts stores them ─────────────────────────────
+// ── The declarations table: items as functions/adapters store them (see table-layout.ts) ──────────
+// Spelled out here rather than built with the adapters' KEYS, so a change to the stored layout (which
+// existing tables would no longer match) fails these tests instead of passing silently.
 
 export const DECLARATIONS_TABLE = TEST_ENV.DECLARATIONS_TABLE_NAME;
 
-export interface StoredDeclarationInput {
+export type Item = Record<string, unknown>;
+
+export interface StoredDeclaration {
   readonly id: string;
   readonly brokerId: string;
+  readonly document: DeclarationDocument;
   readonly status: DeclarationStatus;
   readonly version: number;
-  readonly document: RailImportDeclaration;
+  readonly filedAt?: string;
   readonly facts?: Record<string, unknown>;
 }
 
-export function declarationItem(input: StoredDeclarationInput): Record<string, unknown> {
+const FILED_AT = '2025-02-27T08:00:00.000Z';
+
+/** The head item: status, versions, owner and facts, without the document. */
+export function declarationHeadItem(declaration: StoredDeclaration): Item {
+  const filedAt = declaration.filedAt ?? FILED_AT;
   return {
-    PK: `DECL#${input.id}`,
+    PK: `DECL#${declaration.id}`,
     SK: 'DECLARATION',
     entity: 'Declaration',
-    id: input.id,
-    brokerId: input.brokerId,
-    status: input.status,
-    version: input.version,
-    submittedAt: '2025-02-27T08:00:00.000Z',
-    updatedAt: '2025-02-27T08:05:00.000Z',
-    document: input.document,
-    idempotencyKey: 'key-1',
-    waybillNumber: input.document.waybillNumber,
-    GSI1PK: `BROKER#${input.brokerId}`,
-    GSI1SK: `2025-02-27T08:00:00.000Z#${input.id}`,
-    ...(input.facts === undefined ? {} : { facts: input.facts }),
+    id: declaration.id,
+    brokerId: declaration.brokerId,
+    declarationType: declaration.document.declarationType,
+    status: declaration.status,
+    version: declaration.version,
+    documentVersion: 1,
+    filedAt,
+    updatedAt: filedAt,
+    facts: declaration.facts ?? {},
+    idempotencyKey: `key-of-${declaration.id}`,
+    GSI1PK: `BROKER#${declaration.brokerId}`,
+    GSI1SK: `${filedAt}#${declaration.id}`,
   };
 }
 
-export function historyItem(id: string, entry: HistoryEntry): Record<string, unknown> {
+/** The document as filed (document version 1). */
+export function documentItem(id: string, document: DeclarationDocument): Item {
+  return { PK: `DECL#${id}`, SK: 'DOCUMENT#0001', entity: 'DeclarationDocument', document };
+}
+
+/** A filed declaration: its head and its document. */
+export function declarationItems(declaration: StoredDeclaration): Item[] {
+  return [declarationHeadItem(declaration), documentItem(declaration.id, declaration.document)];
+}
+
+export function historyItem(id: string, entry: HistoryEntry): Item {
   return {
     PK: `DECL#${id}`,
     SK: `HISTORY#${String(entry.version).padStart(6, '0')}`,
@@ -161,14 +185,102 @@ export function historyItem(id: string, entry: HistoryEntry): Record<string, unk
   };
 }
 
-export function arrivalWaitItem(waybill: string, declarationId: string, taskToken: string): Record<string, unknown> {
+/** The port's first report of a milestone for a key (a waybill, a plate). */
+export function milestoneItem(milestone: Milestone, key: string, notice: MilestoneNotice): Item {
+  return { PK: `MILESTONE#${milestone}#${key}`, SK: 'OCCURRED', entity: 'Milestone', notice, expiresAt: 1_743_000_000 };
+}
+
+/** A workflow parked on a milestone, as the await-milestone step registers it. */
+export function waitItem(milestone: Milestone, key: string, declarationId: string, taskToken: string): Item {
   return {
-    PK: `WAYBILL#${waybill}`,
-    SK: `AWAIT_ARRIVAL#${declarationId}`,
-    entity: 'ArrivalWait',
+    PK: `MILESTONE#${milestone}#${key}`,
+    SK: `WAIT#${declarationId}`,
+    entity: 'MilestoneWait',
     declarationId,
     taskToken,
     registeredAt: '2025-02-28T10:00:00.000Z',
     expiresAt: 1_743_000_000,
   };
+}
+
+/** The declarations table as the stores read it; `put` changes an item between two reads. */
+export interface FakeTable {
+  put(item: Item): void;
+}
+
+/**
+ * Makes the declarations table hold these items for reads: GetCommand by key, and QueryCommand on the key
+ * conditions the stores use (a partition with a sort-key prefix, the broker index, the outbox). Writes are
+ * not applied: tests read them from the recorded calls. A query the fake does not understand fails the test.
+ */
+export function tableHolds(...items: Item[]): FakeTable {
+  const table = new Map<string, Item>();
+  const keyOf = (key: Item | undefined) => `${String(key?.PK)}\u0000${String(key?.SK)}`;
+  const put = (item: Item) => table.set(keyOf(item), item);
+  items.forEach(put);
+  documents.on(GetCommand).callsFake((input: { Key?: Item }) => ({ Item: table.get(keyOf(input.Key)) }));
+  documents.on(QueryCommand).callsFake((input: QueryCommandInput) => query([...table.values()], input));
+  return { put };
+}
+
+function query(items: Item[], input: QueryCommandInput) {
+  const values = input.ExpressionAttributeValues ?? {};
+  const condition = input.KeyConditionExpression ?? '';
+  const text = (item: Item, name: string) => String(item[name]);
+  let matches: Item[];
+  let sortKey: string;
+  if (input.IndexName === 'GSI1' && /^GSI1PK = :pk( AND GSI1SK BETWEEN :from AND :to)?$/.test(condition)) {
+    sortKey = 'GSI1SK';
+    matches = items.filter(
+      (item) =>
+        item.GSI1PK === values[':pk'] &&
+        (values[':from'] === undefined ||
+          (text(item, sortKey) >= String(values[':from']) && text(item, sortKey) <= String(values[':to']))),
+    );
+  } else if (input.IndexName === undefined && condition === 'PK = :pk AND begins_with(SK, :prefix)') {
+    sortKey = 'SK';
+    matches = items.filter(
+      (item) => item.PK === values[':pk'] && text(item, 'SK').startsWith(String(values[':prefix'])),
+    );
+  } else if (input.IndexName === undefined && condition === 'PK = :pk AND SK < :settled') {
+    sortKey = 'SK';
+    matches = items.filter((item) => item.PK === values[':pk'] && text(item, 'SK') < String(values[':settled']));
+  } else {
+    throw new Error(`the fake table cannot answer ${input.IndexName ?? 'the table'}: ${condition}`);
+  }
+  const forward = input.ScanIndexForward !== false;
+  matches.sort((a, b) => text(a, sortKey).localeCompare(text(b, sortKey)) * (forward ? 1 : -1));
+  const start = input.ExclusiveStartKey;
+  if (start !== undefined) {
+    const after = String(start[sortKey]);
+    matches = matches.filter((item) => (forward ? text(item, sortKey) > after : text(item, sortKey) < after));
+  }
+  // Limit counts items read, before the filter, as DynamoDB does.
+  const read = input.Limit === undefined ? matches : matches.slice(0, input.Limit);
+  const last = read.at(-1);
+  const more = read.length < matches.length && last !== undefined;
+  return {
+    Items: read.filter((item) => passesFilter(item, input)),
+    ...(more
+      ? {
+          LastEvaluatedKey: {
+            PK: last.PK,
+            SK: last.SK,
+            ...(sortKey === 'GSI1SK' ? { GSI1PK: last.GSI1PK, GSI1SK: last.GSI1SK } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Equality filters joined by AND, the only kind the stores send. */
+function passesFilter(item: Item, input: QueryCommandInput): boolean {
+  if (input.FilterExpression === undefined) return true;
+  return input.FilterExpression.split(' AND ').every((clause) => {
+    const match = /^(#?\w+) = (:\w+)$/.exec(clause);
+    if (match === null) throw new Error(`the fake table cannot filter on ${clause}`);
+    const [, name = '', value = ''] = match;
+    const attribute = name.startsWith('#') ? input.ExpressionAttributeNames?.[name] : name;
+    return attribute !== undefined && item[attribute] === input.ExpressionAttributeValues?.[value];
+  });
 }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 /**
@@ -8,7 +9,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 export const TEST_ENV = {
   DECLARATIONS_TABLE_NAME: 'test-declarations',
   IDEMPOTENCY_TABLE_NAME: 'test-idempotency',
-  RAIL_IMPORT_STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:rail-import',
+  STATE_MACHINE_ARN_RAIL_IMPORT: 'arn:aws:states:eu-central-1:123456789012:stateMachine:rail-import',
+  STATE_MACHINE_ARN_ROAD: 'arn:aws:states:eu-central-1:123456789012:stateMachine:road',
 } as const;
 
 /**
@@ -60,8 +62,16 @@ export function brokerClaims(brokerId = BROKER_ID): Claims {
   return { sub: `user-of-${brokerId}`, 'cognito:groups': 'broker', 'custom:brokerId': brokerId };
 }
 
+export function railwayClaims(): Claims {
+  return { sub: 'railway-ktz-dispatch', 'cognito:groups': 'railway' };
+}
+
 export function portOperatorClaims(): Claims {
   return { sub: 'port-operator-khorgos', 'cognito:groups': 'port-operator' };
+}
+
+export function officerClaims(): Claims {
+  return { sub: 'officer-khorgos-17', 'cognito:groups': 'officer' };
 }
 
 export interface ApiEventInput {
@@ -74,6 +84,8 @@ export interface ApiEventInput {
   /** A string is sent as is (e.g. malformed JSON); anything else is JSON-encoded. */
   readonly body?: unknown;
   readonly pathParameters?: Record<string, string>;
+  /** As API Gateway passes them: every value a string. */
+  readonly query?: Record<string, string>;
   /** The stage the API is deployed to; the request context's path carries it as a prefix. */
   readonly stage?: string;
 }
@@ -97,8 +109,11 @@ export function apiEvent(input: ApiEventInput): APIGatewayProxyEvent {
     httpMethod: input.method,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
+    queryStringParameters: input.query === undefined ? null : { ...input.query },
+    multiValueQueryStringParameters:
+      input.query === undefined
+        ? null
+        : Object.fromEntries(Object.entries(input.query).map(([name, value]) => [name, [value]])),
     pathParameters: input.pathParameters ?? null,
     stageVariables: null,
     body,
@@ -154,4 +169,18 @@ export function parseResponse(response: {
     headers: response.headers ?? {},
     body: response.body === '' ? undefined : JSON.parse(response.body),
   };
+}
+
+/**
+ * Asserts an RFC 9457 answer of the given problem type, and returns its field errors as "field rule" pairs
+ * so a test can name what the client is told to fix.
+ */
+export function assertProblem(response: ParsedResponse, status: number, problemType: string): string[] {
+  assert.equal(response.statusCode, status, `expected ${status}, got ${JSON.stringify(response.body)}`);
+  assert.equal(response.headers['content-type'], 'application/problem+json');
+  assert.equal(response.body.status, status);
+  assert.equal(response.body.type, `urn:preclearance:problem:${problemType}`);
+  return ((response.body.errors ?? []) as { field: string; rule: string }[]).map(
+    ({ field, rule }) => `${field} ${rule}`,
+  );
 }
