@@ -31,7 +31,7 @@ describe('a train that does not arrive in time', () => {
   after(async () => env?.stop());
 
   const executionArnOf = (id: string) =>
-    `${env.stack.stateMachines[0]?.arn.replace(':stateMachine:', ':execution:')}:${id}`;
+    `${env.stack.stateMachines.find((machine) => machine.name.endsWith('-rail-import'))?.arn.replace(':stateMachine:', ':execution:')}:${id}`;
   const statusOf = async (id: string) => String((await env.api.get(`/v1/declarations/${id}`, acme)).body.status);
 
   it('puts the declaration in MANUAL_REVIEW, and a late arrival no longer resumes it', async () => {
@@ -48,8 +48,8 @@ describe('a train that does not arrive in time', () => {
     );
 
     const history = await env.api.get(`/v1/declarations/${id}`, acme);
-    const last = (history.body.history as { status: string; details?: { reason?: string } }[]).at(-1);
-    assert.deepEqual([last?.status, last?.details?.reason], ['MANUAL_REVIEW', 'ARRIVAL_TIMEOUT']);
+    const last = (history.body.history as { status: string; details?: { cause?: string } }[]).at(-1);
+    assert.deepEqual([last?.status, last?.details?.cause], ['MANUAL_REVIEW', 'MILESTONE_TIMEOUT']);
     const events =
       (await env.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnOf(id) }))).events ?? [];
     assert.ok(events.some((e) => e.type === 'TaskTimedOut'));

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
+import { checkAgainstContract } from '../support/contract.ts';
 
 /** A local stack of its own for one test file, in its own cloud-assembly directory, on free ports. */
 export async function startTestStack(context: Record<string, unknown> = {}) {
@@ -49,21 +50,27 @@ function apiClient(stack: LocalStack) {
       ...(body === undefined ? {} : { body }),
     });
     const text = await response.text();
-    return {
+    const answer = {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       headers: response.headers,
       body: text === '' ? {} : (JSON.parse(text) as ApiAnswer['body']),
     };
+    // Every answer an end-to-end test receives must be one the published contract promises.
+    checkAgainstContract({ method, path, status: answer.status, contentType: answer.contentType, body: answer.body });
+    return answer;
   };
   return {
     get: (path: string, token?: string) => call('GET', path, token === undefined ? {} : { token }),
     post: call.bind(null, 'POST'),
+    call,
   };
 }
 
 export const brokerToken = (brokerId: string) => issueLocalToken({ role: 'broker', brokerId });
 export const portOperatorToken = () => issueLocalToken({ role: 'port-operator' });
+export const railwayToken = () => issueLocalToken({ role: 'railway' });
+export const officerToken = () => issueLocalToken({ role: 'officer' });
 
 /** Polls until `read` answers something `done` accepts; fails with the last answer after the deadline. */
 export async function eventually<T>(
@@ -82,12 +89,13 @@ export async function eventually<T>(
 }
 
 let sequence = 0;
+const uniqueSuffix = () => `${Date.now().toString().slice(-8)}${++sequence}`;
+
 /** A valid rail-import declaration; each call gets its own waybill unless one is given. */
 export function railImportDeclaration(overrides: { waybillNumber?: string; hsCode?: string } = {}) {
-  sequence++;
   return {
     declarationType: 'RAIL_IMPORT',
-    waybillNumber: overrides.waybillNumber ?? `SMGS${Date.now().toString().slice(-8)}${sequence}`,
+    waybillNumber: overrides.waybillNumber ?? `SMGS${uniqueSuffix()}`,
     trainNumber: 'X8001',
     consignee: { name: 'Almaty Trading LLP', taxId: 'KZ123456789' },
     containers: [{ number: 'CSQU3054383' }],
@@ -104,7 +112,23 @@ export function railImportDeclaration(overrides: { waybillNumber?: string; hsCod
   };
 }
 
-export function trainArrived(waybillNumbers: string[], eventId = `evt-${Date.now()}-${++sequence}`) {
+/** A valid road export of two cars on a car carrier; each call gets its own plate unless one is given. */
+export function roadExportDeclaration(overrides: { plate?: string } = {}) {
+  return {
+    declarationType: 'ROAD_EXPORT',
+    truck: { plate: overrides.plate ?? `XJ${uniqueSuffix()}`.slice(0, 12), country: 'CN' },
+    driver: { name: 'Li Wei', documentNumber: 'E12345678' },
+    transitDocument: { type: 'TIR', number: 'XZ12345678' },
+    consignor: { name: 'Xinjiang Motors Export Co' },
+    consignee: { name: 'Astana Auto LLP', country: 'KZ' },
+    goods: [
+      { hsCode: '870323', description: 'Passenger cars', value: { amount: 52000, currency: 'USD' }, grossMassKg: 3100 },
+    ],
+    vehicles: [{ vin: '1M8GDM9AXKP042788' }],
+  };
+}
+
+export function trainArrived(waybillNumbers: string[], eventId = `evt-${uniqueSuffix()}`) {
   return {
     eventType: 'TRAIN_ARRIVED',
     eventId,
@@ -112,4 +136,8 @@ export function trainArrived(waybillNumbers: string[], eventId = `evt-${Date.now
     occurredAt: new Date().toISOString(),
     waybillNumbers,
   };
+}
+
+export function truckGatedIn(plate: string, eventId = `gate-${uniqueSuffix()}`) {
+  return { eventType: 'TRUCK_GATED_IN', eventId, plate, gate: 'G3', occurredAt: new Date().toISOString() };
 }

@@ -15,8 +15,10 @@ import {
   eventually,
   portOperatorToken,
   railImportDeclaration,
+  railwayToken,
   startTestStack,
   trainArrived,
+  truckGatedIn,
 } from './local-stack-client.ts';
 
 /**
@@ -35,7 +37,8 @@ describe('rail import, end to end on the local stack', () => {
   });
   after(async () => env?.stop());
 
-  const stateMachineArn = () => env.stack.stateMachines[0]?.arn ?? '';
+  const railMachine = () => env.stack.stateMachines.find((machine) => machine.name.endsWith('-rail-import'));
+  const stateMachineArn = () => railMachine()?.arn ?? '';
   const readDeclaration = (id: string, token = acme) => env.api.get(`/v1/declarations/${id}`, token);
   const statusOf = async (id: string) => String((await readDeclaration(id)).body.status);
   const tableNamed = (part: string) => env.stack.tables.find((table) => table.includes(part)) ?? '';
@@ -70,10 +73,8 @@ describe('rail import, end to end on the local stack', () => {
       () => statusOf(id),
       (status) => status === 'AWAITING_ARRIVAL',
     );
-    const arrival = await env.api.post('/v1/port-events', {
-      token: port,
-      json: trainArrived([declaration.waybillNumber]),
-    });
+    const reported = { ...trainArrived([declaration.waybillNumber]), occurredAt: '2026-11-21T05:42:00.000Z' };
+    const arrival = await env.api.post('/v1/port-events', { token: port, json: reported });
     assert.equal(arrival.status, 202);
     assert.deepEqual(arrival.body.resumedDeclarations, [id]);
 
@@ -82,12 +83,27 @@ describe('rail import, end to end on the local stack', () => {
       (status) => status === 'RELEASED',
     );
     const read = await readDeclaration(id);
-    const history = read.body.history as { status: string }[];
+    const history = read.body.history as {
+      status: string;
+      actor: { kind: string };
+      occurredAt: string;
+      recordedAt: string;
+      reason: string;
+    }[];
     assert.deepEqual(
       history.map((entry) => entry.status),
-      ['RECEIVED', 'VALIDATED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'RELEASED'],
+      ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'RELEASED'],
     );
     assert.equal(read.body.cusresCode, '4');
+    // Who did what, when it happened at the port, when it was recorded, and why.
+    assert.deepEqual(
+      history.map((entry) => entry.actor.kind),
+      ['broker', 'system', 'system', 'port-operator', 'system'],
+    );
+    const arrived = history[3];
+    assert.equal(arrived?.occurredAt, reported.occurredAt, 'the arrival carries the port’s business time');
+    assert.ok((arrived?.recordedAt ?? '') > reported.occurredAt || arrived?.recordedAt !== reported.occurredAt);
+    assert.ok(history.every((entry) => entry.reason.length > 0));
 
     // The same run, read through the unchanged AWS SDK client from the local Step Functions endpoint.
     const executionArn = `${stateMachineArn().replace(':stateMachine:', ':execution:')}:${id}`;
@@ -100,8 +116,6 @@ describe('rail import, end to end on the local stack', () => {
       ).events ?? [];
     const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
     assert.deepEqual(entered, [
-      'ValidateDeclaration',
-      'IsDeclarationValid',
       'AssessRisk',
       'AwaitTrainArrival',
       'RecordArrival',
@@ -112,7 +126,7 @@ describe('rail import, end to end on the local stack', () => {
   });
 
   it('runs the state machine exactly as synthesized: the loaded ASL equals the template definition', async () => {
-    const machine = env.stack.stateMachines[0];
+    const machine = railMachine();
     assert.ok(machine);
     const described = await env.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machine.arn }));
 
@@ -126,8 +140,11 @@ describe('rail import, end to end on the local stack', () => {
         { Type: string; Properties: { DefinitionString?: { 'Fn::Join': [string, unknown[]] } } }
       >;
     };
-    const [, parts] = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')
-      ?.Properties.DefinitionString?.['Fn::Join'] ?? ['', []];
+    const [, parts] = Object.values(template.Resources).find(
+      (r) =>
+        r.Type === 'AWS::StepFunctions::StateMachine' &&
+        (r.Properties as { StateMachineName?: string }).StateMachineName === machine.name,
+    )?.Properties.DefinitionString?.['Fn::Join'] ?? ['', []];
     const arnOf = new Map(env.stack.functions.map((fn) => [fn.spec.logicalId, fn.spec.functionArn]));
     const joined = parts
       .map((part) => {
@@ -159,6 +176,7 @@ describe('rail import, end to end on the local stack', () => {
     // One declaration item and one idempotency record; the history grows only as the workflow moves.
     const items = await itemsOfDeclaration(String(first.body.id));
     assert.equal(items.filter((item) => item.SK?.S === 'DECLARATION').length, 1);
+    assert.equal(items.filter((item) => item.SK?.S === 'DOCUMENT#0001').length, 1);
     assert.equal(items.filter((item) => item.SK?.S === 'HISTORY#000001').length, 1);
     assert.equal(await idempotencyRecordCount(), recordsBefore + 1);
   });
@@ -205,6 +223,47 @@ describe('rail import, end to end on the local stack', () => {
         rule: 'iso6346-check-digit',
       },
       {
+        name: 'an amount so small DynamoDB cannot store it (1e-300)',
+        rawBody: JSON.stringify({
+          ...valid,
+          goods: [{ ...valid.goods[0], value: { amount: 1e-300, currency: 'USD' } }],
+        }),
+        status: 422,
+        field: '/goods/0/value/amount',
+        rule: 'minimum',
+      },
+      {
+        name: 'a gross mass of 1e-300 kg',
+        rawBody: JSON.stringify({ ...valid, goods: [{ ...valid.goods[0], grossMassKg: 1e-300 }] }),
+        status: 422,
+        field: '/goods/0/grossMassKg',
+        rule: 'minimum',
+      },
+      {
+        name: 'a description with an unpaired surrogate',
+        rawBody: JSON.stringify(valid).replace('Portable computers', '\\ud800 computers'),
+        status: 400,
+        field: '/goods/0/description',
+        rule: 'unicode',
+      },
+      {
+        name: 'a schema-valid document too large for one DynamoDB item (999 lines of 512 characters)',
+        rawBody: JSON.stringify({
+          ...valid,
+          goods: Array.from({ length: 999 }, () => ({ ...valid.goods[0], description: 'x'.repeat(512) })),
+        }),
+        status: 413,
+        field: '',
+        rule: 'max-document-size',
+      },
+      {
+        name: 'an unknown declaration type',
+        rawBody: JSON.stringify({ ...valid, declarationType: 'SEA_IMPORT' }),
+        status: 422,
+        field: '/declarationType',
+        rule: 'discriminator',
+      },
+      {
         name: 'no Idempotency-Key header',
         rawBody: JSON.stringify(valid),
         key: '',
@@ -249,9 +308,20 @@ describe('rail import, end to end on the local stack', () => {
     assert.equal(byOther.contentType, 'application/problem+json');
   });
 
-  it('lets only port operators report port events, and nobody in without a token', async () => {
+  it('lets only the railway and port operators report port events, and nobody in without a token', async () => {
     const byBroker = await env.api.post('/v1/port-events', { token: acme, json: trainArrived(['SMGS00000001']) });
     assert.equal(byBroker.status, 403);
+    const byRailway = await env.api.post('/v1/port-events', {
+      token: await railwayToken(),
+      json: trainArrived(['SMGS00000002']),
+    });
+    assert.equal(byRailway.status, 202);
+    // The gate is the port's: a railway account cannot report a truck.
+    const gateByRailway = await env.api.post('/v1/port-events', {
+      token: await railwayToken(),
+      json: truckGatedIn('XJ000001'),
+    });
+    assert.equal(gateByRailway.status, 403);
     const anonymous = await env.api.post('/v1/declarations', { json: railImportDeclaration(), idempotencyKey: 'anon' });
     assert.equal(anonymous.status, 401);
     const expired = await issueLocalToken({ role: 'broker', brokerId: 'BRK-ACME', expiresInSeconds: -60 });
@@ -280,8 +350,9 @@ describe('rail import, end to end on the local stack', () => {
       (status) => status === 'MANUAL_REVIEW',
     );
     const read = await readDeclaration(id);
-    assert.equal(read.body.riskChannel, 'YELLOW');
-    assert.equal(read.body.riskRule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
+    const facts = read.body.facts as Record<string, unknown>;
+    assert.equal(facts.riskChannel, 'YELLOW');
+    assert.equal(facts.riskRule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
   });
 
   it('releases at once a declaration filed after its train was already reported', async () => {
@@ -290,7 +361,7 @@ describe('rail import, end to end on the local stack', () => {
       token: port,
       json: trainArrived([declaration.waybillNumber]),
     });
-    assert.deepEqual(early.body.waybillsWithoutWaitingDeclarations, [declaration.waybillNumber]);
+    assert.deepEqual(early.body.keysWithoutWaitingDeclarations, [declaration.waybillNumber]);
 
     const id = String((await submit(declaration, 'acme-late-filing-1')).body.id);
 

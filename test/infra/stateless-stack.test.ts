@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
+import { stateMachineArnVariable } from '#shared/env.ts';
+import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
 import {
   allowedActions,
   apiRoutes,
@@ -26,7 +29,9 @@ interface LogGroupProps {
 const { statelessTemplate: template } = synthApp({ stage: 'test' });
 const functions = resourcesOf<LambdaFunctionProps>(template, 'AWS::Lambda::Function');
 const logGroups = new Map(resourcesOf<LogGroupProps>(template, 'AWS::Logs::LogGroup'));
-const [stateMachineId] = onlyResourceOf(template, 'AWS::StepFunctions::StateMachine');
+const stateMachineIds = resourcesOf(template, 'AWS::StepFunctions::StateMachine')
+  .map(([id]) => id)
+  .sort();
 const envOf = (fn: LambdaFunctionProps) => fn.Environment?.Variables ?? {};
 const functionsWith = (variable: string) =>
   functions
@@ -39,9 +44,10 @@ const envOfFunction = (logicalId: string) => {
   return envOf(found[1].Properties);
 };
 
-const SUBMIT = 'POST /v1/declarations';
-const GET = 'GET /v1/declarations/{id}';
-const PORT_EVENT = 'POST /v1/port-events';
+const routeKey = (route: RouteDefinition) => `${route.method} ${route.path}`;
+const SUBMIT = routeKey(ROUTES.fileDeclaration);
+const GET = routeKey(ROUTES.getDeclaration);
+const PORT_EVENT = routeKey(ROUTES.reportPortEvent);
 
 describe('stateless stack: every Lambda function follows the team defaults', () => {
   it('there are functions to check', () => {
@@ -74,21 +80,35 @@ describe('stateless stack: every Lambda function follows the team defaults', () 
 });
 
 describe('stateless stack: each function is told where its resources are', () => {
-  it('every function (all of them read or write declarations) gets DECLARATIONS_TABLE_NAME', () => {
-    assert.deepEqual(functionsWith('DECLARATIONS_TABLE_NAME'), functions.map(([id]) => id).sort());
-  });
-
-  it('the two idempotent POST routes, and only they, get IDEMPOTENCY_TABLE_NAME', () => {
+  it('every function but the public contract reads or writes declarations, and gets DECLARATIONS_TABLE_NAME', () => {
+    const openApi = functionBehindRoute(template, routeKey(ROUTES.getOpenApi));
     assert.deepEqual(
-      functionsWith('IDEMPOTENCY_TABLE_NAME'),
-      [functionBehindRoute(template, SUBMIT), functionBehindRoute(template, PORT_EVENT)].sort(),
+      functionsWith('DECLARATIONS_TABLE_NAME'),
+      functions
+        .map(([id]) => id)
+        .filter((id) => id !== openApi)
+        .sort(),
     );
   });
 
-  it('the submit function, which starts the workflow, and only it, gets RAIL_IMPORT_STATE_MACHINE_ARN', () => {
-    const submitId = functionBehindRoute(template, SUBMIT);
-    assert.deepEqual(functionsWith('RAIL_IMPORT_STATE_MACHINE_ARN'), [submitId]);
-    assert.deepEqual(envOfFunction(submitId).RAIL_IMPORT_STATE_MACHINE_ARN, { Ref: stateMachineId } satisfies Ref);
+  it('the idempotent write routes of the registry, and only they, get IDEMPOTENCY_TABLE_NAME', () => {
+    const idempotent = ROUTE_LIST.filter((route) => route.idempotency !== undefined);
+    assert.ok(idempotent.length >= 2);
+    assert.deepEqual(
+      functionsWith('IDEMPOTENCY_TABLE_NAME'),
+      idempotent.map((route) => functionBehindRoute(template, routeKey(route))).sort(),
+    );
+  });
+
+  it('the filing function, which starts workflows, and only it, gets the ARN of every workflow', () => {
+    const fileId = functionBehindRoute(template, SUBMIT);
+    assert.equal(stateMachineIds.length, WORKFLOW_IDS.length);
+    for (const workflow of WORKFLOW_IDS) {
+      const variable = stateMachineArnVariable(workflow);
+      assert.deepEqual(functionsWith(variable), [fileId], variable);
+      const arn = envOfFunction(fileId)[variable];
+      assert.ok(isRef(arn) && stateMachineIds.includes(arn.Ref), `${variable} names a state machine of this stack`);
+    }
   });
 
   it('keeps idempotency records apart from declarations: the two table names differ', () => {
@@ -98,10 +118,10 @@ describe('stateless stack: each function is told where its resources are', () =>
   });
 });
 
-describe('stateless stack: the broker API', () => {
+describe('stateless stack: the API is built from the route registry', () => {
   const routes = apiRoutes(template);
 
-  it('is one REST API guarded by a Cognito user-pool authorizer', () => {
+  it('is one REST API with one Cognito user-pool authorizer', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
@@ -111,19 +131,27 @@ describe('stateless stack: the broker API', () => {
     });
   });
 
-  it('serves exactly the three routes, each behind the Cognito authorizer', () => {
-    assert.deepEqual([...routes.keys()].sort(), [GET, SUBMIT, PORT_EVENT].sort());
+  it('serves exactly the routes of the registry', () => {
+    assert.deepEqual([...routes.keys()].sort(), ROUTE_LIST.map(routeKey).sort());
+  });
+
+  it('puts every route behind the Cognito authorizer except the public ones, which need no token', () => {
     const [authorizerId] = onlyResourceOf(template, 'AWS::ApiGateway::Authorizer');
-    for (const [route, method] of routes) {
-      assert.equal(method.AuthorizationType, 'COGNITO_USER_POOLS', route);
-      assert.deepEqual(method.AuthorizerId, { Ref: authorizerId } satisfies Ref, route);
+    for (const route of ROUTE_LIST) {
+      const method = routes.get(routeKey(route));
+      if (route.roles === 'public') {
+        assert.equal(method?.AuthorizationType, 'NONE', routeKey(route));
+      } else {
+        assert.equal(method?.AuthorizationType, 'COGNITO_USER_POOLS', routeKey(route));
+        assert.deepEqual(method?.AuthorizerId, { Ref: authorizerId } satisfies Ref, routeKey(route));
+      }
     }
   });
 
   it('hands each route to its own function as a Lambda proxy integration', () => {
     for (const [route, method] of routes) assert.equal(method.Integration?.Type, 'AWS_PROXY', route);
-    const targets = [SUBMIT, GET, PORT_EVENT].map((route) => functionBehindRoute(template, route));
-    assert.equal(new Set(targets).size, 3);
+    const targets = ROUTE_LIST.map((route) => functionBehindRoute(template, routeKey(route)));
+    assert.equal(new Set(targets).size, ROUTE_LIST.length);
   });
 
   it('deploys to an API stage named after the stage', () => {
@@ -133,14 +161,20 @@ describe('stateless stack: the broker API', () => {
 });
 
 describe('stateless stack: least privilege', () => {
-  it('the submit function may start the rail-import workflow', () => {
+  it('the filing function may start every workflow', () => {
     const allowed = allowedActions(template, functionBehindRoute(template, SUBMIT));
-    assert.deepEqual(allowed.get('states:StartExecution'), [{ Ref: stateMachineId }]);
+    assert.deepEqual(
+      (allowed.get('states:StartExecution') ?? []).map((arn) => (isRef(arn) ? arn.Ref : arn)).sort(),
+      stateMachineIds,
+    );
   });
 
-  it('the port-event function may resume waiting workflows (SendTaskSuccess) of that machine', () => {
+  it('the port-event function may resume waiting workflows (SendTaskSuccess) of every machine, and start none', () => {
     const allowed = allowedActions(template, functionBehindRoute(template, PORT_EVENT));
-    assert.deepEqual(allowed.get('states:SendTaskSuccess'), [{ Ref: stateMachineId }]);
+    assert.deepEqual(
+      (allowed.get('states:SendTaskSuccess') ?? []).map((arn) => (isRef(arn) ? arn.Ref : arn)).sort(),
+      stateMachineIds,
+    );
     assert.equal(allowed.has('states:StartExecution'), false);
   });
 
