@@ -49,14 +49,15 @@ export async function assessRisk(ports: StepPorts, declarationId: string): Promi
 
 /**
  * Parks the workflow until the port reports the milestone its type waits for (a train's arrival, a truck's
- * gate-in). If the port reported it before the workflow got here, the task is resumed at once with that report.
+ * gate-in). Where the workflow counts earlier reports (rail), a report that came in before the workflow got
+ * here resumes the task at once.
  */
 export async function awaitMilestone(
   ports: StepPorts & { readonly milestones: MilestoneStore; readonly tasks: TaskCallbacks },
   input: { readonly declarationId: string; readonly taskToken: string },
 ): Promise<void> {
   const { record, document } = await loadWithDocument(ports, input.declarationId);
-  const milestone = WORKFLOWS[workflowOf(record.declarationType)].awaits;
+  const { awaits: milestone, earlierReports } = WORKFLOWS[workflowOf(record.declarationType)];
   const key = milestoneKeyOf(document);
   await advanceDeclaration(ports, input.declarationId, {
     transition: TRANSITION.AWAIT_ARRIVAL,
@@ -64,6 +65,7 @@ export async function awaitMilestone(
     details: { milestone, key },
   });
   await ports.milestones.registerWait(milestone, key, input, ports.clock());
+  if (earlierReports === 'ignore') return;
   const early = await ports.milestones.find(milestone, key);
   if (early !== undefined) {
     await ports.tasks.resume(input.taskToken, early);

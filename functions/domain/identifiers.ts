@@ -145,7 +145,10 @@ export function isChineseVin(vin: string): boolean {
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
-/** RFC 3339 date-time with a real calendar date and an explicit offset (JSON Schema's "date-time"). */
+/**
+ * RFC 3339 date-time with a real calendar date and an explicit offset (JSON Schema's "date-time"). A leap
+ * second (":60") is refused: JavaScript dates cannot hold one, so it could never be compared or stored as a time.
+ */
 export function isRfc3339DateTime(candidate: string): boolean {
   const parts = RFC3339.exec(candidate);
   if (parts === null) return false;
@@ -157,16 +160,21 @@ export function isRfc3339DateTime(candidate: string): boolean {
     number,
     number,
   ];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const offsetOk = parts[9] === undefined || (Number(parts[9]) <= 23 && Number(parts[10]) <= 59);
   return (
     month >= 1 &&
     month <= 12 &&
     day >= 1 &&
-    day <= daysInMonth &&
+    day <= daysInMonth(year, month) &&
     hour <= 23 &&
     minute <= 59 &&
-    second <= 60 &&
+    second <= 59 &&
     offsetOk
   );
+}
+
+/** Proleptic Gregorian, as RFC 3339 dates are (Date.UTC would take years 0–99 for 1900–1999). */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }

@@ -165,7 +165,8 @@ export const ROUTES = {
     roles: ['port-operator', 'railway'],
     handler: 'report-port-event',
     request: { body: PortEventSchema },
-    idempotency: { jmesPath: 'body.eventId', field: '/eventId' },
+    // Each reporter's ids are its own: the railway's evt-1 and the gate's evt-1 are different events.
+    idempotency: { jmesPath: '[requestContext.authorizer.claims.sub, body.eventId]', field: '/eventId' },
     success: { status: 202, description: 'Recorded; waiting declarations resumed', schema: PortEventAcceptedSchema },
     problems: WRITE_PROBLEMS.filter((problem) => problem !== 'invalid-header'),
   },

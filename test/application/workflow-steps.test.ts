@@ -122,9 +122,7 @@ describe('the workflow waits for the train or the truck', () => {
     assert.deepEqual(ports.declarationStore.history(id), before, 'the status was already AWAITING_ARRIVAL');
   });
 
-  it('does not take the gate-in of a truck’s earlier trip for the arrival of its next declaration', {
-    todo: 'awaitMilestone resumes with any report kept for the plate (30 days), so a truck that gated in last week ends the wait of its new declaration at once',
-  }, async () => {
+  it('does not take the gate-in of a truck’s earlier trip for the arrival of its next declaration', async () => {
     const ports = fakePorts();
     const plate = { truck: { plate: '777ABD02', country: 'KZ' } };
     const earlierTrip = await waitingForItsMilestone(ports, roadImportDeclaration(plate), 'trip-1');

@@ -351,9 +351,7 @@ describe('date-times (RFC 3339) on declarations and port events', () => {
     assert.equal(isRfc3339DateTime('1900-02-29T10:00:00Z'), false, '1900 is divisible by 100, not 400');
   });
 
-  it('accepts 29 February of the year 0000, a leap year of the proleptic Gregorian calendar', {
-    todo: 'Date.UTC maps years 0–99 to 1900–1999, so year 0000 is taken for the common year 1900',
-  }, () => {
+  it('accepts 29 February of the year 0000, a leap year of the proleptic Gregorian calendar', () => {
     assert.equal(isRfc3339DateTime('0000-02-29T00:00:00Z'), true);
   });
 
@@ -368,11 +366,12 @@ describe('date-times (RFC 3339) on declarations and port events', () => {
     }
   });
 
-  it('refuses hour 24, minute 60 and second 61, but accepts a leap second', () => {
+  it('refuses hour 24, minute 60, second 61 and a leap second', () => {
     assert.equal(isRfc3339DateTime('2025-03-01T24:00:00Z'), false);
     assert.equal(isRfc3339DateTime('2025-03-01T10:60:00Z'), false);
     assert.equal(isRfc3339DateTime('2025-03-01T10:00:61Z'), false);
-    assert.equal(isRfc3339DateTime('2016-12-31T23:59:60Z'), true);
+    // A leap second is refused: a JavaScript date cannot hold it, so it could not be compared or stored.
+    assert.equal(isRfc3339DateTime('2016-12-31T23:59:60Z'), false);
   });
 
   it('refuses offsets beyond 23:59', () => {

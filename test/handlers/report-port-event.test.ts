@@ -164,9 +164,7 @@ describe('POST /v1/port-events: a train arrives at Khorgos', () => {
     assert.equal(documents.commandCalls(PutCommand).length, 3, 'each arrival recorded once');
   });
 
-  it('the railway and the port operator may each use their own id without colliding', {
-    todo: 'port events are keyed on body.eventId alone (functions/shared/routes.ts, reportPortEvent.idempotency), unlike filings, which are keyed per broker',
-  }, async () => {
+  it('the railway and the port operator may each use their own id without colliding', async () => {
     const byRailway = await report(trainArrived({ eventId: 'evt-0001' }), railwayClaims());
     const byPort = await report(truckGatedIn({ eventId: 'evt-0001' }), portOperatorClaims());
 

@@ -29,11 +29,24 @@ import {
  * that differs between rail and road is decided here; the rest of the system asks.
  */
 
-/** The workflows (one state machine each) and the port milestone each waits for. */
+/**
+ * The workflows (one state machine each), the port milestone each waits for, and whether a report that came
+ * in before the declaration reached its wait counts. A waybill names one shipment, so a train reported early
+ * is that shipment's arrival; a plate names a truck that comes back trip after trip, so only a gate-in
+ * reported while the declaration waits can be its own.
+ */
 export const WORKFLOWS = {
-  'rail-import': { awaits: 'TRAIN_ARRIVED', description: 'Rail import: advance declaration to release' },
-  road: { awaits: 'TRUCK_GATED_IN', description: 'Highway freight: advance declaration to release' },
-} as const satisfies Record<string, { awaits: Milestone; description: string }>;
+  'rail-import': {
+    awaits: 'TRAIN_ARRIVED',
+    earlierReports: 'count',
+    description: 'Rail import: advance declaration to release',
+  },
+  road: {
+    awaits: 'TRUCK_GATED_IN',
+    earlierReports: 'ignore',
+    description: 'Highway freight: advance declaration to release',
+  },
+} as const satisfies Record<string, { awaits: Milestone; earlierReports: 'count' | 'ignore'; description: string }>;
 export type WorkflowId = keyof typeof WORKFLOWS;
 export const WORKFLOW_IDS = Object.keys(WORKFLOWS) as WorkflowId[];
 
