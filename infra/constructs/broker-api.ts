@@ -1,13 +1,18 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import {
+  AccessLogField,
+  AccessLogFormat,
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
   LambdaIntegration,
+  LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface BrokerApiProps {
@@ -26,20 +31,33 @@ export interface BrokerApiProps {
  */
 export class BrokerApi extends Construct {
   readonly restApi: RestApi;
+  /** One JSON line per request: who called what, and how it ended; never a body or a token. */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: BrokerApiProps) {
     super(scope, id);
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: `preclearance-${props.stage}`,
       description: 'Customs pre-clearance: advance declarations and port events',
       endpointTypes: [EndpointType.REGIONAL],
+      // API Gateway writes a REST API's logs (access and execution alike) through one CloudWatch role per
+      // account and region, an account setting rather than part of any stage. A stack that owned it would
+      // overwrite the setting of every other sandbox in the account, so the account's administrator sets it
+      // once (README, "Deploy"). Execution logs stay off: access logs below already carry the error and
+      // integration error of each request, without the payload fragments execution logs may contain.
       cloudWatchRole: false,
       deployOptions: {
         stageName: props.stage,
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: MethodLoggingLevel.OFF,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: ACCESS_LOG_FORMAT,
         throttlingRateLimit: 100,
         throttlingBurstLimit: 200,
       },
@@ -53,3 +71,32 @@ export class BrokerApi extends Construct {
     v1.addResource('port-events').addMethod('POST', new LambdaIntegration(props.routes.postPortEvent));
   }
 }
+
+/**
+ * The access log line. The caller is the token's `sub` (Cognito), never a name or an e-mail address; every
+ * value is quoted, because API Gateway writes "-" for a value it does not have and a bare "-" is not JSON.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: AccessLogField.contextRequestId(),
+    extendedRequestId: AccessLogField.contextExtendedRequestId(),
+    requestTime: AccessLogField.contextRequestTime(),
+    ip: AccessLogField.contextIdentitySourceIp(),
+    userAgent: AccessLogField.contextIdentityUserAgent(),
+    caller: AccessLogField.contextIdentityCaller(),
+    user: AccessLogField.contextIdentityUser(),
+    sub: AccessLogField.contextAuthorizerClaims('sub'),
+    httpMethod: AccessLogField.contextHttpMethod(),
+    resourcePath: AccessLogField.contextResourcePath(),
+    protocol: AccessLogField.contextProtocol(),
+    status: AccessLogField.contextStatus(),
+    responseLength: AccessLogField.contextResponseLength(),
+    responseLatencyMs: AccessLogField.contextResponseLatency(),
+    integrationStatus: AccessLogField.contextIntegrationStatus(),
+    integrationLatencyMs: AccessLogField.contextIntegrationLatency(),
+    integrationError: AccessLogField.contextIntegrationErrorMessage(),
+    errorMessage: AccessLogField.contextErrorMessage(),
+    errorResponseType: AccessLogField.contextErrorResponseType(),
+    xrayTraceId: AccessLogField.contextXrayTraceId(),
+  }),
+);

@@ -5,6 +5,7 @@ import {
   allowedActions,
   apiRoutes,
   functionBehindRoute,
+  isGetAtt,
   isRef,
   onlyResourceOf,
   type Ref,
@@ -21,6 +22,10 @@ interface LambdaFunctionProps {
 }
 interface LogGroupProps {
   readonly RetentionInDays?: number;
+}
+interface StageProps {
+  readonly AccessLogSetting?: { readonly DestinationArn: unknown; readonly Format: string };
+  readonly MethodSettings?: ReadonlyArray<{ readonly LoggingLevel?: string; readonly DataTraceEnabled?: boolean }>;
 }
 
 const { statelessTemplate: template } = synthApp({ stage: 'test' });
@@ -129,6 +134,65 @@ describe('stateless stack: the broker API', () => {
   it('deploys to an API stage named after the stage', () => {
     template.resourceCountIs('AWS::ApiGateway::Stage', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'test' });
+  });
+
+  it('writes one JSON access-log line per request to a log group of its own that keeps it for a month', () => {
+    const [, stage] = onlyResourceOf<StageProps>(template, 'AWS::ApiGateway::Stage');
+    const setting = stage.Properties.AccessLogSetting;
+    assert.ok(setting !== undefined, 'the stage has no access log setting');
+    const destination = setting.DestinationArn;
+    assert.ok(isGetAtt(destination), 'the access log destination is not a log group of this stack');
+    const [logGroupId] = destination['Fn::GetAtt'];
+    assert.equal(logGroups.get(logGroupId)?.Properties.RetentionInDays, 30);
+    assert.ok(
+      functions.every(
+        ([, fn]) =>
+          !isRef(fn.Properties.LoggingConfig?.LogGroup) || fn.Properties.LoggingConfig.LogGroup.Ref !== logGroupId,
+      ),
+      'a function shares the access log group',
+    );
+
+    const line = JSON.parse(setting.Format) as Record<string, string>;
+    assert.deepEqual(
+      {
+        requestId: line.requestId,
+        ip: line.ip,
+        caller: line.caller,
+        user: line.user,
+        sub: line.sub,
+        httpMethod: line.httpMethod,
+        resourcePath: line.resourcePath,
+        status: line.status,
+        protocol: line.protocol,
+        responseLength: line.responseLength,
+        integrationError: line.integrationError,
+      },
+      {
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        caller: '$context.identity.caller',
+        user: '$context.identity.user',
+        sub: '$context.authorizer.claims.sub',
+        httpMethod: '$context.httpMethod',
+        resourcePath: '$context.resourcePath',
+        status: '$context.status',
+        protocol: '$context.protocol',
+        responseLength: '$context.responseLength',
+        integrationError: '$context.integrationErrorMessage',
+      },
+    );
+  });
+
+  it('logs no request or response bodies: execution logging and data tracing are off', () => {
+    const [, stage] = onlyResourceOf<StageProps>(template, 'AWS::ApiGateway::Stage');
+    for (const setting of stage.Properties.MethodSettings ?? []) {
+      assert.equal(setting.LoggingLevel, 'OFF');
+      assert.notEqual(setting.DataTraceEnabled, true);
+    }
+  });
+
+  it('leaves the account-wide API Gateway CloudWatch role alone (other sandboxes share it)', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
   });
 });
 
