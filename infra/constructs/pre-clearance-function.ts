@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { INDEX_ACTIONS, type TableAction } from './table-access.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -63,10 +65,40 @@ export class PreClearanceFunction extends NodejsFunction {
     });
   }
 
-  /** Grants access to a table and hands its name to the code, in one call. */
-  bindTable(table: ITable, access: 'RO' | 'RW', environmentVariable: string): this {
-    if (access === 'RO') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+  /**
+   * Grants exactly `actions` on a table and hands its name to the code (in `environmentVariable`), in one
+   * call. Spell the actions with the profiles of ./table-access.ts, one per operation the code performs:
+   *
+   *   fn.bindTable(declarations, [...DECLARATIONS_TABLE_ACCESS.readDeclaration], ENV.declarationsTable);
+   *   fn.bindTable(declarations, ['dynamodb:Query'], ENV.declarationsTable, { indexes: ['GSI1'] }); // by broker
+   *
+   * The grant covers the table itself; an index is added only when named in `indexes`, and then only for
+   * the actions that read through an index (Query). Binding the same table again adds to its grant.
+   */
+  bindTable(
+    table: ITable,
+    actions: readonly TableAction[],
+    environmentVariable: string,
+    options: { readonly indexes?: readonly string[] } = {},
+  ): this {
+    if (actions.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one action`);
+    if (table.encryptionKey !== undefined) {
+      // A customer-managed key would need kms:Decrypt (and for writes kms:GenerateDataKey) as well.
+      throw new Error(`${this.node.path}: bindTable grants no KMS access; the table has a customer-managed key`);
+    }
+    const granted = [...new Set(actions)].sort();
+    this.addToRolePolicy(new PolicyStatement({ actions: granted, resources: [table.tableArn] }));
+    const indexActions = granted.filter((action) => INDEX_ACTIONS.has(action));
+    const indexes = options.indexes ?? [];
+    if (indexes.length > 0) {
+      if (indexActions.length === 0) throw new Error(`${this.node.path}: indexes are only read by Query`);
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: indexActions,
+          resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
+    }
     this.addEnvironment(environmentVariable, table.tableName);
     return this;
   }

@@ -7,6 +7,7 @@ import type { StageSettings } from '../config.ts';
 import { BrokerApi } from '../constructs/broker-api.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
 import { RailImportWorkflow } from '../constructs/rail-import-workflow.ts';
+import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -23,18 +24,27 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { declarationsTable, idempotencyTable } = props;
-    const fn = (id: string, handler: string, description: string) =>
+    const access = DECLARATIONS_TABLE_ACCESS;
+    // Each function gets the declarations table with exactly the actions of the operations it performs.
+    const fn = (id: string, handler: string, description: string, actions: readonly TableAction[]) =>
       new PreClearanceFunction(this, id, { handler, description }).bindTable(
         declarationsTable,
-        'RW',
+        actions,
         ENV.declarationsTable,
       );
+    const step = (id: string, handler: string, description: string, actions: readonly TableAction[] = []) =>
+      fn(id, handler, description, [...access.readDeclaration, ...access.applyTransition, ...actions]);
 
     const workflowSteps = {
-      validate: fn('ValidateDeclarationFn', 'workflow/validate-declaration', 'Rail import: clearance rules'),
-      assessRisk: fn('AssessRiskFn', 'workflow/assess-risk', 'Rail import: risk channel'),
-      awaitArrival: fn('AwaitArrivalFn', 'workflow/await-arrival', 'Rail import: park until the train arrives'),
-      recordTransition: fn('RecordTransitionFn', 'workflow/record-transition', 'Rail import: record a stage'),
+      validate: step('ValidateDeclarationFn', 'workflow/validate-declaration', 'Rail import: clearance rules'),
+      assessRisk: step('AssessRiskFn', 'workflow/assess-risk', 'Rail import: risk channel'),
+      awaitArrival: step(
+        'AwaitArrivalFn',
+        'workflow/await-arrival',
+        'Rail import: park until the train arrives',
+        access.parkUntilArrival,
+      ),
+      recordTransition: step('RecordTransitionFn', 'workflow/record-transition', 'Rail import: record a stage'),
     };
     this.railImportWorkflow = new RailImportWorkflow(this, 'RailImportWorkflow', {
       steps: workflowSteps,
@@ -45,24 +55,28 @@ export class StatelessStack extends Stack {
     // The wait step may resume its own task when the train arrived before the workflow got there.
     this.railImportWorkflow.grantTaskResponseByName(workflowSteps.awaitArrival);
 
-    const submitDeclaration = fn('SubmitDeclarationFn', 'submit-declaration', 'POST /v1/declarations').bindTable(
-      idempotencyTable,
-      'RW',
-      ENV.idempotencyTable,
-    );
+    const submitDeclaration = fn(
+      'SubmitDeclarationFn',
+      'submit-declaration',
+      'POST /v1/declarations',
+      access.fileDeclaration,
+    ).bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable);
     stateMachine.grantStartExecution(submitDeclaration);
     submitDeclaration.addEnvironment(ENV.railImportStateMachineArn, stateMachine.stateMachineArn);
 
-    const getDeclaration = new PreClearanceFunction(this, 'GetDeclarationFn', {
-      handler: 'get-declaration',
-      description: 'GET /v1/declarations/{id}',
-    }).bindTable(declarationsTable, 'RO', ENV.declarationsTable);
-
-    const postPortEvent = fn('PostPortEventFn', 'post-port-event', 'POST /v1/port-events').bindTable(
-      idempotencyTable,
-      'RW',
-      ENV.idempotencyTable,
+    const getDeclaration = fn(
+      'GetDeclarationFn',
+      'get-declaration',
+      'GET /v1/declarations/{id}',
+      access.readDeclarationWithHistory,
     );
+
+    const postPortEvent = fn(
+      'PostPortEventFn',
+      'post-port-event',
+      'POST /v1/port-events',
+      access.reportArrival,
+    ).bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable);
     stateMachine.grantTaskResponse(postPortEvent);
 
     this.api = new BrokerApi(this, 'BrokerApi', {

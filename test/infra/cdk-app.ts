@@ -181,6 +181,18 @@ export function functionBehindRoute(template: Template, route: string): string {
   return target['Fn::GetAtt'][0];
 }
 
+/** Logical id of the Lambda function a Task state of the (only) state machine invokes. */
+export function functionBehindState(template: Template, stateName: string): string {
+  const [, machine] = onlyResourceOf<StateMachineProps>(template, 'AWS::StepFunctions::StateMachine');
+  const { asl, tokens } = parseDefinition(machine.Properties.DefinitionString);
+  const state = asl.States[stateName];
+  if (state === undefined) throw new Error(`the workflow has no state ${stateName}`);
+  // payloadResponseOnly: the function is the Resource; otherwise it is Parameters.FunctionName.
+  const target = tokenBehind(state.Parameters?.FunctionName ?? state.Resource, tokens);
+  if (!isGetAtt(target)) throw new Error(`${stateName} does not invoke a Lambda function of this stack`);
+  return target['Fn::GetAtt'][0];
+}
+
 // ── IAM ────────────────────────────────────────────────────────────────────────────────────────────
 
 export interface PolicyStatement {

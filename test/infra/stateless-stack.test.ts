@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import {
   allowedActions,
   apiRoutes,
   functionBehindRoute,
+  functionBehindState,
   isGetAtt,
   isRef,
   onlyResourceOf,
@@ -28,7 +29,22 @@ interface StageProps {
   readonly MethodSettings?: ReadonlyArray<{ readonly LoggingLevel?: string; readonly DataTraceEnabled?: boolean }>;
 }
 
-const { statelessTemplate: template } = synthApp({ stage: 'test' });
+const { statelessTemplate: template, statefulTemplate } = synthApp({ stage: 'test' });
+/** Logical ids of the two tables in the stateful stack, found by their partition key. */
+const tableIds = {
+  declarations: tableKeyedOn('PK'),
+  idempotency: tableKeyedOn('id'),
+};
+function tableKeyedOn(partitionKey: string): string {
+  const found = resourcesOf<{ KeySchema: Array<{ AttributeName: string; KeyType: string }> }>(
+    statefulTemplate,
+    'AWS::DynamoDB::Table',
+  ).filter(([, table]) =>
+    table.Properties.KeySchema.some((k) => k.KeyType === 'HASH' && k.AttributeName === partitionKey),
+  );
+  assert.equal(found.length, 1, `one table keyed on ${partitionKey}`);
+  return (found[0] as [string, unknown])[0];
+}
 const functions = resourcesOf<LambdaFunctionProps>(template, 'AWS::Lambda::Function');
 const logGroups = new Map(resourcesOf<LogGroupProps>(template, 'AWS::Logs::LogGroup'));
 const [stateMachineId] = onlyResourceOf(template, 'AWS::StepFunctions::StateMachine');
@@ -208,15 +224,64 @@ describe('stateless stack: least privilege', () => {
     assert.equal(allowed.has('states:StartExecution'), false);
   });
 
-  it('the get-declaration function only reads: no PutItem, UpdateItem, DeleteItem or BatchWriteItem', () => {
-    const allowed = allowedActions(template, functionBehindRoute(template, GET));
-    for (const read of ['dynamodb:GetItem', 'dynamodb:Query']) assert.ok(allowed.has(read), `may ${read}`);
-    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
-      assert.equal(allowed.has(write), false, `may not ${write}`);
-    }
-    assert.ok(
-      [...allowed.keys()].every((action) => !/^dynamodb:\*$|^\*$/.test(action)),
-      'no wildcard action',
-    );
+  // What the code calls (functions/adapters/declaration-repository.ts, Powertools idempotency), per function.
+  const expectedTableActions: Record<string, { declarations: string[]; idempotency?: string[] }> = {
+    [SUBMIT]: {
+      declarations: ['GetItem', 'PutItem'],
+      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    },
+    [GET]: { declarations: ['Query'] },
+    [PORT_EVENT]: {
+      declarations: ['DeleteItem', 'PutItem', 'Query'],
+      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    },
+    'state ValidateDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+  };
+  const functionFor = (key: string) =>
+    key.startsWith('state ')
+      ? functionBehindState(template, key.slice('state '.length))
+      : functionBehindRoute(template, key);
+
+  it('every function is covered by the table below', () => {
+    const covered = new Set(Object.keys(expectedTableActions).map(functionFor));
+    assert.deepEqual([...covered].sort(), functions.map(([id]) => id).sort());
   });
+
+  for (const [key, expected] of Object.entries(expectedTableActions)) {
+    it(`${key} may do exactly ${JSON.stringify(expected)} on the tables, and nothing on an index`, () => {
+      assert.deepEqual(tableGrantsOf(template, functionFor(key)), {
+        declarations: expected.declarations,
+        idempotency: expected.idempotency ?? [],
+      });
+    });
+  }
 });
+
+/** Every DynamoDB action a function's role allows, by table; fails on any other DynamoDB resource (an index, `*`). */
+function tableGrantsOf(template: Template, functionId: string): { declarations: string[]; idempotency: string[] } {
+  const grants = { declarations: new Set<string>(), idempotency: new Set<string>() };
+  for (const [action, resources] of allowedActions(template, functionId)) {
+    if (!action.startsWith('dynamodb:')) continue;
+    for (const resource of resources) {
+      const table = tableOfArn(resource);
+      assert.ok(table !== undefined, `${functionId}: ${action} on ${JSON.stringify(resource)}, which is not a table`);
+      grants[table].add(action.slice('dynamodb:'.length));
+    }
+  }
+  return { declarations: [...grants.declarations].sort(), idempotency: [...grants.idempotency].sort() };
+}
+
+/** The table whose ARN (exported by the stateful stack) a resource is, if it is exactly a table ARN. */
+function tableOfArn(resource: unknown): 'declarations' | 'idempotency' | undefined {
+  const imported = (resource as { 'Fn::ImportValue'?: unknown } | null)?.['Fn::ImportValue'];
+  if (typeof imported !== 'string') return undefined;
+  for (const [table, logicalId] of Object.entries(tableIds)) {
+    if (imported.includes(`:ExportsOutputFnGetAtt${logicalId}Arn`)) {
+      return table as 'declarations' | 'idempotency';
+    }
+  }
+  return undefined;
+}
