@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,13 +20,19 @@ export interface PreClearanceFunctionProps {
 
 /**
  * The team's Lambda defaults, fixed once: Node 22 on arm64, ESM bundle with the AWS SDK inside
- * (pins its version and trims cold start), source maps, X-Ray, a log group with retention.
+ * (pins its version and trims cold start), source maps, X-Ray, a log group with retention, and a role
+ * that starts empty: the function may write to its own log group, and gets the rest grant by grant.
  */
 export class PreClearanceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PreClearanceFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Not the default role with AWSLambdaBasicExecutionRole, which may create and write to any log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
     });
     super(scope, id, {
       entry: `${PROJECT_ROOT}functions/handlers/${props.handler}.ts`,
@@ -38,6 +44,7 @@ export class PreClearanceFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,
+      role,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: {
@@ -63,6 +70,7 @@ export class PreClearanceFunction extends NodejsFunction {
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    logGroup.grantWrite(this);
   }
 
   /**

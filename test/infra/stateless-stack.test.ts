@@ -89,6 +89,22 @@ describe('stateless stack: every Lambda function follows the team defaults', () 
     }
   });
 
+  it('has a role of its own with no AWS managed policy, which may write logs to its own log group only', () => {
+    const roles = new Map(resourcesOf<{ ManagedPolicyArns?: unknown[] }>(template, 'AWS::IAM::Role'));
+    for (const [id, fn] of functions) {
+      const roleId = (fn.Properties as { Role?: { 'Fn::GetAtt'?: [string, string] } }).Role?.['Fn::GetAtt']?.[0] ?? '';
+      assert.deepEqual(roles.get(roleId)?.Properties.ManagedPolicyArns ?? [], [], `${id}: role ${roleId}`);
+      const logGroup = fn.Properties.LoggingConfig?.LogGroup;
+      assert.ok(isRef(logGroup));
+      const allowed = allowedActions(template, id);
+      const logActions = [...allowed.keys()].filter((action) => action.startsWith('logs:')).sort();
+      assert.deepEqual(logActions, ['logs:CreateLogStream', 'logs:PutLogEvents'], id);
+      for (const action of logActions) {
+        assert.deepEqual(allowed.get(action), [{ 'Fn::GetAtt': [logGroup.Ref, 'Arn'] }], `${id}: ${action}`);
+      }
+    }
+  });
+
   it('names its Powertools service', () => {
     for (const [id, fn] of functions) assert.equal(envOf(fn.Properties).POWERTOOLS_SERVICE_NAME, 'preclearance', id);
   });
