@@ -103,6 +103,7 @@ export interface StateMachineProps {
   readonly DefinitionString: string | { readonly 'Fn::Join': readonly [string, readonly unknown[]] };
   readonly LoggingConfiguration?: {
     readonly Level?: string;
+    readonly IncludeExecutionData?: boolean;
     readonly Destinations?: ReadonlyArray<{ readonly CloudWatchLogsLogGroup?: { readonly LogGroupArn?: unknown } }>;
   };
   readonly TracingConfiguration?: { readonly Enabled?: boolean };

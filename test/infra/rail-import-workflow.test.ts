@@ -48,6 +48,12 @@ describe('rail-import workflow: the state machine', () => {
   });
 });
 
+describe('rail-import workflow: what its logs may hold', () => {
+  it('logs states and transitions without their input and output, which carry the declaration', () => {
+    assert.equal(standard.stateMachine.LoggingConfiguration?.IncludeExecutionData, false);
+  });
+});
+
 describe('rail-import workflow: the definition', () => {
   it('is JSONPath ASL (no JSONata anywhere)', () => {
     assert.notEqual(standard.asl.QueryLanguage, 'JSONata');
