@@ -66,10 +66,19 @@ export class BrokerApi extends Construct {
 
     const v1 = this.restApi.root.addResource('v1');
     const declarations = v1.addResource('declarations');
-    declarations.addMethod('POST', new LambdaIntegration(props.routes.submitDeclaration));
-    declarations.addResource('{id}').addMethod('GET', new LambdaIntegration(props.routes.getDeclaration));
-    v1.addResource('port-events').addMethod('POST', new LambdaIntegration(props.routes.postPortEvent));
+    declarations.addMethod('POST', proxyTo(props.routes.submitDeclaration));
+    declarations.addResource('{id}').addMethod('GET', proxyTo(props.routes.getDeclaration));
+    v1.addResource('port-events').addMethod('POST', proxyTo(props.routes.postPortEvent));
   }
+}
+
+/**
+ * A Lambda proxy integration that only the deployed stage may invoke. Without `allowTestInvoke: false`, the
+ * console's "Test" button (any principal allowed apigateway:TestInvokeMethod) reaches the function with no
+ * token at all, past the Cognito authorizer.
+ */
+function proxyTo(fn: IFunction): LambdaIntegration {
+  return new LambdaIntegration(fn, { allowTestInvoke: false });
 }
 
 /**

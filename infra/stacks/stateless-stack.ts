@@ -77,7 +77,8 @@ export class StatelessStack extends Stack {
       'POST /v1/port-events',
       access.reportArrival,
     ).bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable);
-    stateMachine.grantTaskResponse(postPortEvent);
+    // It resumes waiting workflows, and never fails or heartbeats them.
+    stateMachine.grant(postPortEvent, 'states:SendTaskSuccess');
 
     this.api = new BrokerApi(this, 'BrokerApi', {
       stage: props.settings.stage,

@@ -3,10 +3,14 @@ import { describe, it } from 'node:test';
 import { DEFAULT_ARRIVAL_TIMEOUT } from '../../infra/config.ts';
 import {
   type AslState,
+  actionsOf,
   allowedActions,
   isGetAtt,
+  isRef,
   onlyResourceOf,
+  type PolicyStatement,
   parseDefinition,
+  resourcesOf,
   type StateMachineProps,
   synthApp,
   tokenBehind,
@@ -45,6 +49,44 @@ describe('rail-import workflow: the state machine', () => {
     const logGroup = standard.template.findResources('AWS::Logs::LogGroup')[logGroupArn['Fn::GetAtt'][0]];
     assert.ok((logGroup?.Properties?.RetentionInDays ?? 0) > 0, 'the log group keeps logs for a bounded time');
     assert.deepEqual(standard.stateMachine.TracingConfiguration, { Enabled: true });
+  });
+});
+
+describe("rail-import workflow: the machine's role", () => {
+  it('may invoke its own step functions (and their versions) and nothing else but logging and tracing', () => {
+    const stepFunctions = new Set(
+      tasks.map(([, task]) => {
+        const target = tokenBehind(task.Parameters?.FunctionName ?? task.Resource, standard.tokens);
+        assert.ok(isGetAtt(target));
+        return target['Fn::GetAtt'][0];
+      }),
+    );
+    const roleId = (standard.stateMachine as { RoleArn?: { 'Fn::GetAtt'?: [string, string] } }).RoleArn?.[
+      'Fn::GetAtt'
+    ]?.[0];
+    const statements = resourcesOf<{ Roles: unknown[]; PolicyDocument: { Statement: PolicyStatement[] } }>(
+      standard.template,
+      'AWS::IAM::Policy',
+    )
+      .filter(([, policy]) => policy.Properties.Roles.some((role) => isRef(role) && role.Ref === roleId))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    const invoked = new Set<string>();
+    for (const statement of statements) {
+      const actions = actionsOf(statement);
+      if (actions.includes('lambda:InvokeFunction')) {
+        assert.deepEqual(actions, ['lambda:InvokeFunction']);
+        for (const resource of [statement.Resource].flat()) {
+          const text = JSON.stringify(resource);
+          const id = /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(text)?.[1];
+          assert.ok(id !== undefined && stepFunctions.has(id), `invokes ${text}`);
+          invoked.add(id);
+        }
+      } else {
+        assert.equal(statement.Resource, '*');
+        for (const action of actions) assert.match(action, /^(xray|logs):/);
+      }
+    }
+    assert.deepEqual([...invoked].sort(), [...stepFunctions].sort());
   });
 });
 

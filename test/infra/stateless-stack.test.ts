@@ -163,6 +163,23 @@ describe('stateless stack: the broker API', () => {
     assert.equal(new Set(targets).size, 3);
   });
 
+  it('lets a request in with a Cognito token only: no API keys, no usage plans, no console test-invoke path', () => {
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+    for (const [route, method] of routes) {
+      assert.notEqual((method as { ApiKeyRequired?: boolean }).ApiKeyRequired, true, route);
+    }
+    const [stageId] = onlyResourceOf(template, 'AWS::ApiGateway::Stage');
+    const permissions = resourcesOf<{ Principal: string; SourceArn?: unknown }>(template, 'AWS::Lambda::Permission');
+    const fromApiGateway = permissions.filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    assert.equal(fromApiGateway.length, routes.size, 'one invoke permission per route');
+    for (const [id, permission] of fromApiGateway) {
+      const sourceArn = JSON.stringify(permission.Properties.SourceArn);
+      assert.ok(sourceArn.includes(JSON.stringify({ Ref: stageId })), `${id} is not limited to the deployed stage`);
+      assert.ok(!sourceArn.includes('test-invoke-stage'), `${id} lets the console test-invoke the function`);
+    }
+  });
+
   it('deploys to an API stage named after the stage', () => {
     template.resourceCountIs('AWS::ApiGateway::Stage', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'test' });
@@ -229,6 +246,34 @@ describe('stateless stack: the broker API', () => {
 });
 
 describe('stateless stack: least privilege', () => {
+  /** A route ("POST /v1/declarations") or a workflow state ("state AssessRisk") to the function behind it. */
+  const functionFor = (key: string) =>
+    key.startsWith('state ')
+      ? functionBehindState(template, key.slice('state '.length))
+      : functionBehindRoute(template, key);
+
+  // Besides its tables: its own log group (logs:*), X-Ray, and the one Step Functions call its code makes.
+  const expectedOtherActions: Record<string, string[]> = {
+    [SUBMIT]: ['states:StartExecution'],
+    [GET]: [],
+    [PORT_EVENT]: ['states:SendTaskSuccess'],
+    'state ValidateDeclaration': [],
+    'state AssessRisk': [],
+    'state AwaitTrainArrival': ['states:SendTaskSuccess'],
+    'state ReleaseDeclaration': [],
+  };
+  for (const [key, expected] of Object.entries(expectedOtherActions)) {
+    it(`${key} may do nothing else but ${JSON.stringify(expected)}, logging and tracing`, () => {
+      const allowed = [...allowedActions(template, functionFor(key)).keys()];
+      const others = allowed.filter((a) => !/^(dynamodb|logs|xray):/.test(a)).sort();
+      assert.deepEqual(others, expected);
+      assert.deepEqual(allowed.filter((a) => a.startsWith('xray:')).sort(), [
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+  }
+
   it('the submit function may start the rail-import workflow', () => {
     const allowed = allowedActions(template, functionBehindRoute(template, SUBMIT));
     assert.deepEqual(allowed.get('states:StartExecution'), [{ Ref: stateMachineId }]);
@@ -256,10 +301,6 @@ describe('stateless stack: least privilege', () => {
     'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
   };
-  const functionFor = (key: string) =>
-    key.startsWith('state ')
-      ? functionBehindState(template, key.slice('state '.length))
-      : functionBehindRoute(template, key);
 
   it('every function is covered by the table below', () => {
     const covered = new Set(Object.keys(expectedTableActions).map(functionFor));
