@@ -1,14 +1,23 @@
 import { App, type AppProps, Tags } from 'aws-cdk-lib';
 import { generateValidators } from './build/generate-validators.ts';
 import { stackNameFor, stageSettingsFrom } from './config.ts';
+import { acknowledgeReviewedFindings, enforceSecurityChecks } from './nag-suppressions.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
 /**
  * Builds the whole CDK app. `cdk synth` (infra/app.ts), the assertion tests and the local harness all
  * call this, so there is exactly one definition of every table, function, route and workflow.
+ *
+ * Security checks (cdk-nag, infra/nag-suppressions.ts): the reviewed findings are always acknowledged
+ * (construct metadata only; templates do not change). `enforceSecurityChecks` makes synthesis fail on any
+ * other finding; the CLI's app sets it, the local harness does not. `acknowledgeReviewedFindings: false`
+ * leaves the reviewed findings bare, so a test can prove that each one still applies.
  */
-export function buildPreClearanceApp(props: AppProps = {}) {
+export function buildPreClearanceApp(
+  props: AppProps = {},
+  options: { readonly enforceSecurityChecks?: boolean; readonly acknowledgeReviewedFindings?: boolean } = {},
+) {
   // The functions import validators compiled from the route registry: bring them up to date before bundling.
   generateValidators();
   const app = new App(props);
@@ -30,5 +39,7 @@ export function buildPreClearanceApp(props: AppProps = {}) {
     Tags.of(stack).add('project', 'horgos-preclearance');
     Tags.of(stack).add('stage', settings.stage);
   }
+  if (options.acknowledgeReviewedFindings !== false) acknowledgeReviewedFindings(app, settings);
+  if (options.enforceSecurityChecks === true) enforceSecurityChecks(app);
   return { app, settings, stateful, stateless };
 }

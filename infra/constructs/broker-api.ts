@@ -1,14 +1,19 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import {
+  AccessLogField,
+  AccessLogFormat,
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
   type IResource,
   LambdaIntegration,
+  LogGroupLogDestination,
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '#shared/routes.ts';
 
@@ -27,20 +32,33 @@ export interface BrokerApiProps {
  */
 export class BrokerApi extends Construct {
   readonly restApi: RestApi;
+  /** One JSON line per request: who called what, and how it ended; never a body or a token. */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: BrokerApiProps) {
     super(scope, id);
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: [props.userPool] });
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: `preclearance-${props.stage}`,
       description: 'Customs pre-clearance: advance declarations, port events and notifications',
       endpointTypes: [EndpointType.REGIONAL],
+      // API Gateway writes a REST API's logs (access and execution alike) through one CloudWatch role per
+      // account and region, an account setting rather than part of any stage. A stack that owned it would
+      // overwrite the setting of every other sandbox in the account, so the account's administrator sets it
+      // once (README, "Deploy"). Execution logs stay off: access logs below already carry the error and
+      // integration error of each request, without the payload fragments execution logs may contain.
       cloudWatchRole: false,
       deployOptions: {
         stageName: props.stage,
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: MethodLoggingLevel.OFF,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: ACCESS_LOG_FORMAT,
         throttlingRateLimit: 100,
         throttlingBurstLimit: 200,
       },
@@ -51,7 +69,7 @@ export class BrokerApi extends Construct {
       if (fn === undefined) throw new Error(`no function answers ${route.operationId}`);
       this.resourceAt(route.path).addMethod(
         route.method,
-        new LambdaIntegration(fn),
+        proxyTo(fn),
         route.roles === 'public'
           ? { authorizationType: AuthorizationType.NONE, operationName: route.operationId }
           : { authorizer, authorizationType: AuthorizationType.COGNITO, operationName: route.operationId },
@@ -66,3 +84,41 @@ export class BrokerApi extends Construct {
       .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.restApi.root);
   }
 }
+
+/**
+ * A Lambda proxy integration that only the deployed stage may invoke. Without `allowTestInvoke: false`, the
+ * console's "Test" button (any principal allowed apigateway:TestInvokeMethod) reaches the function with no
+ * token at all, past the Cognito authorizer.
+ */
+function proxyTo(fn: IFunction): LambdaIntegration {
+  return new LambdaIntegration(fn, { allowTestInvoke: false });
+}
+
+/**
+ * The access log line. The caller is the token's `sub` (Cognito), never a name or an e-mail address; every
+ * value is quoted, because API Gateway writes "-" for a value it does not have and a bare "-" is not JSON.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: AccessLogField.contextRequestId(),
+    extendedRequestId: AccessLogField.contextExtendedRequestId(),
+    requestTime: AccessLogField.contextRequestTime(),
+    ip: AccessLogField.contextIdentitySourceIp(),
+    userAgent: AccessLogField.contextIdentityUserAgent(),
+    caller: AccessLogField.contextIdentityCaller(),
+    user: AccessLogField.contextIdentityUser(),
+    sub: AccessLogField.contextAuthorizerClaims('sub'),
+    httpMethod: AccessLogField.contextHttpMethod(),
+    resourcePath: AccessLogField.contextResourcePath(),
+    protocol: AccessLogField.contextProtocol(),
+    status: AccessLogField.contextStatus(),
+    responseLength: AccessLogField.contextResponseLength(),
+    responseLatencyMs: AccessLogField.contextResponseLatency(),
+    integrationStatus: AccessLogField.contextIntegrationStatus(),
+    integrationLatencyMs: AccessLogField.contextIntegrationLatency(),
+    integrationError: AccessLogField.contextIntegrationErrorMessage(),
+    errorMessage: AccessLogField.contextErrorMessage(),
+    errorResponseType: AccessLogField.contextErrorResponseType(),
+    xrayTraceId: AccessLogField.contextXrayTraceId(),
+  }),
+);

@@ -147,13 +147,14 @@ export class ClearanceWorkflow extends Construct {
   }
 
   /**
-   * Lets a function answer this machine's task tokens without referring to the machine itself: the
-   * workflow's own wait step needs this, and a reference would make machine and function depend on each other.
+   * Lets a function resume this machine's waiting tasks (SendTaskSuccess, the only answer the code gives)
+   * without referring to the machine itself: the workflow's own wait step needs this, and a reference would
+   * make machine and function depend on each other.
    */
   grantTaskResponseByName(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        actions: ['states:SendTaskSuccess'],
         resources: [
           Stack.of(this).formatArn({
             service: 'states',

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { INDEX_ACTIONS, type TableAction } from './table-access.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,13 +20,19 @@ export interface PreClearanceFunctionProps {
 
 /**
  * The team's Lambda defaults, fixed once: Node 22 on arm64, ESM bundle with the AWS SDK inside
- * (pins its version and trims cold start), source maps, X-Ray, a log group with retention.
+ * (pins its version and trims cold start), source maps, X-Ray, a log group with retention, and a role
+ * that starts empty: the function may write to its own log group, and gets the rest grant by grant.
  */
 export class PreClearanceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PreClearanceFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Not the default role with AWSLambdaBasicExecutionRole, which may create and write to any log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
     });
     super(scope, id, {
       entry: `${PROJECT_ROOT}functions/handlers/${props.handler}.ts`,
@@ -36,6 +44,7 @@ export class PreClearanceFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,
+      role,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: {
@@ -61,12 +70,43 @@ export class PreClearanceFunction extends NodejsFunction {
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    logGroup.grantWrite(this);
   }
 
-  /** Grants access to a table and hands its name to the code, in one call. */
-  bindTable(table: ITable, access: 'RO' | 'RW', environmentVariable: string): this {
-    if (access === 'RO') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+  /**
+   * Grants exactly `actions` on a table and hands its name to the code (in `environmentVariable`), in one
+   * call. Spell the actions with the profiles of ./table-access.ts, one per operation the code performs:
+   *
+   *   fn.bindTable(declarations, [...DECLARATIONS_TABLE_ACCESS.readDeclaration], ENV.declarationsTable);
+   *   fn.bindTable(declarations, ['dynamodb:Query'], ENV.declarationsTable, { indexes: ['GSI1'] }); // by broker
+   *
+   * The grant covers the table itself; an index is added only when named in `indexes`, and then only for
+   * the actions that read through an index (Query). Binding the same table again adds to its grant.
+   */
+  bindTable(
+    table: ITable,
+    actions: readonly TableAction[],
+    environmentVariable: string,
+    options: { readonly indexes?: readonly string[] } = {},
+  ): this {
+    if (actions.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one action`);
+    if (table.encryptionKey !== undefined) {
+      // A customer-managed key would need kms:Decrypt (and for writes kms:GenerateDataKey) as well.
+      throw new Error(`${this.node.path}: bindTable grants no KMS access; the table has a customer-managed key`);
+    }
+    const granted = [...new Set(actions)].sort();
+    this.addToRolePolicy(new PolicyStatement({ actions: granted, resources: [table.tableArn] }));
+    const indexActions = granted.filter((action) => INDEX_ACTIONS.has(action));
+    const indexes = options.indexes ?? [];
+    if (indexes.length > 0) {
+      if (indexActions.length === 0) throw new Error(`${this.node.path}: indexes are only read by Query`);
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: indexActions,
+          resources: indexes.map((index) => `${table.tableArn}/index/${index}`),
+        }),
+      );
+    }
     this.addEnvironment(environmentVariable, table.tableName);
     return this;
   }

@@ -1,13 +1,17 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
+  AccountRecovery,
   CfnUserPoolGroup,
   ClientAttributes,
+  FeaturePlan,
+  StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { KEYS } from '#adapters/table-layout.ts';
 import { ROLES } from '#domain/roles.ts';
 import type { StageSettings } from '../config.ts';
 import { PreClearanceTable, stringKey } from '../constructs/pre-clearance-table.ts';
@@ -39,7 +43,7 @@ export class StatefulStack extends Stack {
     });
     // A broker's declarations in filing order: the list route of the complete broker API reads this.
     declarations.addGlobalSecondaryIndex({
-      indexName: 'GSI1',
+      indexName: KEYS.brokerIndex.name,
       partitionKey: stringKey('GSI1PK'),
       sortKey: stringKey('GSI1SK'),
     });
@@ -57,7 +61,19 @@ export class StatefulStack extends Stack {
       signInAliases: { email: true },
       // The broker a user acts for; set by an administrator, never by the user (the client cannot write it).
       customAttributes: { brokerId: new StringAttribute({ mutable: false, minLen: 1, maxLen: 64 }) },
-      passwordPolicy: { minLength: 12, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      // A system's credential is reset by the administrator who issued it, not by whoever reads its mailbox.
+      accountRecovery: AccountRecovery.NONE,
+      // Long-lived stages pay for threat protection: sign-ins with leaked credentials or high risk are blocked.
+      // Sandboxes hold test identities only (reason in infra/nag-suppressions.ts).
+      featurePlan: isSandbox ? FeaturePlan.ESSENTIALS : FeaturePlan.PLUS,
+      ...(isSandbox ? {} : { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION }),
       removalPolicy: isSandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       deletionProtection: !isSandbox,
     });

@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { KEYS } from '#adapters/table-layout.ts';
 import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
 import { ENV, stateMachineArnVariable } from '#shared/env.ts';
 import { type OperationId, ROUTE_LIST, ROUTES } from '#shared/routes.ts';
@@ -9,6 +10,7 @@ import type { StageSettings } from '../config.ts';
 import { BrokerApi } from '../constructs/broker-api.ts';
 import { ClearanceWorkflow } from '../constructs/clearance-workflow.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
+import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -25,26 +27,28 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { declarationsTable, idempotencyTable, settings } = props;
+    const access = DECLARATIONS_TABLE_ACCESS;
     const fn = (id: string, handler: string, description: string) =>
       new PreClearanceFunction(this, id, { handler, description });
+    // Each function gets the declarations table with exactly the actions of the operations it performs.
+    const declarations = (...operations: (readonly TableAction[])[]) =>
+      [operations.flat(), ENV.declarationsTable] as const;
 
     // The task functions every workflow shares; the declaration's type tells them what to do.
+    const step = (id: string, handler: string, description: string, extra: readonly TableAction[] = []) =>
+      fn(id, handler, description).bindTable(
+        declarationsTable,
+        ...declarations(access.readDeclaration, access.saveStatusChange, extra),
+      );
     const steps = {
-      assessRisk: fn('AssessRiskFn', 'workflow/assess-risk', 'Workflow: assign the risk channel').bindTable(
-        declarationsTable,
-        'RW',
-        ENV.declarationsTable,
+      assessRisk: step('AssessRiskFn', 'workflow/assess-risk', 'Workflow: assign the risk channel'),
+      awaitMilestone: step(
+        'AwaitMilestoneFn',
+        'workflow/await-milestone',
+        'Workflow: wait for the port',
+        access.awaitMilestone,
       ),
-      awaitMilestone: fn('AwaitMilestoneFn', 'workflow/await-milestone', 'Workflow: wait for the port').bindTable(
-        declarationsTable,
-        'RW',
-        ENV.declarationsTable,
-      ),
-      recordTransition: fn('RecordTransitionFn', 'workflow/record-transition', 'Workflow: record a stage').bindTable(
-        declarationsTable,
-        'RW',
-        ENV.declarationsTable,
-      ),
+      recordTransition: step('RecordTransitionFn', 'workflow/record-transition', 'Workflow: record a stage'),
     };
     this.workflows = WORKFLOW_IDS.map(
       (workflow) =>
@@ -67,9 +71,9 @@ export class StatelessStack extends Stack {
     ) as Record<OperationId, PreClearanceFunction>;
     const bindings: Record<OperationId, (fn: PreClearanceFunction) => void> = {
       fileDeclaration: (f) => {
-        f.bindTable(declarationsTable, 'RW', ENV.declarationsTable).bindTable(
+        f.bindTable(declarationsTable, ...declarations(access.fileDeclaration)).bindTable(
           idempotencyTable,
-          'RW',
+          IDEMPOTENCY_TABLE_ACCESS,
           ENV.idempotencyTable,
         );
         for (const workflow of this.workflows) {
@@ -77,21 +81,27 @@ export class StatelessStack extends Stack {
           f.addEnvironment(stateMachineArnVariable(workflow.workflow), workflow.stateMachine.stateMachineArn);
         }
       },
-      listDeclarations: (f) => f.bindTable(declarationsTable, 'RO', ENV.declarationsTable),
-      getDeclaration: (f) => f.bindTable(declarationsTable, 'RO', ENV.declarationsTable),
+      listDeclarations: (f) =>
+        f.bindTable(declarationsTable, ...declarations(access.listForBroker), {
+          indexes: [KEYS.brokerIndex.name],
+        }),
+      getDeclaration: (f) =>
+        f.bindTable(declarationsTable, ...declarations(access.readDeclaration, access.readHistory)),
       reportPortEvent: (f) => {
-        f.bindTable(declarationsTable, 'RW', ENV.declarationsTable).bindTable(
+        f.bindTable(declarationsTable, ...declarations(access.reportMilestone)).bindTable(
           idempotencyTable,
-          'RW',
+          IDEMPOTENCY_TABLE_ACCESS,
           ENV.idempotencyTable,
         );
-        for (const workflow of this.workflows) workflow.stateMachine.grantTaskResponse(f);
+        // It resumes waiting workflows, and never fails or heartbeats them.
+        for (const workflow of this.workflows) workflow.stateMachine.grant(f, 'states:SendTaskSuccess');
       },
-      listEvents: (f) => f.bindTable(declarationsTable, 'RO', ENV.declarationsTable),
+      listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
       getOpenApi: () => undefined,
     };
-    for (const route of ROUTE_LIST)
+    for (const route of ROUTE_LIST) {
       bindings[route.operationId as OperationId](functions[route.operationId as OperationId]);
+    }
 
     this.api = new BrokerApi(this, 'BrokerApi', {
       stage: settings.stage,

@@ -103,6 +103,7 @@ export interface StateMachineProps {
   readonly DefinitionString: string | { readonly 'Fn::Join': readonly [string, readonly unknown[]] };
   readonly LoggingConfiguration?: {
     readonly Level?: string;
+    readonly IncludeExecutionData?: boolean;
     readonly Destinations?: ReadonlyArray<{ readonly CloudWatchLogsLogGroup?: { readonly LogGroupArn?: unknown } }>;
   };
   readonly TracingConfiguration?: { readonly Enabled?: boolean };
@@ -179,6 +180,21 @@ export function functionBehindRoute(template: Template, route: string): string {
   const target = method.Integration?.Uri?.['Fn::Join'][1].find(isGetAtt);
   if (target === undefined) throw new Error(`${route} does not integrate with a Lambda function of this stack`);
   return target['Fn::GetAtt'][0];
+}
+
+/** Logical id of the Lambda function a Task state of the (only) state machine invokes. */
+export function functionBehindState(template: Template, stateName: string): string {
+  // Every workflow is built from the same step functions: the first machine with the state answers.
+  for (const [, machine] of resourcesOf<StateMachineProps>(template, 'AWS::StepFunctions::StateMachine')) {
+    const { asl, tokens } = parseDefinition(machine.Properties.DefinitionString);
+    const state = asl.States[stateName];
+    if (state === undefined) continue;
+    // payloadResponseOnly: the function is the Resource; otherwise it is Parameters.FunctionName.
+    const target = tokenBehind(state.Parameters?.FunctionName ?? state.Resource, tokens);
+    if (!isGetAtt(target)) throw new Error(`${stateName} does not invoke a Lambda function of this stack`);
+    return target['Fn::GetAtt'][0];
+  }
+  throw new Error(`no workflow has a state ${stateName}`);
 }
 
 // ── IAM ────────────────────────────────────────────────────────────────────────────────────────────

@@ -119,6 +119,37 @@ describe('stateful stack: the user pool', () => {
     });
   });
 
+  it('asks for 12-character passwords with lower and upper case, digits and symbols', () => {
+    sandbox.hasResourceProperties('AWS::Cognito::UserPool', {
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+    });
+  });
+
+  it('lets only an administrator recover an account (no e-mail or SMS reset of a system credential)', () => {
+    sandbox.hasResourceProperties('AWS::Cognito::UserPool', {
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] },
+    });
+  });
+
+  it('prod runs on the Plus plan with threat protection enforced; a sandbox stays on Essentials', () => {
+    prod.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+    sandbox.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      UserPoolAddOns: Match.absent(),
+    });
+  });
+
   it('carries the broker a user acts for in an immutable custom attribute brokerId', () => {
     sandbox.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([Match.objectLike({ Name: 'brokerId', AttributeDataType: 'String', Mutable: false })]),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
 import { stateMachineArnVariable } from '#shared/env.ts';
 import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
@@ -8,6 +8,8 @@ import {
   allowedActions,
   apiRoutes,
   functionBehindRoute,
+  functionBehindState,
+  isGetAtt,
   isRef,
   onlyResourceOf,
   type Ref,
@@ -25,8 +27,27 @@ interface LambdaFunctionProps {
 interface LogGroupProps {
   readonly RetentionInDays?: number;
 }
+interface StageProps {
+  readonly AccessLogSetting?: { readonly DestinationArn: unknown; readonly Format: string };
+  readonly MethodSettings?: ReadonlyArray<{ readonly LoggingLevel?: string; readonly DataTraceEnabled?: boolean }>;
+}
 
-const { statelessTemplate: template } = synthApp({ stage: 'test' });
+const { statelessTemplate: template, statefulTemplate } = synthApp({ stage: 'test' });
+/** Logical ids of the two tables in the stateful stack, found by their partition key. */
+const tableIds = {
+  declarations: tableKeyedOn('PK'),
+  idempotency: tableKeyedOn('id'),
+};
+function tableKeyedOn(partitionKey: string): string {
+  const found = resourcesOf<{ KeySchema: Array<{ AttributeName: string; KeyType: string }> }>(
+    statefulTemplate,
+    'AWS::DynamoDB::Table',
+  ).filter(([, table]) =>
+    table.Properties.KeySchema.some((k) => k.KeyType === 'HASH' && k.AttributeName === partitionKey),
+  );
+  assert.equal(found.length, 1, `one table keyed on ${partitionKey}`);
+  return (found[0] as [string, unknown])[0];
+}
 const functions = resourcesOf<LambdaFunctionProps>(template, 'AWS::Lambda::Function');
 const logGroups = new Map(resourcesOf<LogGroupProps>(template, 'AWS::Logs::LogGroup'));
 const stateMachineIds = resourcesOf(template, 'AWS::StepFunctions::StateMachine')
@@ -71,6 +92,22 @@ describe('stateless stack: every Lambda function follows the team defaults', () 
       assert.equal(retention, 30, `${id}: log group ${logGroup.Ref} retention`);
       assert.ok(!used.has(logGroup.Ref), `${id} shares log group ${logGroup.Ref}`);
       used.add(logGroup.Ref);
+    }
+  });
+
+  it('has a role of its own with no AWS managed policy, which may write logs to its own log group only', () => {
+    const roles = new Map(resourcesOf<{ ManagedPolicyArns?: unknown[] }>(template, 'AWS::IAM::Role'));
+    for (const [id, fn] of functions) {
+      const roleId = (fn.Properties as { Role?: { 'Fn::GetAtt'?: [string, string] } }).Role?.['Fn::GetAtt']?.[0] ?? '';
+      assert.deepEqual(roles.get(roleId)?.Properties.ManagedPolicyArns ?? [], [], `${id}: role ${roleId}`);
+      const logGroup = fn.Properties.LoggingConfig?.LogGroup;
+      assert.ok(isRef(logGroup));
+      const allowed = allowedActions(template, id);
+      const logActions = [...allowed.keys()].filter((action) => action.startsWith('logs:')).sort();
+      assert.deepEqual(logActions, ['logs:CreateLogStream', 'logs:PutLogEvents'], id);
+      for (const action of logActions) {
+        assert.deepEqual(allowed.get(action), [{ 'Fn::GetAtt': [logGroup.Ref, 'Arn'] }], `${id}: ${action}`);
+      }
     }
   });
 
@@ -154,13 +191,122 @@ describe('stateless stack: the API is built from the route registry', () => {
     assert.equal(new Set(targets).size, ROUTE_LIST.length);
   });
 
+  it('lets a request in with a Cognito token only: no API keys, no usage plans, no console test-invoke path', () => {
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+    for (const [route, method] of routes) {
+      assert.notEqual((method as { ApiKeyRequired?: boolean }).ApiKeyRequired, true, route);
+    }
+    const [stageId] = onlyResourceOf(template, 'AWS::ApiGateway::Stage');
+    const permissions = resourcesOf<{ Principal: string; SourceArn?: unknown }>(template, 'AWS::Lambda::Permission');
+    const fromApiGateway = permissions.filter(([, p]) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    assert.equal(fromApiGateway.length, routes.size, 'one invoke permission per route');
+    for (const [id, permission] of fromApiGateway) {
+      const sourceArn = JSON.stringify(permission.Properties.SourceArn);
+      assert.ok(sourceArn.includes(JSON.stringify({ Ref: stageId })), `${id} is not limited to the deployed stage`);
+      assert.ok(!sourceArn.includes('test-invoke-stage'), `${id} lets the console test-invoke the function`);
+    }
+  });
+
   it('deploys to an API stage named after the stage', () => {
     template.resourceCountIs('AWS::ApiGateway::Stage', 1);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'test' });
   });
+
+  it('writes one JSON access-log line per request to a log group of its own that keeps it for a month', () => {
+    const [, stage] = onlyResourceOf<StageProps>(template, 'AWS::ApiGateway::Stage');
+    const setting = stage.Properties.AccessLogSetting;
+    assert.ok(setting !== undefined, 'the stage has no access log setting');
+    const destination = setting.DestinationArn;
+    assert.ok(isGetAtt(destination), 'the access log destination is not a log group of this stack');
+    const [logGroupId] = destination['Fn::GetAtt'];
+    assert.equal(logGroups.get(logGroupId)?.Properties.RetentionInDays, 30);
+    assert.ok(
+      functions.every(
+        ([, fn]) =>
+          !isRef(fn.Properties.LoggingConfig?.LogGroup) || fn.Properties.LoggingConfig.LogGroup.Ref !== logGroupId,
+      ),
+      'a function shares the access log group',
+    );
+
+    const line = JSON.parse(setting.Format) as Record<string, string>;
+    assert.deepEqual(
+      {
+        requestId: line.requestId,
+        ip: line.ip,
+        caller: line.caller,
+        user: line.user,
+        sub: line.sub,
+        httpMethod: line.httpMethod,
+        resourcePath: line.resourcePath,
+        status: line.status,
+        protocol: line.protocol,
+        responseLength: line.responseLength,
+        integrationError: line.integrationError,
+      },
+      {
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        caller: '$context.identity.caller',
+        user: '$context.identity.user',
+        sub: '$context.authorizer.claims.sub',
+        httpMethod: '$context.httpMethod',
+        resourcePath: '$context.resourcePath',
+        status: '$context.status',
+        protocol: '$context.protocol',
+        responseLength: '$context.responseLength',
+        integrationError: '$context.integrationErrorMessage',
+      },
+    );
+  });
+
+  it('logs no request or response bodies: execution logging and data tracing are off', () => {
+    const [, stage] = onlyResourceOf<StageProps>(template, 'AWS::ApiGateway::Stage');
+    for (const setting of stage.Properties.MethodSettings ?? []) {
+      assert.equal(setting.LoggingLevel, 'OFF');
+      assert.notEqual(setting.DataTraceEnabled, true);
+    }
+  });
+
+  it('leaves the account-wide API Gateway CloudWatch role alone (other sandboxes share it)', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
 });
 
 describe('stateless stack: least privilege', () => {
+  /** A route ("POST /v1/declarations") or a workflow state ("state AssessRisk") to the function behind it. */
+  const functionFor = (key: string) =>
+    key.startsWith('state ')
+      ? functionBehindState(template, key.slice('state '.length))
+      : functionBehindRoute(template, key);
+  const LIST = routeKey(ROUTES.listDeclarations);
+  const EVENTS = routeKey(ROUTES.listEvents);
+  const OPENAPI = routeKey(ROUTES.getOpenApi);
+
+  // Besides its tables: its own log group (logs:*), X-Ray, and the one Step Functions call its code makes.
+  const expectedOtherActions: Record<string, string[]> = {
+    [SUBMIT]: ['states:StartExecution'],
+    [GET]: [],
+    [LIST]: [],
+    [EVENTS]: [],
+    [OPENAPI]: [],
+    [PORT_EVENT]: ['states:SendTaskSuccess'],
+    'state AssessRisk': [],
+    'state AwaitTrainArrival': ['states:SendTaskSuccess'],
+    'state ReleaseDeclaration': [],
+  };
+  for (const [key, expected] of Object.entries(expectedOtherActions)) {
+    it(`${key} may do nothing else but ${JSON.stringify(expected)}, logging and tracing`, () => {
+      const allowed = [...allowedActions(template, functionFor(key)).keys()];
+      const others = allowed.filter((a) => !/^(dynamodb|logs|xray):/.test(a)).sort();
+      assert.deepEqual(others, expected);
+      assert.deepEqual(allowed.filter((a) => a.startsWith('xray:')).sort(), [
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+  }
+
   it('the filing function may start every workflow', () => {
     const allowed = allowedActions(template, functionBehindRoute(template, SUBMIT));
     assert.deepEqual(
@@ -178,15 +324,79 @@ describe('stateless stack: least privilege', () => {
     assert.equal(allowed.has('states:StartExecution'), false);
   });
 
-  it('the get-declaration function only reads: no PutItem, UpdateItem, DeleteItem or BatchWriteItem', () => {
-    const allowed = allowedActions(template, functionBehindRoute(template, GET));
-    for (const read of ['dynamodb:GetItem', 'dynamodb:Query']) assert.ok(allowed.has(read), `may ${read}`);
-    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
-      assert.equal(allowed.has(write), false, `may not ${write}`);
-    }
-    assert.ok(
-      [...allowed.keys()].every((action) => !/^dynamodb:\*$|^\*$/.test(action)),
-      'no wildcard action',
-    );
+  // What the code calls (functions/adapters/*, Powertools idempotency), per function.
+  const expectedTableActions: Record<
+    string,
+    { declarations: string[]; idempotency?: string[]; brokerIndex?: string[] }
+  > = {
+    [SUBMIT]: {
+      declarations: ['GetItem', 'PutItem'],
+      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    },
+    [GET]: { declarations: ['GetItem', 'Query'] },
+    [LIST]: { declarations: ['Query'], brokerIndex: ['Query'] },
+    [EVENTS]: { declarations: ['Query'] },
+    [OPENAPI]: { declarations: [] },
+    [PORT_EVENT]: {
+      declarations: ['DeleteItem', 'PutItem', 'Query'],
+      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    },
+    'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+  };
+
+  it('every function is covered by the table below', () => {
+    const covered = new Set(Object.keys(expectedTableActions).map(functionFor));
+    assert.deepEqual([...covered].sort(), functions.map(([id]) => id).sort());
   });
+
+  for (const [key, expected] of Object.entries(expectedTableActions)) {
+    it(`${key} may do exactly ${JSON.stringify(expected)} on the tables and indexes`, () => {
+      assert.deepEqual(tableGrantsOf(template, functionFor(key)), {
+        declarations: expected.declarations,
+        idempotency: expected.idempotency ?? [],
+        brokerIndex: expected.brokerIndex ?? [],
+      });
+    });
+  }
 });
+
+/** Every DynamoDB action a function's role allows, by table or index; fails on any other DynamoDB resource (`*`). */
+function tableGrantsOf(
+  template: Template,
+  functionId: string,
+): { declarations: string[]; idempotency: string[]; brokerIndex: string[] } {
+  const grants = { declarations: new Set<string>(), idempotency: new Set<string>(), brokerIndex: new Set<string>() };
+  for (const [action, resources] of allowedActions(template, functionId)) {
+    if (!action.startsWith('dynamodb:')) continue;
+    for (const resource of resources) {
+      const table = tableOfArn(resource) ?? (isBrokerIndexArn(resource) ? 'brokerIndex' : undefined);
+      assert.ok(table !== undefined, `${functionId}: ${action} on ${JSON.stringify(resource)}, which is not a table`);
+      grants[table].add(action.slice('dynamodb:'.length));
+    }
+  }
+  return {
+    declarations: [...grants.declarations].sort(),
+    idempotency: [...grants.idempotency].sort(),
+    brokerIndex: [...grants.brokerIndex].sort(),
+  };
+}
+
+/** `<declarations table ARN>/index/GSI1`, as bindTable names an index. */
+function isBrokerIndexArn(resource: unknown): boolean {
+  const text = JSON.stringify(resource);
+  return text.includes(`ExportsOutputFnGetAtt${tableIds.declarations}Arn`) && text.includes('/index/GSI1');
+}
+
+/** The table whose ARN (exported by the stateful stack) a resource is, if it is exactly a table ARN. */
+function tableOfArn(resource: unknown): 'declarations' | 'idempotency' | undefined {
+  const imported = (resource as { 'Fn::ImportValue'?: unknown } | null)?.['Fn::ImportValue'];
+  if (typeof imported !== 'string') return undefined;
+  for (const [table, logicalId] of Object.entries(tableIds)) {
+    if (imported.includes(`:ExportsOutputFnGetAtt${logicalId}Arn`)) {
+      return table as 'declarations' | 'idempotency';
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+/**
+ * The DynamoDB actions a function may be granted, and the actions behind each operation of the adapters in
+ * functions/adapters. A function is granted the union of the operations it performs and nothing else: no
+ * Scan, no BatchWriteItem, no DeleteItem unless the code deletes.
+ *
+ * Transactions have no IAM action of their own: TransactWriteItems is authorised item by item as PutItem,
+ * UpdateItem, DeleteItem or ConditionCheckItem. Tables are encrypted with the AWS-managed key, which needs
+ * no KMS grant.
+ */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem';
+
+/** Actions that read through an index; only these are ever granted on an index ARN. */
+export const INDEX_ACTIONS: ReadonlySet<TableAction> = new Set(['dynamodb:Query']);
+
+/**
+ * What each operation of the declarations-table adapters calls. Kept beside the grant so that a new adapter
+ * method, or a new call in an old one, shows up here and in the exact-action tests.
+ */
+export const DECLARATIONS_TABLE_ACCESS = {
+  /** DeclarationStore.file: a transaction of four Puts; on a taken id it reads the existing head back. */
+  fileDeclaration: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  /** DeclarationStore.load and loadDocument: one consistent GetItem each. */
+  readDeclaration: ['dynamodb:GetItem'],
+  /** DeclarationStore.loadHistory: a Query on the declaration's partition (the base table). */
+  readHistory: ['dynamodb:Query'],
+  /** DeclarationStore.save: a transaction of an Update (the head) and two Puts (history, outbox event). */
+  saveStatusChange: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  /** DeclarationStore.listForBroker: a Query on GSI1 (granted with the index). */
+  listForBroker: ['dynamodb:Query'],
+  /** EventFeed.after: a Query on the broker's outbox partition. */
+  readEventFeed: ['dynamodb:Query'],
+  /** MilestoneStore.registerWait, find, removeWait: the workflow's own wait item and an earlier report. */
+  awaitMilestone: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+  /** MilestoneStore.record, waitsFor, removeWait: a port event finds and releases the waits. */
+  reportMilestone: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+} as const satisfies Record<string, readonly TableAction[]>;
+
+/** Powertools' DynamoDBPersistenceLayer (functions/shared/idempotency.ts) gets, puts, updates and deletes records. */
+export const IDEMPOTENCY_TABLE_ACCESS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const satisfies readonly TableAction[];
