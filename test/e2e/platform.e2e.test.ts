@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import {
   brokerToken,
   eventually,
@@ -176,9 +177,17 @@ describe('the platform, end to end on the local stack', () => {
     );
   });
 
-  it('publishes its contract without a token: GET /v1/openapi.json', async () => {
+  it('publishes its contract without a token, valid for an independent OpenAPI 3.1 validator', async () => {
     const answer = await env.api.get('/v1/openapi.json');
     assert.equal(answer.status, 200);
     assert.equal(answer.body.openapi, '3.1.0');
+    const validator = new Validator();
+    assert.deepEqual(await validator.validate(answer.body as never), { valid: true });
+    // The routes it lists are the routes this stack serves.
+    const served = env.stack.api.routes.map((route) => `${route.httpMethod} ${route.resourcePath}`).sort();
+    const listed = Object.entries(answer.body.paths as Record<string, object>)
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+      .sort();
+    assert.deepEqual(listed, served);
   });
 });
