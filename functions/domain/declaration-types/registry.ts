@@ -81,6 +81,24 @@ const PRE_ARRIVAL_LIFECYCLE: Lifecycle = [
 
 const noWarnings = () => [];
 
+/** Highway exports and imports share the truck's workflow, rules and views; only the direction differs. */
+function roadDefinition<TDocument extends RoadExportDeclaration | RoadImportDeclaration>(
+  direction: 'IMPORT' | 'EXPORT',
+): DeclarationTypeDefinition<TDocument> {
+  return {
+    mode: 'ROAD',
+    direction,
+    workflow: 'road',
+    lifecycle: PRE_ARRIVAL_LIFECYCLE,
+    violations: roadViolations,
+    warnings: roadWarnings,
+    riskRules: ROAD_RISK_RULES,
+    milestoneKey: gateKeyOf,
+    visibility: { officer: 'full', railway: 'none', 'port-operator': 'logistics' },
+    logistics: roadLogistics,
+  };
+}
+
 export const DECLARATION_TYPES: {
   readonly RAIL_IMPORT: DeclarationTypeDefinition<RailImportDeclaration>;
   readonly ROAD_EXPORT: DeclarationTypeDefinition<RoadExportDeclaration>;
@@ -98,30 +116,8 @@ export const DECLARATION_TYPES: {
     visibility: { officer: 'full', railway: 'logistics', 'port-operator': 'logistics' },
     logistics: railImportLogistics,
   },
-  ROAD_EXPORT: {
-    mode: 'ROAD',
-    direction: 'EXPORT',
-    workflow: 'road',
-    lifecycle: PRE_ARRIVAL_LIFECYCLE,
-    violations: roadViolations,
-    warnings: roadWarnings,
-    riskRules: ROAD_RISK_RULES,
-    milestoneKey: gateKeyOf,
-    visibility: { officer: 'full', railway: 'none', 'port-operator': 'logistics' },
-    logistics: roadLogistics,
-  },
-  ROAD_IMPORT: {
-    mode: 'ROAD',
-    direction: 'IMPORT',
-    workflow: 'road',
-    lifecycle: PRE_ARRIVAL_LIFECYCLE,
-    violations: roadViolations,
-    warnings: roadWarnings,
-    riskRules: ROAD_RISK_RULES,
-    milestoneKey: gateKeyOf,
-    visibility: { officer: 'full', railway: 'none', 'port-operator': 'logistics' },
-    logistics: roadLogistics,
-  },
+  ROAD_EXPORT: roadDefinition('EXPORT'),
+  ROAD_IMPORT: roadDefinition('IMPORT'),
 };
 
 export type DeclarationType = keyof typeof DECLARATION_TYPES;
