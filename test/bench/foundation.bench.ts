@@ -9,7 +9,7 @@ import {
   startTestStack,
   trainArrived,
 } from '../e2e/local-stack-client.ts';
-import { FOOTPRINT_TARGETS, functionFootprint, workerOverhead } from './footprint.ts';
+import { FOOTPRINT_TARGETS, measureFootprints } from './footprint.ts';
 
 /**
  * `npm run bench`: the foundation's figures, measured on this machine and printed (not asserted):
@@ -94,24 +94,26 @@ try {
   );
 
   // 5. Per function: bundle size and local cold start, each environment started alone, several times.
-  const overhead = await workerOverhead(COLD_STARTS);
-  const footprints = [];
-  for (const fn of env.stack.functions) footprints.push(await functionFootprint(fn.spec, COLD_STARTS));
+  const loadBefore = os.loadavg()[0] ?? Number.NaN;
+  const { workerStart, functions } = await measureFootprints(
+    env.stack.functions.map((fn) => fn.spec),
+    COLD_STARTS,
+  );
   const verdict = (value: number, limit: number) => (value > limit ? 'OVER' : 'ok');
   const range = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}-${ms(Math.max(...values))}`;
   const row = (cells: readonly string[]) =>
     console.log(cells.map((cell, i) => cell.padEnd([38, 18, 14, 18][i] ?? 0)).join(''));
   console.log(
-    `\nfootprint: ${COLD_STARTS} cold starts per function, one at a time (load average ${os.loadavg()[0]?.toFixed(1)} on ${os.availableParallelism()} CPUs)`,
+    `\nfootprint: ${COLD_STARTS} cold starts per function, one at a time, in rounds (1-minute load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]?.toFixed(1)} after, on ${os.availableParallelism()} CPUs)`,
   );
   row(['function', 'bundle index.mjs', 'init p50', 'module init p50', 'init min-max']);
-  row(['(worker start, one-line bundle)', '-', ms(overhead.p50Ms), '-', range(overhead.initMs)]);
-  for (const { logicalId, bundleKiB, coldStarts } of footprints) {
+  row(['(worker start, one-line bundle)', '-', ms(workerStart.p50Ms), '-', range(workerStart.initMs)]);
+  for (const { logicalId, bundleKiB, coldStarts } of functions) {
     row([
       logicalId,
       `${bundleKiB.toFixed(0)} KiB ${verdict(bundleKiB, FOOTPRINT_TARGETS.bundleKiB)}`,
       `${ms(coldStarts.p50Ms)} ${verdict(coldStarts.p50Ms, FOOTPRINT_TARGETS.initMs)}`,
-      ms(coldStarts.p50Ms - overhead.p50Ms),
+      ms(coldStarts.p50Ms - workerStart.p50Ms),
       range(coldStarts.initMs),
     ]);
   }
