@@ -24,7 +24,9 @@ const bundles = assembly.stacks.flatMap(({ template }) => {
   const invokedByApiGateway = new Set(
     resources
       .filter(([, r]) => r.Type === 'AWS::Lambda::Permission' && r.Properties?.Principal === 'apigateway.amazonaws.com')
-      .map(([, r]) => (r.Properties?.FunctionName as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0]),
+      .map(
+        ([, r]) => (r.Properties?.FunctionName as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0],
+      ),
   );
   return resources
     .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
