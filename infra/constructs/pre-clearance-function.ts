@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { INDEX_ACTIONS, type TableAction } from './table-access.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LAMBDA_CREDENTIALS = `${PROJECT_ROOT}functions/adapters/lambda-credentials.ts`;
 
 export interface PreClearanceFunctionProps {
   /** Handler module under functions/handlers, without extension, e.g. "workflow/assess-risk". */
@@ -19,9 +20,23 @@ export interface PreClearanceFunctionProps {
 }
 
 /**
- * The team's Lambda defaults, fixed once: Node 22 on arm64, ESM bundle with the AWS SDK inside
- * (pins its version and trims cold start), source maps, X-Ray, a log group with retention, and a role
- * that starts empty: the function may write to its own log group, and gets the rest grant by grant.
+ * The team's Lambda defaults, fixed once: Node 22 on arm64, ESM bundle with the AWS SDK inside, source maps,
+ * X-Ray, a log group with retention, and a role that starts empty: the function may write to its own log group,
+ * and gets the rest grant by grant.
+ *
+ * Bundle footprint: the budget is 250 KiB per index.mjs and a fast cold start; `npm run bench` prints both for
+ * every function. The SDK is bundled, so our lock file pins its version (middy's advice), and trimmed to what a
+ * Lambda function uses. Leaving `@aws-sdk/*` to the runtime's copy was measured too: a workflow step's bundle
+ * drops to ~35 KiB, but every cold start then imports the SDK's unminified CommonJS build file by file (~115 ms
+ * more here), and the SDK version becomes whatever the runtime ships that month. The trims, each safe on AWS and
+ * in the local harness (figures for the await-arrival step, 416 -> 239 KiB):
+ * - credentials: the SDK's default provider chain is replaced by its first link, the environment, which is where
+ *   Lambda puts the execution role's credentials (lambda-credentials.ts); -140 KiB of SSO, STS, ini, IMDS...;
+ * - the event-stream codec, which the SDK imports lazily and only for event-stream operations (DynamoDB and Step
+ *   Functions have none), stays out of the bundle; -20 KiB;
+ * - no `keepNames`, whose name-keeping wrappers cost 17 KiB: errors carry explicit names in our code and the SDK's,
+ *   stack traces reach the source lines through the source maps, and the one SDK behaviour keyed on a class name
+ *   (recognising its NoOpLogger) is made explicit in sdk-client-config.ts.
  */
 export class PreClearanceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PreClearanceFunctionProps) {
@@ -57,15 +72,18 @@ export class PreClearanceFunction extends NodejsFunction {
         target: 'node22',
         platform: 'node',
         minify: true,
-        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         mainFields: ['module', 'main'],
-        // Bundle every dependency, @aws-sdk/* included, rather than trusting the runtime's copy.
-        externalModules: [],
-        // middy's validator pulls in a formats package that requires Node's deprecated punycode module;
-        // the userland package of the same API keeps the deprecation warning out of every cold start.
-        esbuildArgs: { '--alias:punycode': 'punycode/' },
+        // Bundle every dependency, @aws-sdk/* included, rather than trusting the runtime's copy; the one
+        // exception is only ever loaded by an operation these functions never call.
+        externalModules: ['@smithy/core/event-streams'],
+        esbuildArgs: {
+          // middy's validator pulls in a formats package that requires Node's deprecated punycode module;
+          // the userland package of the same API keeps the deprecation warning out of every cold start.
+          '--alias:punycode': 'punycode/',
+          '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS,
+        },
         // ESM output still meets CommonJS dependencies that call require().
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import {
   brokerToken,
@@ -9,13 +9,15 @@ import {
   startTestStack,
   trainArrived,
 } from '../e2e/local-stack-client.ts';
+import { FOOTPRINT_TARGETS, measureFootprints } from './footprint.ts';
 
 /**
  * `npm run bench`: the foundation's figures, measured on this machine and printed (not asserted):
- * cdk synth through the CLI, local stack start-up, each function's bundle size and cold start, and how long
- * declarations take through the local stack, one at a time and many at once.
+ * cdk synth through the CLI, local stack start-up, how long declarations take through the local stack, one at a
+ * time and many at once, and each function's footprint: bundle size and local cold start against the targets.
  */
 const CONCURRENT_DECLARATIONS = Number(process.env.BENCH_DECLARATIONS ?? 20);
+const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 7);
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -26,7 +28,7 @@ const percentile = (values: number[], p: number) => {
 const synthStarted = performance.now();
 const synth = spawnSync(
   'npx',
-  ['cdk', 'synth', '--quiet', '--output', join(mkdtempSync(join(tmpdir(), 'bench-')), 'cdk.out')],
+  ['cdk', 'synth', '--quiet', '--output', join(mkdtempSync(join(os.tmpdir(), 'bench-')), 'cdk.out')],
   {
     encoding: 'utf8',
   },
@@ -91,16 +93,35 @@ try {
     )}; submit-to-released p50 ${ms(percentile(totals, 50))} p95 ${ms(percentile(totals, 95))}`,
   );
 
-  // 5. Per function: bundle size and the cold starts measured above.
-  console.log('\nfunction                              bundle      cold starts  init (first)');
-  for (const fn of env.stack.functions) {
-    const stats = fn.invocationStats;
-    const size = `${(statSync(fn.spec.codeFile).size / 1024).toFixed(0)} KiB`;
-    console.log(
-      `${fn.spec.logicalId.padEnd(38)}${size.padEnd(12)}${String(stats.coldStarts).padEnd(13)}${stats.initDurationsMs[0] === undefined ? '-' : ms(stats.initDurationsMs[0])}`,
-    );
+  // 5. Per function: bundle size and local cold start, each environment started alone, several times.
+  const loadBefore = os.loadavg()[0] ?? Number.NaN;
+  const { workerStart, functions } = await measureFootprints(
+    env.stack.functions.map((fn) => fn.spec),
+    COLD_STARTS,
+  );
+  const verdict = (value: number, limit: number) => (value > limit ? 'OVER' : 'ok');
+  const range = (values: readonly number[]) => `${Math.min(...values).toFixed(0)}-${ms(Math.max(...values))}`;
+  const row = (cells: readonly string[]) =>
+    console.log(cells.map((cell, i) => cell.padEnd([38, 18, 14, 18][i] ?? 0)).join(''));
+  console.log(
+    `\nfootprint: ${COLD_STARTS} cold starts per function, one at a time, in rounds (1-minute load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0]?.toFixed(1)} after, on ${os.availableParallelism()} CPUs)`,
+  );
+  row(['function', 'bundle index.mjs', 'init p50', 'module init p50', 'init min-max']);
+  row(['(worker start, one-line bundle)', '-', ms(workerStart.p50Ms), '-', range(workerStart.initMs)]);
+  for (const { logicalId, bundleKiB, coldStarts } of functions) {
+    row([
+      logicalId,
+      `${bundleKiB.toFixed(0)} KiB ${verdict(bundleKiB, FOOTPRINT_TARGETS.bundleKiB)}`,
+      `${ms(coldStarts.p50Ms)} ${verdict(coldStarts.p50Ms, FOOTPRINT_TARGETS.initMs)}`,
+      ms(coldStarts.p50Ms - workerStart.p50Ms),
+      range(coldStarts.initMs),
+    ]);
   }
-  console.log('\n(init = worker start + module import of the bundle, on this machine; not a Lambda cold start on AWS)');
+  console.log(`target: bundle ≤ ${FOOTPRINT_TARGETS.bundleKiB} KiB per function`);
+  console.log(`target: local init ≤ ${FOOTPRINT_TARGETS.initMs} ms p50 per function`);
+  console.log(
+    '(init = worker start + import of the bundle, on this machine, not a Lambda cold start on AWS; module init = init p50 − worker start p50)',
+  );
 } finally {
   await env.stop();
 }
