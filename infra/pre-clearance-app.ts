@@ -1,5 +1,5 @@
 import { App, type AppProps, Tags } from 'aws-cdk-lib';
-import { generateValidators } from './build/generate-validators.ts';
+import { compileRoutes } from './build/compile-routes.ts';
 import { stackNameFor, stageSettingsFrom } from './config.ts';
 import { acknowledgeReviewedFindings, enforceSecurityChecks } from './nag-suppressions.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
@@ -18,8 +18,8 @@ export function buildPreClearanceApp(
   props: AppProps = {},
   options: { readonly enforceSecurityChecks?: boolean; readonly acknowledgeReviewedFindings?: boolean } = {},
 ) {
-  // The functions import validators compiled from the route registry: bring them up to date before bundling.
-  generateValidators();
+  // The functions import the route registry compiled (validators included): bring it up to date before bundling.
+  compileRoutes();
   const app = new App(props);
   const settings = stageSettingsFrom(app.node);
   const stateful = new StatefulStack(app, 'Stateful', {

@@ -1,50 +1,10 @@
-import Type, { type Static } from 'typebox';
-import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
-import { DECLARATION_STATUSES, HistoryEntrySchema, STATUS_NAMES } from '#domain/lifecycle.ts';
+import { DECLARATION_STATUSES } from '#domain/lifecycle.ts';
+import type { DeclarationSummary } from '#shared/api-schemas.ts';
 import type { DeclarationRecord } from './ports.ts';
 
-/** What the API answers about declarations. The response types derive from these schemas. */
-export const DeclarationSummarySchema = Type.Object(
-  {
-    id: Type.String(),
-    declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
-    status: Type.Enum(STATUS_NAMES),
-    cusresCode: Type.String({ description: 'UN/EDIFACT CUSRES response code (7365) of the status' }),
-    version: Type.Integer({ description: 'Workflow version: one more per status change' }),
-    documentVersion: Type.Integer({ description: 'Document version: 1 as filed, one more per amendment' }),
-    filedAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-    facts: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'What the workflow learned: riskChannel, riskRule, arrival, gateIn',
-    }),
-    links: Type.Object({ self: Type.String() }),
-  },
-  { additionalProperties: false, title: 'DeclarationSummary' },
-);
-export type DeclarationSummary = Static<typeof DeclarationSummarySchema>;
+export type { DeclarationDetail, DeclarationPage, DeclarationSummary } from '#shared/api-schemas.ts';
 
-export const DeclarationDetailSchema = Type.Object(
-  {
-    ...DeclarationSummarySchema.properties,
-    declaration: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'The document: all of it for its broker and officers, the transport only for the port and railway',
-    }),
-    history: Type.Array(HistoryEntrySchema),
-  },
-  { additionalProperties: false, title: 'DeclarationDetail' },
-);
-export type DeclarationDetail = Static<typeof DeclarationDetailSchema>;
-
-export const DeclarationPageSchema = Type.Object(
-  {
-    items: Type.Array(DeclarationSummarySchema),
-    nextCursor: Type.Optional(Type.String({ description: 'Pass as `cursor` for the next page; absent on the last' })),
-    links: Type.Object({ self: Type.String(), next: Type.Optional(Type.String()) }),
-  },
-  { additionalProperties: false, title: 'DeclarationPage' },
-);
-export type DeclarationPage = Static<typeof DeclarationPageSchema>;
-
+/** A declaration's head as the API answers it, with the link to read it whole. */
 export function summaryOf(record: DeclarationRecord, self: string): DeclarationSummary {
   return {
     id: record.id,

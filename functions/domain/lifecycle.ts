@@ -1,5 +1,7 @@
-import Type, { type Static } from 'typebox';
-import { type Actor, ActorSchema } from './actors.ts';
+import type { Actor } from './actors.ts';
+import type { HistoryEntry } from './schemas/history-entry.ts';
+
+export type { HistoryEntry };
 
 /**
  * The declaration lifecycle: which status follows which, and why. It is decided here and only here; the
@@ -57,22 +59,6 @@ export function isTransitionName(candidate: unknown): candidate is TransitionNam
 
 /** The transitions one declaration type goes through: a subset of TRANSITIONS, named in the type registry. */
 export type Lifecycle = readonly TransitionName[];
-
-export const HistoryEntrySchema = Type.Object(
-  {
-    version: Type.Integer({ minimum: 1, description: 'The workflow version this entry created (1 = filed)' }),
-    status: Type.Enum(STATUS_NAMES),
-    previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
-    transition: Type.Enum(TRANSITION_NAMES),
-    actor: ActorSchema,
-    occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
-    recordedAt: Type.String({ format: 'date-time', description: 'When the system recorded it' }),
-    reason: Type.String({ description: 'Why the status changed, in words' }),
-    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  },
-  { additionalProperties: false },
-);
-export type HistoryEntry = Static<typeof HistoryEntrySchema>;
 
 /** The part of a declaration the lifecycle decides on. */
 export interface LifecycleState {

@@ -2,19 +2,17 @@ import { declarationStoreFromEnv, systemClock } from '#adapters/from-environment
 import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
 import { ProblemError } from '#shared/problem.ts';
-import { ROUTES } from '#shared/routes.ts';
 
 const ports = { declarations: declarationStoreFromEnv(), workflows: workflowEngineFromEnv(), clock: systemClock };
 
 export const handler = httpRoute(
-  ROUTES.fileDeclaration,
-  validators.fileDeclaration,
+  routes.fileDeclaration,
   async ({ event, body, principal, caller, headers }) => {
     const outcome = await fileDeclaration(ports, {
       caller,
@@ -36,7 +34,7 @@ export const handler = httpRoute(
         [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
       );
     }
-    const self = linkTo(event, ROUTES.getDeclaration, { id: outcome.record.id });
+    const self = linkTo(event, routes.getDeclaration, { id: outcome.record.id });
     return json(202, summaryOf(outcome.record, self), { location: self });
   },
   replayFirstAnswer,

@@ -1,12 +1,11 @@
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { openApiDocument } from '#shared/openapi.ts';
-import { ROUTES } from '#shared/routes.ts';
 
 // Built once per execution environment: the registry does not change while a function lives.
 let document: ReturnType<typeof openApiDocument> | undefined;
 
-export const handler = httpRoute(ROUTES.getOpenApi, validators.getOpenApi, async ({ event }) => {
+export const handler = httpRoute(routes.getOpenApi, async ({ event }) => {
   document ??= openApiDocument();
   const stagePrefix = (event.requestContext.path ?? event.path).slice(0, -event.path.length);
   return json(

@@ -2,41 +2,37 @@ import { declarationStoreFromEnv } from '#adapters/from-environment.ts';
 import { InvalidCursorError } from '#application/ports.ts';
 import { listDeclarations } from '#application/read-declarations.ts';
 import { type DeclarationPage, summaryOf } from '#application/views.ts';
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
+import { DEFAULT_PAGE_SIZE } from '#shared/paging.ts';
 import { brokerIdOf } from '#shared/principal.ts';
 import { ProblemError } from '#shared/problem.ts';
-import { DEFAULT_PAGE_SIZE, ROUTES } from '#shared/routes.ts';
 
 const ports = { declarations: declarationStoreFromEnv() };
 
-export const handler = httpRoute(
-  ROUTES.listDeclarations,
-  validators.listDeclarations,
-  async ({ event, query, principal }) => {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const page = await listDeclarations(ports, {
-      brokerId: brokerIdOf(principal),
-      query: { ...query, limit },
-    }).catch((error: unknown) => {
-      if (error instanceof InvalidCursorError) {
-        throw new ProblemError('invalid-query', 'the cursor is not one this API issued', [
-          { field: 'cursor', rule: 'cursor', detail: 'pass the nextCursor of the previous page unchanged' },
-        ]);
-      }
-      throw error;
-    });
-    const body: DeclarationPage = {
-      items: page.items.map((record) => summaryOf(record, linkTo(event, ROUTES.getDeclaration, { id: record.id }))),
-      ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
-      links: {
-        self: linkTo(event, ROUTES.listDeclarations, {}, query),
-        ...(page.nextCursor === undefined
-          ? {}
-          : { next: linkTo(event, ROUTES.listDeclarations, {}, { ...query, cursor: page.nextCursor }) }),
-      },
-    };
-    return json(200, body);
-  },
-);
+export const handler = httpRoute(routes.listDeclarations, async ({ event, query, principal }) => {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const page = await listDeclarations(ports, {
+    brokerId: brokerIdOf(principal),
+    query: { ...query, limit },
+  }).catch((error: unknown) => {
+    if (error instanceof InvalidCursorError) {
+      throw new ProblemError('invalid-query', 'the cursor is not one this API issued', [
+        { field: 'cursor', rule: 'cursor', detail: 'pass the nextCursor of the previous page unchanged' },
+      ]);
+    }
+    throw error;
+  });
+  const body: DeclarationPage = {
+    items: page.items.map((record) => summaryOf(record, linkTo(event, routes.getDeclaration, { id: record.id }))),
+    ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+    links: {
+      self: linkTo(event, routes.listDeclarations, {}, query),
+      ...(page.nextCursor === undefined
+        ? {}
+        : { next: linkTo(event, routes.listDeclarations, {}, { ...query, cursor: page.nextCursor }) }),
+    },
+  };
+  return json(200, body);
+});

@@ -1,10 +1,10 @@
 import { eventFeedFromEnv, systemClock } from '#adapters/from-environment.ts';
 import { InvalidCursorError } from '#application/ports.ts';
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 import { httpRoute, json } from '#shared/http.ts';
+import { DEFAULT_PAGE_SIZE } from '#shared/paging.ts';
 import { brokerIdOf } from '#shared/principal.ts';
 import { ProblemError } from '#shared/problem.ts';
-import { DEFAULT_PAGE_SIZE, ROUTES } from '#shared/routes.ts';
 
 const feed = eventFeedFromEnv();
 /**
@@ -13,7 +13,7 @@ const feed = eventFeedFromEnv();
  */
 export const EVENT_SETTLE_MILLISECONDS = 2_000;
 
-export const handler = httpRoute(ROUTES.listEvents, validators.listEvents, async ({ query, principal }) => {
+export const handler = httpRoute(routes.listEvents, async ({ query, principal }) => {
   const settledBefore = new Date(systemClock().getTime() - EVENT_SETTLE_MILLISECONDS);
   try {
     const page = await feed.after(brokerIdOf(principal), query.after, query.limit ?? DEFAULT_PAGE_SIZE, settledBefore);

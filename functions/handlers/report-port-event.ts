@@ -1,17 +1,15 @@
 import { milestoneStoreFromEnv } from '#adapters/from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { ProblemError } from '#shared/problem.ts';
-import { ROUTES } from '#shared/routes.ts';
 
 const ports = { milestones: milestoneStoreFromEnv(), tasks: taskCallbacksFromEnv() };
 
 export const handler = httpRoute(
-  ROUTES.reportPortEvent,
-  validators.reportPortEvent,
+  routes.reportPortEvent,
   async ({ body, caller }) => {
     const outcome = await reportPortEvent(ports, { event: body, caller });
     if (outcome.kind === 'not-a-reporter') {

@@ -4,12 +4,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Static, TSchema } from 'typebox';
 import type { Caller } from '#application/ports.ts';
 import type { Role } from '#domain/roles.ts';
+import type { CompiledRoute } from './compiled-route.ts';
 import type { IdempotencyKey } from './idempotency.ts';
 import { logger } from './logger.ts';
 import { callerOf, type Principal, principalOf } from './principal.ts';
 import { type FieldProblem, ProblemError } from './problem.ts';
 import type { RouteDefinition } from './routes.ts';
-import { type CompiledValidator, fieldProblemOf, type RouteValidators } from './validation.ts';
+import { type CompiledValidator, fieldProblemOf } from './validation.ts';
 
 type Part<R extends RouteDefinition, K extends keyof RouteDefinition['request']> = R['request'][K] extends TSchema
   ? Static<R['request'][K]>
@@ -38,20 +39,16 @@ type ProxyMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult
 export type IdempotencyMiddleware = (key: IdempotencyKey) => MiddlewareObj;
 
 /**
- * One middy stack for every HTTP route, built from its entry in the route registry, so each handler file holds
- * only its use case: logging → problem+json errors → headers → roles → path → query → headers → JSON body →
- * [idempotency] → core. Validators were compiled at build time from the same registry. Write routes pass the
- * idempotency middleware in, so that read routes do not bundle Powertools idempotency and its DynamoDB client.
+ * One middy stack for every HTTP route, built from its entry in the route registry (as compiled at build time,
+ * validators included), so each handler file holds only its use case: logging → problem+json errors → headers →
+ * roles → path → query → headers → JSON body → [idempotency] → core. Write routes pass the idempotency
+ * middleware in, so that read routes do not bundle Powertools idempotency and its DynamoDB client.
  */
 export function httpRoute<R extends RouteDefinition>(
-  route: R,
-  validators: RouteValidators,
+  route: CompiledRoute<R>,
   core: RouteCore<R>,
   idempotency?: IdempotencyMiddleware,
 ) {
-  if (validators.operationId !== route.operationId) {
-    throw new Error(`${route.operationId} was given the validators of ${validators.operationId}`);
-  }
   if ((route.idempotency === undefined) !== (idempotency === undefined)) {
     throw new Error(`${route.operationId}: the registry and the handler disagree on whether the route is idempotent`);
   }
@@ -60,7 +57,7 @@ export function httpRoute<R extends RouteDefinition>(
     .use(problemDetails(route))
     .use(normalizeHeaders())
     .use(authorize(route))
-    .use(validateRequest(route, validators));
+    .use(validateRequest(route));
   // Last before the core: the idempotency key and payload hash are taken from the parsed, validated body.
   if (route.idempotency !== undefined && idempotency !== undefined) {
     stack.use(idempotency(route.idempotency) as ProxyMiddleware);
@@ -101,7 +98,7 @@ function normalizeHeaders(): ProxyMiddleware {
   };
 }
 
-function authorize(route: RouteDefinition): ProxyMiddleware {
+function authorize(route: CompiledRoute): ProxyMiddleware {
   return {
     before: (request) => {
       if (route.roles === 'public') return;
@@ -114,7 +111,8 @@ function authorize(route: RouteDefinition): ProxyMiddleware {
   };
 }
 
-function validateRequest(route: RouteDefinition, validators: RouteValidators): ProxyMiddleware {
+function validateRequest(route: CompiledRoute): ProxyMiddleware {
+  const { validators } = route;
   return {
     before: (request) => {
       const { event } = request;
@@ -170,13 +168,11 @@ function dedupe(errors: readonly FieldProblem[]): FieldProblem[] {
  * Query parameters arrive as strings; the schema says which are integers. Only a string that is exactly an
  * integer is converted, so "12abc" stays a string and fails the schema with the parameter's name.
  */
-function typedQuery(route: RouteDefinition, query: Record<string, string | undefined>): Record<string, unknown> {
-  const properties = (route.request.query as { properties?: Record<string, { type?: string }> } | undefined)
-    ?.properties;
+function typedQuery(route: CompiledRoute, query: Record<string, string | undefined>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(query).map(([name, value]) => {
-      const type = properties !== undefined && Object.hasOwn(properties, name) ? properties[name]?.type : undefined;
-      return [name, type === 'integer' && value !== undefined && /^-?\d{1,15}$/.test(value) ? Number(value) : value];
+      const integer = route.integerQueryParameters.includes(name) && value !== undefined && /^-?\d{1,15}$/.test(value);
+      return [name, integer ? Number(value) : value];
     }),
   );
 }
@@ -228,7 +224,7 @@ function firstIllFormedString(root: unknown): string | undefined {
 }
 
 /** Maps every error to an RFC 9457 answer; only unexpected errors become a 5xx, and they are logged. */
-function problemDetails(route: RouteDefinition): ProxyMiddleware {
+function problemDetails(route: CompiledRoute): ProxyMiddleware {
   return {
     onError: (request) => {
       const problem = toProblem(request.error, route, request.context.awsRequestId);
@@ -243,7 +239,7 @@ function problemDetails(route: RouteDefinition): ProxyMiddleware {
   };
 }
 
-function toProblem(error: unknown, route: RouteDefinition, requestId: string | undefined): ProblemError {
+function toProblem(error: unknown, route: CompiledRoute, requestId: string | undefined): ProblemError {
   if (error instanceof ProblemError) return error;
   const field = route.idempotency?.field ?? 'idempotency-key';
   switch ((error as Error | undefined)?.name) {

@@ -1,8 +1,18 @@
-import { pathOf, type RouteDefinition } from './routes.ts';
-
 interface EventWithPath {
   readonly path: string;
   readonly requestContext: { readonly path?: string };
+}
+
+/** A route's path with its parameters filled in, e.g. /v1/declarations/DCL-… */
+export function pathOf(
+  route: { readonly operationId: string; readonly path: string },
+  parameters: Readonly<Record<string, string>> = {},
+): string {
+  return route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = parameters[name];
+    if (value === undefined) throw new Error(`${route.operationId} needs the path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
 }
 
 /**
@@ -11,7 +21,7 @@ interface EventWithPath {
  */
 export function linkTo(
   event: EventWithPath,
-  route: RouteDefinition,
+  route: { readonly operationId: string; readonly path: string },
   parameters: Readonly<Record<string, string>> = {},
   query: Readonly<Record<string, string | number | undefined>> = {},
 ): string {

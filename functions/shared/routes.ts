@@ -1,16 +1,25 @@
 import Type, { type TSchema } from 'typebox';
-import { DeclarationDetailSchema, DeclarationPageSchema, DeclarationSummarySchema } from '#application/views.ts';
 import { DECLARATION_ID_PATTERN } from '#domain/declaration.ts';
-import { DECLARATION_TYPE_NAMES, DeclarationDocumentSchema } from '#domain/declaration-types/registry.ts';
-import { DomainEventSchema } from '#domain/events.ts';
+import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
-import { PortEventSchema } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
+import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
+import { PortEventSchema } from '#domain/schemas/port-events.ts';
+import {
+  DeclarationDetailSchema,
+  DeclarationPageSchema,
+  DeclarationSummarySchema,
+  EventPageSchema,
+  PortEventAcceptedSchema,
+} from './api-schemas.ts';
+import { DEFAULT_PAGE_SIZE } from './paging.ts';
 import type { ProblemType } from './problem.ts';
 
 /**
  * The route registry: every operation of the API, once. The CDK API, the middy stack of each handler, the
  * links in responses, the build-time validators and the OpenAPI document are all built from this table.
+ * Functions do not import it at run time: `npm run generate` compiles it (validators and the metadata the
+ * middy stack needs) into functions/generated/routes.ts, so no bundle carries the schema builder.
  */
 export interface RouteDefinition {
   readonly operationId: string;
@@ -52,7 +61,6 @@ const IdempotencyKeyHeader = Type.String({
   description: 'Your own reference for this filing (e.g. your LRN): a retry with the same key files nothing twice',
 });
 
-export const DEFAULT_PAGE_SIZE = 25;
 const PAGE_LIMIT = Type.Integer({
   minimum: 1,
   maximum: 100,
@@ -60,25 +68,6 @@ const PAGE_LIMIT = Type.Integer({
   description: 'Items per page',
 });
 const CURSOR = Type.String({ minLength: 1, maxLength: 1024, description: 'From the previous page' });
-
-export const PortEventAcceptedSchema = Type.Object(
-  {
-    eventId: Type.String(),
-    resumedDeclarations: Type.Array(Type.String(), { description: 'Declarations whose wait this event ended' }),
-    keysWithoutWaitingDeclarations: Type.Array(Type.String(), {
-      description: 'Waybills or plates nobody waits on yet; kept, so a declaration reaching its wait later resumes',
-    }),
-  },
-  { additionalProperties: false, title: 'PortEventAccepted' },
-);
-
-export const EventPageSchema = Type.Object(
-  {
-    items: Type.Array(DomainEventSchema),
-    nextCursor: Type.String({ description: 'Pass as `after` to continue; present even when no event was new' }),
-  },
-  { additionalProperties: false, title: 'EventPage' },
-);
 
 const WRITE_PROBLEMS: readonly ProblemType[] = [
   'malformed-json',
@@ -209,12 +198,3 @@ export const ROUTES = {
 
 export type OperationId = keyof typeof ROUTES;
 export const ROUTE_LIST: readonly RouteDefinition[] = Object.values(ROUTES);
-
-/** A route's path with its parameters filled in, e.g. /v1/declarations/DCL-… */
-export function pathOf(route: RouteDefinition, parameters: Readonly<Record<string, string>> = {}): string {
-  return route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
-    const value = parameters[name];
-    if (value === undefined) throw new Error(`${route.operationId} needs the path parameter ${name}`);
-    return encodeURIComponent(value);
-  });
-}

@@ -12,15 +12,6 @@ export interface AjvError {
 /** A validator compiled at build time (Ajv standalone code): true or false, with the errors of the last call. */
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-/** The validators of one route's request parts, generated from its schemas in the route registry. */
-export interface RouteValidators {
-  readonly operationId: string;
-  readonly path?: CompiledValidator;
-  readonly query?: CompiledValidator;
-  readonly headers?: CompiledValidator;
-  readonly body?: CompiledValidator;
-}
-
 /** RFC 6901: "~" and "/" inside a property name are written "~0" and "~1". */
 function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');

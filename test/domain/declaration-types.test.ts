@@ -21,7 +21,7 @@ import { vinCheckCharacter } from '#domain/identifiers.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import { PORT_EVENTS } from '#domain/port-events.ts';
 import { ROLES } from '#domain/roles.ts';
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 import {
   CONTAINERS,
   goodsLine,
@@ -97,7 +97,7 @@ describe('the registry of declaration types', () => {
   });
 
   it('is what the builders of these tests make: documents the filing API accepts', () => {
-    const validate = validators.fileDeclaration.body;
+    const validate = routes.fileDeclaration.validators.body;
     assert.ok(validate);
     for (const type of DECLARATION_TYPE_NAMES) {
       const document = EXAMPLES[type]();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DomainEventSchema, statusChanged } from '#domain/events.ts';
+import { statusChanged } from '#domain/events.ts';
 import { decideTransition, filingEntry, type HistoryEntry, TRANSITION_NAMES } from '#domain/lifecycle.ts';
+import { DomainEventSchema } from '#domain/schemas/domain-event.ts';
 
 const declaration = { id: 'DCL-0123456789ABCDEF01234567', declarationType: 'RAIL_IMPORT' } as const;
 const filed = filingEntry({ actor: { kind: 'broker', id: 'clerk-7' } }, new Date('2025-03-01T06:00:00Z'));

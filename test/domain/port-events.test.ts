@@ -11,7 +11,7 @@ import {
   type TruckGatedIn,
 } from '#domain/port-events.ts';
 import { ROLES, type Role } from '#domain/roles.ts';
-import * as validators from '#generated/validators.ts';
+import * as routes from '#generated/routes.ts';
 
 const dispatcher: Actor = { kind: 'railway', id: 'dispatcher-2' };
 const gateClerk: Actor = { kind: 'port-operator', id: 'gate-clerk-5' };
@@ -68,7 +68,7 @@ describe('what a port event concerns', () => {
   });
 
   it('uses events the reporting API accepts', () => {
-    const validate = validators.reportPortEvent.body;
+    const validate = routes.reportPortEvent.validators.body;
     assert.ok(validate);
     for (const event of [trainArrived, truckGatedIn]) {
       assert.equal(validate(event), true, JSON.stringify(validate.errors));

@@ -15,7 +15,11 @@ const assembly = synthesize({ outdir: join(mkdtempSync(join(tmpdir(), 'bundle-si
 
 interface FunctionResource {
   readonly Type: string;
-  readonly Properties?: { readonly Principal?: unknown; readonly FunctionName?: unknown };
+  readonly Properties?: {
+    readonly Principal?: unknown;
+    readonly FunctionName?: unknown;
+    readonly Environment?: { readonly Variables?: Record<string, unknown> };
+  };
   readonly Metadata?: Record<string, unknown>;
 }
 
@@ -33,15 +37,19 @@ const bundles = assembly.stacks.flatMap(({ template }) => {
     .map(([logicalId, r]) => ({
       logicalId,
       httpRoute: invokedByApiGateway.has(logicalId),
+      idempotentWrite: r.Properties?.Environment?.Variables?.IDEMPOTENCY_TABLE_NAME !== undefined,
       file: join(assembly.outdir, String(r.Metadata?.['aws:asset:path']), 'index.mjs'),
     }));
 });
 
 /**
- * The routes also carry Powertools idempotency and JMESPath, and until the validators are precompiled, ajv;
- * with the SDK bundled their measured floor is ~270-295 KiB even without any validator (see the construct).
+ * The two idempotent write routes do not fit yet, and are reported as such rather than hidden: besides the
+ * DynamoDB client they carry Powertools idempotency with JMESPath (~37 KiB) and their request validators (the
+ * filing route's covers three declaration types, ~45 KiB), and the filing route the Step Functions client
+ * (~22 KiB). Measured when written: 344 KiB (file-declaration) and 304 KiB (report-port-event).
  */
-const HTTP_ROUTES_OVER_BUDGET = 'HTTP route bundles do not fit the budget yet: SDK + idempotency + validators';
+const WRITE_ROUTES_OVER_BUDGET =
+  'idempotent write routes are over budget: SDK clients + Powertools idempotency + validators';
 
 describe(`function bundles (budget ${BUDGET_KIB} KiB each)`, () => {
   it('finds every function of the app with its bundle', () => {
@@ -52,8 +60,8 @@ describe(`function bundles (budget ${BUDGET_KIB} KiB each)`, () => {
     );
   });
 
-  for (const { logicalId, httpRoute, file } of bundles) {
-    it(`${logicalId} fits in ${BUDGET_KIB} KiB`, { todo: httpRoute ? HTTP_ROUTES_OVER_BUDGET : false }, () => {
+  for (const { logicalId, idempotentWrite, file } of bundles) {
+    it(`${logicalId} fits in ${BUDGET_KIB} KiB`, { todo: idempotentWrite ? WRITE_ROUTES_OVER_BUDGET : false }, () => {
       const kib = statSync(file).size / 1024;
       assert.ok(kib <= BUDGET_KIB, `${logicalId}: ${kib.toFixed(1)} KiB`);
     });
@@ -62,6 +70,8 @@ describe(`function bundles (budget ${BUDGET_KIB} KiB each)`, () => {
   it('takes AWS credentials from the environment only, as Lambda provides them', () => {
     for (const { logicalId, file } of bundles) {
       const code = readFileSync(file, 'utf8');
+      // A function that calls no AWS service (the public contract) bundles no SDK at all.
+      if (!code.includes('@aws-sdk/')) continue;
       assert.match(code, /Unable to find environment variable credentials/, logicalId);
       assert.doesNotMatch(code, /defaultProvider::fromSSO|defaultProvider::fromIni/, logicalId);
     }

@@ -1,13 +1,15 @@
-import Type, { type Static } from 'typebox';
 import type { RuleViolation } from '../document-parts.ts';
 import { type DeclarationStatus, type Lifecycle, TRANSITIONS, type TransitionName } from '../lifecycle.ts';
 import type { Milestone } from '../port-events.ts';
 import { decideRiskChannel, type RiskDecision, type RiskRule } from '../risk.ts';
 import type { Role } from '../roles.ts';
+import type { DeclarationDocument } from '../schemas/declaration-document.ts';
+
+export type { DeclarationDocument };
+
 import {
   RAIL_IMPORT_RISK_RULES,
   type RailImportDeclaration,
-  RailImportDeclarationSchema,
   railImportLogistics,
   railImportViolations,
 } from './rail-import.ts';
@@ -15,9 +17,7 @@ import {
   gateKeyOf,
   ROAD_RISK_RULES,
   type RoadExportDeclaration,
-  RoadExportDeclarationSchema,
   type RoadImportDeclaration,
-  RoadImportDeclarationSchema,
   roadLogistics,
   roadViolations,
   roadWarnings,
@@ -122,16 +122,6 @@ export const DECLARATION_TYPES: {
 
 export type DeclarationType = keyof typeof DECLARATION_TYPES;
 export const DECLARATION_TYPE_NAMES = Object.keys(DECLARATION_TYPES) as DeclarationType[];
-
-/** The request body of a filing: one of the types, told apart by `declarationType`. */
-export const DeclarationDocumentSchema = Type.Unsafe<
-  RailImportDeclaration | RoadExportDeclaration | RoadImportDeclaration
->({
-  type: 'object',
-  oneOf: [RailImportDeclarationSchema, RoadExportDeclarationSchema, RoadImportDeclarationSchema],
-  discriminator: { propertyName: 'declarationType' },
-});
-export type DeclarationDocument = Static<typeof DeclarationDocumentSchema>;
 
 // The one place the union is narrowed back to its type's definition: TypeScript cannot correlate the two.
 function definitionFor<T extends DeclarationDocument>(document: T): DeclarationTypeDefinition<T> {

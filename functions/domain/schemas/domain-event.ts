@@ -1,0 +1,24 @@
+import Type, { type Static } from 'typebox';
+import { DECLARATION_TYPE_NAMES } from '../declaration-types/registry.ts';
+import { STATUS_NAMES, TRANSITION_NAMES } from '../lifecycle.ts';
+import { ActorSchema } from './actor.ts';
+
+export const DomainEventSchema = Type.Object(
+  {
+    eventId: Type.String({ description: 'Unique per change; the same on every delivery of it' }),
+    eventType: Type.Literal('declaration.status-changed'),
+    declarationId: Type.String(),
+    declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
+    status: Type.Enum(STATUS_NAMES),
+    previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
+    version: Type.Integer({ minimum: 1 }),
+    transition: Type.Enum(TRANSITION_NAMES),
+    actor: ActorSchema,
+    occurredAt: Type.String({ format: 'date-time' }),
+    recordedAt: Type.String({ format: 'date-time' }),
+    reason: Type.String(),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false, title: 'DeclarationStatusChanged' },
+);
+export type DomainEvent = Static<typeof DomainEventSchema>;

@@ -1,0 +1,20 @@
+import Type, { type Static } from 'typebox';
+import { STATUS_NAMES, TRANSITION_NAMES } from '../lifecycle.ts';
+import { ActorSchema } from './actor.ts';
+
+/** One entry of a declaration's history: what changed, who did it, when it happened and was recorded, and why. */
+export const HistoryEntrySchema = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1, description: 'The workflow version this entry created (1 = filed)' }),
+    status: Type.Enum(STATUS_NAMES),
+    previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
+    transition: Type.Enum(TRANSITION_NAMES),
+    actor: ActorSchema,
+    occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
+    recordedAt: Type.String({ format: 'date-time', description: 'When the system recorded it' }),
+    reason: Type.String({ description: 'Why the status changed, in words' }),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+export type HistoryEntry = Static<typeof HistoryEntrySchema>;

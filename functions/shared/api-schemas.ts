@@ -1,0 +1,66 @@
+import Type, { type Static } from 'typebox';
+import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
+import { STATUS_NAMES } from '#domain/lifecycle.ts';
+import { DomainEventSchema } from '#domain/schemas/domain-event.ts';
+import { HistoryEntrySchema } from '#domain/schemas/history-entry.ts';
+
+/** What the API answers about declarations. The response types derive from these schemas. */
+export const DeclarationSummarySchema = Type.Object(
+  {
+    id: Type.String(),
+    declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
+    status: Type.Enum(STATUS_NAMES),
+    cusresCode: Type.String({ description: 'UN/EDIFACT CUSRES response code (7365) of the status' }),
+    version: Type.Integer({ description: 'Workflow version: one more per status change' }),
+    documentVersion: Type.Integer({ description: 'Document version: 1 as filed, one more per amendment' }),
+    filedAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    facts: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'What the workflow learned: riskChannel, riskRule, arrival, gateIn',
+    }),
+    links: Type.Object({ self: Type.String() }),
+  },
+  { additionalProperties: false, title: 'DeclarationSummary' },
+);
+export type DeclarationSummary = Static<typeof DeclarationSummarySchema>;
+
+export const DeclarationDetailSchema = Type.Object(
+  {
+    ...DeclarationSummarySchema.properties,
+    declaration: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'The document: all of it for its broker and officers, the transport only for the port and railway',
+    }),
+    history: Type.Array(HistoryEntrySchema),
+  },
+  { additionalProperties: false, title: 'DeclarationDetail' },
+);
+export type DeclarationDetail = Static<typeof DeclarationDetailSchema>;
+
+export const DeclarationPageSchema = Type.Object(
+  {
+    items: Type.Array(DeclarationSummarySchema),
+    nextCursor: Type.Optional(Type.String({ description: 'Pass as `cursor` for the next page; absent on the last' })),
+    links: Type.Object({ self: Type.String(), next: Type.Optional(Type.String()) }),
+  },
+  { additionalProperties: false, title: 'DeclarationPage' },
+);
+export type DeclarationPage = Static<typeof DeclarationPageSchema>;
+
+export const PortEventAcceptedSchema = Type.Object(
+  {
+    eventId: Type.String(),
+    resumedDeclarations: Type.Array(Type.String(), { description: 'Declarations whose wait this event ended' }),
+    keysWithoutWaitingDeclarations: Type.Array(Type.String(), {
+      description: 'Waybills or plates nobody waits on yet; kept, so a declaration reaching its wait later resumes',
+    }),
+  },
+  { additionalProperties: false, title: 'PortEventAccepted' },
+);
+
+export const EventPageSchema = Type.Object(
+  {
+    items: Type.Array(DomainEventSchema),
+    nextCursor: Type.String({ description: 'Pass as `after` to continue; present even when no event was new' }),
+  },
+  { additionalProperties: false, title: 'EventPage' },
+);
