@@ -15,6 +15,13 @@ export interface LocalFunctionSpec {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/**
+ * Lambda's synchronous payload limits, in bytes of JSON: a request over the first is refused by the Invoke
+ * API itself (the function never runs); a response over the second becomes a function error.
+ */
+export const MAX_INVOKE_REQUEST_BYTES = 6 * 1024 * 1024;
+export const MAX_INVOKE_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+
 export class LambdaInvocationError extends Error {
   readonly error: LambdaError;
   constructor(error: LambdaError) {
@@ -68,6 +75,13 @@ export class LocalFunction {
 
   async invoke(event: unknown): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.spec.functionName}: the local stack has stopped`);
+    if (Buffer.byteLength(JSON.stringify(event) ?? '') > MAX_INVOKE_REQUEST_BYTES) {
+      throw new LambdaInvocationError({
+        errorType: 'RequestEntityTooLargeException',
+        errorMessage: `Request must be smaller than ${MAX_INVOKE_REQUEST_BYTES} bytes for the InvokeFunction operation`,
+        trace: [],
+      });
+    }
     const environment = await this.acquire();
     const id = this.nextId++;
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
@@ -154,6 +168,7 @@ export class LocalFunction {
   private async coldStart(): Promise<Worker> {
     const started = performance.now();
     const init: WorkerInit = {
+      maxResponseBytes: MAX_INVOKE_RESPONSE_BYTES,
       codeFile: this.spec.codeFile,
       exportName: this.spec.exportName,
       functionName: this.spec.functionName,
