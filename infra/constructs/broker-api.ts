@@ -4,11 +4,13 @@ import {
   EndpointType,
   LambdaIntegration,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from '#shared/problem.ts';
 
 export interface BrokerApiProps {
   readonly stage: string;
@@ -46,10 +48,46 @@ export class BrokerApi extends Construct {
       defaultMethodOptions: { authorizer, authorizationType: AuthorizationType.COGNITO },
     });
 
+    for (const [type, problem] of GATEWAY_PROBLEMS) this.answerWithProblem(type, problem);
+
     const v1 = this.restApi.root.addResource('v1');
     const declarations = v1.addResource('declarations');
     declarations.addMethod('POST', new LambdaIntegration(props.routes.submitDeclaration));
     declarations.addResource('{id}').addMethod('GET', new LambdaIntegration(props.routes.getDeclaration));
     v1.addResource('port-events').addMethod('POST', new LambdaIntegration(props.routes.postPortEvent));
   }
+
+  /**
+   * API Gateway's own answer of one type as problem+json, like the functions' answers. `status` is written only
+   * where the type fixes it: DEFAULT_4XX and DEFAULT_5XX keep the status of whatever failed.
+   */
+  private answerWithProblem(type: ResponseType, problem: ProblemType): void {
+    const isDefault = type === ResponseType.DEFAULT_4XX || type === ResponseType.DEFAULT_5XX;
+    const { status, title } = PROBLEM_TYPES[problem];
+    const document = {
+      type: problemTypeUri(problem),
+      title,
+      ...(isDefault ? {} : { status }),
+      detail: '$context.error.message',
+    };
+    this.restApi.addGatewayResponse(`${type.responseType}Response`, {
+      type,
+      ...(isDefault ? {} : { statusCode: String(status) }),
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: { 'application/json': JSON.stringify(document) },
+    });
+  }
 }
+
+/** Which problem type each of API Gateway's own answers is; any type not listed inherits DEFAULT_4XX/5XX. */
+const GATEWAY_PROBLEMS: readonly (readonly [ResponseType, ProblemType])[] = [
+  [ResponseType.UNAUTHORIZED, 'unauthorized'],
+  [ResponseType.ACCESS_DENIED, 'forbidden'],
+  [ResponseType.MISSING_AUTHENTICATION_TOKEN, 'unknown-route'],
+  [ResponseType.BAD_REQUEST_BODY, 'bad-request'],
+  [ResponseType.BAD_REQUEST_PARAMETERS, 'bad-request'],
+  [ResponseType.REQUEST_TOO_LARGE, 'payload-too-large'],
+  [ResponseType.THROTTLED, 'throttled'],
+  [ResponseType.DEFAULT_4XX, 'request-refused'],
+  [ResponseType.DEFAULT_5XX, 'internal-error'],
+];
