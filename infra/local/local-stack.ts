@@ -9,6 +9,7 @@ import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalResolver } from './intrinsics.ts';
 import { LocalFunction, type LocalFunctionSpec } from './lambda-runtime.ts';
+import { LocalStackStartError } from './start-errors.ts';
 import { type LocalStateMachineSpec, LocalStepFunctions } from './step-functions.ts';
 import { stepFunctionsEndpoint } from './step-functions-endpoint.ts';
 
@@ -62,9 +63,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const started = performance.now();
   const region = options.region ?? 'us-east-1';
   const ports = {
-    api: await portOrFree(options.ports?.api ?? 0),
-    stepFunctions: await portOrFree(options.ports?.stepFunctions ?? 0),
-    dynamoDb: await portOrFree(options.ports?.dynamoDb ?? 0),
+    api: await portOrFree(options.ports?.api ?? 0, 'API'),
+    stepFunctions: await portOrFree(options.ports?.stepFunctions ?? 0, 'Step Functions'),
+    dynamoDb: await portOrFree(options.ports?.dynamoDb ?? 0, 'DynamoDB Local'),
   };
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -72,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     // Java starts while the app synthesizes: the two are the slow parts of start-up.
-    const dynamo = startDynamoDbLocal(ports.dynamoDb, region);
+    const dynamo = await startDynamoDbLocal(ports.dynamoDb, region);
     cleanups.push(async () => (await dynamo.ready.catch(() => undefined))?.stop());
     const synthStarted = performance.now();
     const assembly = synthesize({ outdir: options.outdir ?? 'cdk.out', context: options.context ?? {} });
@@ -173,10 +174,22 @@ async function listen(server: Server, port: number, cleanups: (() => Promise<voi
   );
 }
 
-async function portOrFree(port: number): Promise<number> {
-  if (port !== 0) return port;
+/**
+ * The port asked for, checked free before anything starts (a second `npm start` would otherwise talk to
+ * the first one's DynamoDB Local and fail halfway), or a free one for 0.
+ */
+async function portOrFree(port: number, what: string): Promise<number> {
   const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', resolve);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new LocalStackStartError(`port ${port} (${what}) is in use (is another npm start running?)`);
+    throw error;
+  }
   const { port: free } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return free;

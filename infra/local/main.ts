@@ -1,11 +1,17 @@
 import { parseArgs } from 'node:util';
-import { startLocalStack } from './local-stack.ts';
+import { type LocalStack, startLocalStack } from './local-stack.ts';
+import { LocalStackStartError } from './start-errors.ts';
 
 /**
  * `npm start`: the whole product on this machine, on fixed ports unless told otherwise.
  *   npm start -- --context arrivalTimeoutSeconds=120     (any CDK context, as with cdk synth -c)
  *   npm start -- --output /tmp/cdk.out                   (cloud assembly directory, as with cdk synth -o)
  * Ports: API_PORT (3000), SFN_PORT (8083), DYNAMODB_PORT (8000).
+ *
+ * Stopping: Ctrl-C, SIGTERM or SIGHUP stop everything cleanly. `npm start` execs node (see package.json), so
+ * npm passes its signals straight here; if npm dies without passing one (SIGKILL), this process notices it
+ * was re-parented and stops too. DynamoDB Local ends when this process ends, however it ends (see
+ * DynamoDbLocalLauncher.java), and the functions' workers are threads of this process.
  */
 const { values } = parseArgs({
   options: {
@@ -21,14 +27,48 @@ const context = Object.fromEntries(
   }),
 );
 
+let stack: LocalStack | undefined;
+let stopping = false;
+const shutdown = async (reason: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: stopping the local stack…`);
+  // Still starting: exiting is enough, as nothing of the stack outlives this process.
+  if (stack === undefined) process.exit(1);
+  setTimeout(() => {
+    console.error('The local stack did not stop within 10 s; exiting anyway.');
+    process.exit(1);
+  }, 10_000).unref();
+  await stack.stop();
+  console.log('Stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(`the parent process (${parent}) exited`);
+}, 500).unref();
+
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 console.log('Synthesizing the CDK app and starting DynamoDB Local…');
-const stack = await startLocalStack({
-  outdir: values.output,
-  context,
-  ports: { api: port('API_PORT', 3000), stepFunctions: port('SFN_PORT', 8083), dynamoDb: port('DYNAMODB_PORT', 8000) },
-  lambdaLogs: 'console',
-});
+try {
+  stack = await startLocalStack({
+    outdir: values.output,
+    context,
+    ports: {
+      api: port('API_PORT', 3000),
+      stepFunctions: port('SFN_PORT', 8083),
+      dynamoDb: port('DYNAMODB_PORT', 8000),
+    },
+    lambdaLogs: 'console',
+  });
+} catch (error) {
+  // What the user can fix is said in one line; anything else is a bug in the harness and keeps its trace.
+  console.error(error instanceof LocalStackStartError ? `npm start: ${error.message}` : error);
+  process.exit(1);
+}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 console.log(`
@@ -45,15 +85,3 @@ ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
 
 Ready in ${seconds(stack.startup.total)} (synth ${seconds(stack.startup.synth)}). Ctrl-C stops everything.
 `);
-
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping the local stack…`);
-  await stack.stop();
-  console.log('Stopped.');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
