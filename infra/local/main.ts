@@ -6,7 +6,9 @@ import { LocalStackStartError } from './start-errors.ts';
  * `npm start`: the whole product on this machine, on fixed ports unless told otherwise.
  *   npm start -- --context arrivalTimeoutSeconds=120     (any CDK context, as with cdk synth -c)
  *   npm start -- --output /tmp/cdk.out                   (cloud assembly directory, as with cdk synth -o)
+ *   npm start -- --quiet                                 (no function logs; same as LOCAL_LAMBDA_LOGS=off)
  * Ports: API_PORT (3000), SFN_PORT (8083), DYNAMODB_PORT (8000).
+ * Function logs: LOCAL_LAMBDA_LOGS=console (default) | off | <file to append to>.
  *
  * Stopping: Ctrl-C, SIGTERM or SIGHUP stop everything cleanly. `npm start` execs node (see package.json), so
  * npm passes its signals straight here; if npm dies without passing one (SIGKILL), this process notices it
@@ -17,6 +19,7 @@ const { values } = parseArgs({
   options: {
     context: { type: 'string', short: 'c', multiple: true },
     output: { type: 'string', short: 'o', default: 'cdk.out' },
+    quiet: { type: 'boolean', short: 'q', default: false },
   },
 });
 const context = Object.fromEntries(
@@ -52,6 +55,9 @@ setInterval(() => {
 }, 500).unref();
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const lambdaLogsSetting = values.quiet ? 'off' : (process.env.LOCAL_LAMBDA_LOGS ?? 'console');
+const lambdaLogs =
+  lambdaLogsSetting === 'off' ? 'discard' : lambdaLogsSetting === 'console' ? 'console' : { file: lambdaLogsSetting };
 console.log('Synthesizing the CDK app and starting DynamoDB Local…');
 try {
   stack = await startLocalStack({
@@ -62,7 +68,7 @@ try {
       stepFunctions: port('SFN_PORT', 8083),
       dynamoDb: port('DYNAMODB_PORT', 8000),
     },
-    lambdaLogs: 'console',
+    lambdaLogs,
   });
 } catch (error) {
   // What the user can fix is said in one line; anything else is a bug in the harness and keeps its trace.
@@ -70,6 +76,12 @@ try {
   process.exit(1);
 }
 
+const whereLogsGo =
+  lambdaLogs === 'console'
+    ? 'below (quiet them with npm start -- --quiet, or LOCAL_LAMBDA_LOGS=off or =<file>)'
+    : lambdaLogs === 'discard'
+      ? 'off'
+      : `appended to ${lambdaLogs.file}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 console.log(`
 Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", region ${stack.region})
@@ -79,6 +91,7 @@ Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", r
   DynamoDB Local   ${stack.dynamoDbEndpoint}   tables: ${stack.tables.join(', ')}
 ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
   Routes           ${stack.api.routes.map((r) => `${r.httpMethod} ${r.resourcePath}`).join(', ')}
+  Function logs    ${whereLogsGo}
 
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
            npm run -s token -- --role port-operator

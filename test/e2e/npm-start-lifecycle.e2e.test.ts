@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { issueLocalToken } from '../../infra/local/local-identity.ts';
 
 /**
  * `npm start` leaves nothing behind however it is stopped: SIGTERM to npm, SIGKILL of npm and node together
  * (a crash), SIGKILL of npm alone. After each, no DynamoDB Local of its port runs, its ports are free, and the
  * next `npm start` on the same ports comes up (each case's start is the previous case's proof). It also says
- * in one line, without a stack trace, when a port is busy or Java is missing.
+ * in one line, without a stack trace, when a port is busy or Java is missing, and keeps function logs where
+ * it is told to.
  */
 const PROJECT_ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -84,12 +86,17 @@ after(() => {
 });
 
 /** `npm start` in its own process group, as a terminal would run it; resolves once it says it is ready. */
-async function npmStart(ports: Ports): Promise<{ npm: ChildProcess; output: () => string; exited: Promise<number> }> {
-  const npm = spawn('npm', ['start', '--', '--output', join(mkdtempSync(join(tmpdir(), 'lifecycle-')), 'cdk.out')], {
+async function npmStart(
+  ports: Ports,
+  options: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<{ npm: ChildProcess; output: () => string; exited: Promise<number> }> {
+  const assembly = join(mkdtempSync(join(tmpdir(), 'lifecycle-')), 'cdk.out');
+  const npm = spawn('npm', ['start', '--', '--output', assembly, ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     detached: true,
     env: {
       ...process.env,
+      ...options.env,
       API_PORT: String(ports.api),
       SFN_PORT: String(ports.stepFunctions),
       DYNAMODB_PORT: String(ports.dynamoDb),
@@ -123,6 +130,15 @@ async function assertNothingLeft(ports: Ports): Promise<void> {
   for (const port of [ports.api, ports.stepFunctions, ports.dynamoDb]) {
     await until(() => portIsFree(port), `port ${port} is free`);
   }
+}
+
+/** A request whose function logs a line ("request refused": the declaration does not exist). */
+async function readUnknownDeclaration(ports: Ports): Promise<void> {
+  const token = await issueLocalToken({ role: 'broker', brokerId: 'BRK-ACME' });
+  const answer = await fetch(`http://127.0.0.1:${ports.api}/v1/declarations/DCL-000000000000000000000000`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(answer.status, 404);
 }
 
 /** The node process npm runs (`exec node infra/local/main.ts`): npm's child. */
@@ -161,9 +177,11 @@ describe('npm start, stopped every way it can be', { concurrency: false }, async
     await assertNothingLeft(ports);
   });
 
-  it('stops by itself when only npm is killed with SIGKILL', async () => {
-    const run = await npmStart(ports);
+  it('stops by itself when only npm is killed with SIGKILL (and --quiet keeps function logs out)', async () => {
+    const run = await npmStart(ports, { args: ['--quiet'] });
     await ready(run, ports);
+    await readUnknownDeclaration(ports);
+    assert.ok(!run.output().includes('request refused'), run.output());
     const node = nodeChildOf(run.npm.pid ?? 0);
     assert.ok(node);
 
@@ -172,9 +190,16 @@ describe('npm start, stopped every way it can be', { concurrency: false }, async
     await assertNothingLeft(ports);
   });
 
-  it('still comes up after all that, and stops on Ctrl-C to the whole group', async () => {
-    const run = await npmStart(ports);
+  it('still comes up after all that (function logs to a file), and stops on Ctrl-C to the whole group', async () => {
+    const logFile = join(mkdtempSync(join(tmpdir(), 'lambda-logs-')), 'lambda.log');
+    const run = await npmStart(ports, { env: { LOCAL_LAMBDA_LOGS: logFile } });
     await ready(run, ports);
+    await readUnknownDeclaration(ports);
+    await until(
+      () => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('request refused'),
+      'logs in the file',
+    );
+    assert.ok(!run.output().includes('request refused'), run.output());
     process.kill(-(run.npm.pid ?? 0), 'SIGINT');
     await run.exited;
     await assertNothingLeft(ports);
