@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine as LocalStateMachineRunner } from 'aws-local-stepfunctions';
+import {
+  type AslMachine,
+  assertRunnableLocally,
+  LAMBDA_INVOKE,
+  LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
+  statesOf,
+  unqualified,
+} from './asl-support.ts';
 import { LOCAL_ACCOUNT } from './intrinsics.ts';
 import type { LocalFunction } from './lambda-runtime.ts';
 
@@ -12,14 +20,6 @@ import type { LocalFunction } from './lambda-runtime.ts';
 /** The runner's event log entries (its type is not exported, so it is derived from `run`). */
 type EventLog = ReturnType<LocalStateMachineRunner['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type AslState = {
-  Type: string;
-  Resource?: string;
-  Branches?: AslMachine[];
-  ItemProcessor?: AslMachine;
-  Iterator?: AslMachine;
-};
-type AslMachine = { States: Record<string, AslState> };
 
 export interface LocalStateMachineSpec {
   readonly name: string;
@@ -92,7 +92,9 @@ export class LocalStepFunctions {
         [fn.spec.functionName, fn],
       ]),
     );
+    const functionNames = new Set(this.functionsByArn.keys());
     for (const spec of machines) {
+      assertRunnableLocally(spec.name, JSON.parse(spec.definition) as AslMachine, { functions: functionNames });
       // Building a runner validates the definition (~250 ms), so it is done once per machine, not per execution.
       const runner = new LocalStateMachineRunner(JSON.parse(spec.definition));
       this.machines.set(spec.arn, { spec, runner, createdAt: new Date() });
@@ -315,27 +317,21 @@ export class LocalStepFunctions {
   /** One local handler per Task state, found by walking the definition (branches and Map processors too). */
   private taskHandlers(execution: Execution, definition: AslMachine) {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-    const visit = (machine: AslMachine) => {
-      for (const [stateName, state] of Object.entries(machine.States)) {
-        for (const branch of state.Branches ?? []) visit(branch);
-        const processor = state.ItemProcessor ?? state.Iterator;
-        if (processor !== undefined) visit(processor);
-        if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, String(state.Resource));
-      }
-    };
-    visit(definition);
+    for (const [stateName, state] of statesOf(definition)) {
+      if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, String(state.Resource));
+    }
     return handlers;
   }
 
   private taskHandler(execution: Execution, stateName: string, resource: string): (input: Json) => Promise<Json> {
-    if (resource === 'arn:aws:states:::lambda:invoke') {
+    if (resource === LAMBDA_INVOKE) {
       return async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
         const result = await this.lambda(FunctionName).invoke(Payload);
         return { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
       };
     }
-    if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+    if (resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) {
       return (input) => this.waitForToken(execution, stateName, input as { FunctionName: string; Payload: Json });
     }
     if (resource.startsWith('arn:aws:lambda:')) {
@@ -366,7 +362,7 @@ export class LocalStepFunctions {
   }
 
   private lambda(functionNameOrArn: string): LocalFunction {
-    const fn = this.functionsByArn.get(functionNameOrArn);
+    const fn = this.functionsByArn.get(unqualified(functionNameOrArn));
     if (fn === undefined)
       throw new StepFunctionsError('Lambda.ResourceNotFoundException', `Function not found: ${functionNameOrArn}`);
     return fn;
