@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine as LocalStateMachineRunner } from 'aws-local-stepfunctions';
 import {
   type AslMachine,
+  type AslState,
   assertRunnableLocally,
   LAMBDA_INVOKE,
   LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
   statesOf,
   unqualified,
 } from './asl-support.ts';
-import { LOCAL_ACCOUNT } from './intrinsics.ts';
-import type { LocalFunction } from './lambda-runtime.ts';
+import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
+import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
 
 /**
  * Step Functions, locally: runs each synthesized state machine definition unchanged with
@@ -17,8 +18,6 @@ import type { LocalFunction } from './lambda-runtime.ts';
  * task tokens and history the way the service does, so @aws-sdk/client-sfn and the AWS CLI work against it.
  */
 
-/** The runner's event log entries (its type is not exported, so it is derived from `run`). */
-type EventLog = ReturnType<LocalStateMachineRunner['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface LocalStateMachineSpec {
@@ -31,13 +30,7 @@ export interface LocalStateMachineSpec {
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export interface HistoryEvent {
-  readonly id: number;
-  readonly previousEventId: number;
-  readonly timestamp: Date;
-  readonly type: string;
-  readonly [details: string]: unknown;
-}
+export type { HistoryEvent } from './execution-history.ts';
 
 interface Execution {
   readonly executionArn: string;
@@ -50,10 +43,12 @@ interface Execution {
   output?: string;
   error?: string;
   cause?: string;
-  readonly history: HistoryEvent[];
+  readonly history: ExecutionHistory;
   abort?: () => void;
   settled: Promise<void>;
 }
+
+type WaitForTokenInput = { readonly FunctionName: string; readonly Payload: Json };
 
 interface PendingTask {
   readonly executionArn: string;
@@ -139,7 +134,7 @@ export class LocalStepFunctions {
       input,
       startDate: new Date(),
       status: 'RUNNING',
-      history: [],
+      history: new ExecutionHistory(),
       settled: Promise.resolve(),
     };
     this.executions.set(executionArn, execution);
@@ -197,7 +192,8 @@ export class LocalStepFunctions {
     nextToken?: string;
   }) {
     const execution = this.execution(request.executionArn);
-    const events = request.reverseOrder ? [...execution.history].reverse() : execution.history;
+    const { events: all } = execution.history;
+    const events = request.reverseOrder ? [...all].reverse() : all;
     return paginate('events', events, request.maxResults, request.nextToken);
   }
 
@@ -206,6 +202,8 @@ export class LocalStepFunctions {
     if (execution.status === 'RUNNING') {
       execution.error = request.error;
       execution.cause = request.cause;
+      // An aborted execution's tasks record nothing more, as on AWS.
+      execution.history.closeAllAttempts();
       execution.abort?.();
     }
     return { stopDate: execution.stopDate ?? new Date() };
@@ -268,7 +266,9 @@ export class LocalStepFunctions {
   /** Aborts every running execution and settles its waiting tasks, so that no runner timer outlives the stack. */
   stop(): void {
     for (const execution of this.executions.values()) {
-      if (execution.status === 'RUNNING') execution.abort?.();
+      if (execution.status !== 'RUNNING') continue;
+      execution.history.closeAllAttempts();
+      execution.abort?.();
     }
     this.closeTokens(() => true);
   }
@@ -277,12 +277,13 @@ export class LocalStepFunctions {
 
   private run(execution: Execution, spec: LocalStateMachineSpec, runner: LocalStateMachineRunner, input: Json): void {
     const definition = JSON.parse(spec.definition) as AslMachine;
+    const region = spec.arn.split(':')[3] ?? 'us-east-1';
     const handle = runner.run(input, {
-      overrides: { taskResourceLocalHandlers: this.taskHandlers(execution, definition) },
+      overrides: { taskResourceLocalHandlers: this.taskHandlers(execution, definition, region) },
       context: {
         Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: spec.roleArn },
         StateMachine: { Id: spec.arn, Name: spec.name },
-        // A fixed placeholder: each waiting task swaps it for a token of its own (see waitForToken).
+        // A fixed placeholder: each waiting task swaps it for a token of its own (see taskHandler).
         Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
@@ -310,54 +311,94 @@ export class LocalStepFunctions {
       .then(async () => {
         execution.stopDate = new Date();
         await recordHistory.catch(() => undefined);
+        execution.history.closeAllAttempts();
         this.closeTokens((task) => task.executionArn === execution.executionArn);
       });
   }
 
   /** One local handler per Task state, found by walking the definition (branches and Map processors too). */
-  private taskHandlers(execution: Execution, definition: AslMachine) {
+  private taskHandlers(execution: Execution, definition: AslMachine, region: string) {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
     for (const [stateName, state] of statesOf(definition)) {
-      if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, String(state.Resource));
+      if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, state, region);
     }
     return handlers;
   }
 
-  private taskHandler(execution: Execution, stateName: string, resource: string): (input: Json) => Promise<Json> {
-    if (resource === LAMBDA_INVOKE) {
-      return async (input) => {
-        const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
-        const result = await this.lambda(FunctionName).invoke(Payload);
-        return { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
-      };
-    }
-    if (resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) {
-      return (input) => this.waitForToken(execution, stateName, input as { FunctionName: string; Payload: Json });
-    }
-    if (resource.startsWith('arn:aws:lambda:')) {
-      return async (input) => (await this.lambda(resource).invoke(input)) as Json;
-    }
-    return async () => {
-      throw new StepFunctionsError('States.Runtime', `the local harness cannot call ${resource}`);
+  /**
+   * Calls the task's Lambda function as Step Functions would, and records each attempt in the history.
+   * A function error reaches the runner named by its errorType (what Retry and Catch match) with Lambda's
+   * JSON error document as its cause, as on AWS.
+   */
+  private taskHandler(
+    execution: Execution,
+    stateName: string,
+    state: AslState,
+    region: string,
+  ): (input: Json) => Promise<Json> {
+    const resource = String(state.Resource);
+    const kind: TaskKind =
+      resource === LAMBDA_INVOKE
+        ? 'invoke'
+        : resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN
+          ? 'invoke.waitForTaskToken'
+          : 'function';
+    const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+    return async (rawInput) => {
+      // Each waiting task gets a token of its own in place of the placeholder $$.Task.Token resolved to.
+      const token = kind === 'invoke.waitForTaskToken' ? `${TOKEN_PREFIX}${randomUUID()}` : undefined;
+      const input =
+        token === undefined
+          ? rawInput
+          : (JSON.parse(JSON.stringify(rawInput).replaceAll(TOKEN_PLACEHOLDER, token)) as Json);
+      const attempt = execution.history.beginAttempt({
+        stateName,
+        kind,
+        resource,
+        region,
+        parameters: input,
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      });
+      try {
+        let output: Json;
+        if (kind === 'invoke') {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
+          const result = await this.lambda(FunctionName).invoke(Payload);
+          output = { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
+        } else if (kind === 'invoke.waitForTaskToken') {
+          output = await this.waitForToken(execution, stateName, attempt, token ?? '', input as WaitForTokenInput);
+        } else {
+          output = (await this.lambda(resource).invoke(input)) as Json;
+        }
+        attempt.succeeded(output);
+        return output;
+      } catch (error) {
+        const failure = asStatesError(error);
+        attempt.failed(failure.name, failure.message);
+        throw failure;
+      }
     };
   }
 
   private waitForToken(
     execution: Execution,
     stateName: string,
-    input: { FunctionName: string; Payload: Json },
+    attempt: TaskAttempt,
+    token: string,
+    input: WaitForTokenInput,
   ): Promise<Json> {
-    const token = `${TOKEN_PREFIX}${randomUUID()}`;
-    const payload = JSON.parse(JSON.stringify(input.Payload).replaceAll(TOKEN_PLACEHOLDER, token)) as Json;
     return new Promise<Json>((resolve, reject) => {
       // Registered before the function runs: it may hand the token back before it even returns.
       this.pendingTasks.set(token, { executionArn: execution.executionArn, stateName, resolve, reject });
       this.lambda(input.FunctionName)
-        .invoke(payload)
-        .catch((error: Error) => {
-          this.pendingTasks.delete(token);
-          reject(error);
-        });
+        .invoke(input.Payload)
+        .then(
+          (result) => attempt.submitted({ ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 }),
+          (error: Error) => {
+            this.pendingTasks.delete(token);
+            reject(error);
+          },
+        );
     });
   }
 
@@ -405,71 +446,25 @@ export class LocalStepFunctions {
   }
 
   /** Appends the runner's event to the execution's history, as Step Functions would record it. */
-  private record(execution: Execution, event: EventLog): void {
+  private record(execution: Execution, event: RunnerEvent): void {
+    execution.history.fromRunner(event);
     if (event.type === 'StateFailed') {
       // A failed or timed-out waiting task can no longer be resumed.
       this.closeTokens((task) => task.executionArn === execution.executionArn && task.stateName === event.state.name);
     }
-    const translated = historyEventOf(event);
-    if (translated === undefined) return;
-    const id = execution.history.length + 1;
-    execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(event.timestamp), ...translated });
   }
 }
 
-/** Translates one runner event into a Step Functions history event (type and details), where one exists. */
-function historyEventOf(event: EventLog): { type: string; [details: string]: unknown } | undefined {
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return {
-        type: 'ExecutionStarted',
-        executionStartedEventDetails: {
-          input: JSON.stringify(event.input),
-          roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
-        },
-      };
-    case 'ExecutionSucceeded':
-      return { type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } };
-    case 'ExecutionFailed':
-      return {
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-      };
-    case 'ExecutionAborted':
-      return { type: 'ExecutionAborted' };
-    case 'ExecutionTimeout':
-      return { type: 'ExecutionTimedOut' };
-    case 'StateEntered':
-      return {
-        type: `${event.state.type}StateEntered`,
-        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-      };
-    case 'StateExited':
-      return {
-        type: `${event.state.type}StateExited`,
-        stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output ?? null) },
-      };
-    case 'StateFailed': {
-      const failed = { error: event.Error, cause: String(event.Cause) };
-      if (event.state.type !== 'Task') {
-        return {
-          type: `${event.state.type}StateFailed`,
-          stateFailedEventDetails: { name: event.state.name, ...failed },
-        };
-      }
-      return {
-        type: event.Error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed',
-        [event.Error === 'States.Timeout' ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: {
-          resourceType: 'lambda',
-          resource: 'invoke',
-          ...failed,
-        },
-      };
-    }
-    default:
-      // Retries, catches, Map iterations and Parallel branches have no direct counterpart here yet.
-      return undefined;
+/**
+ * The error a failed task hands the runner: named as Step Functions names it (a function's errorType), with
+ * Lambda's error document as the cause, e.g. {"errorType":"DeclarationNotFound","errorMessage":"...","trace":[]}.
+ */
+function asStatesError(error: unknown): Error {
+  if (error instanceof LambdaInvocationError) {
+    const { errorType, errorMessage, trace } = error.error;
+    return Object.assign(new Error(JSON.stringify({ errorType, errorMessage, trace })), { name: errorType });
   }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function paginate<K extends string, T>(key: K, items: readonly T[], maxResults?: number, nextToken?: string) {
