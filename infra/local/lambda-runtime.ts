@@ -55,7 +55,7 @@ interface Environment {
 export class LocalFunction {
   readonly spec: LocalFunctionSpec;
   private readonly environments: Environment[] = [];
-  private readonly waiting: ((environment: Environment) => void)[] = [];
+  private readonly waiting: { resolve: (environment: Environment) => void; reject: (error: Error) => void }[] = [];
   private readonly logSink: Writable;
   private readonly maxConcurrency: number;
   private nextId = 1;
@@ -127,6 +127,9 @@ export class LocalFunction {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const waiter of this.waiting.splice(0)) {
+      waiter.reject(new Error(`${this.spec.functionName}: the local stack has stopped`));
+    }
     await Promise.all(this.environments.splice(0).map((environment) => environment.worker.terminate()));
   }
 
@@ -140,20 +143,30 @@ export class LocalFunction {
     if (this.environments.length + this.starting < this.maxConcurrency) {
       this.starting++;
       try {
-        const environment: Environment = { worker: await this.coldStart(), busy: true };
+        const worker = await this.coldStart();
+        // The stack stopped while this environment was starting: nothing would ever terminate it.
+        if (this.stopped) {
+          await worker.terminate();
+          throw new LambdaInvocationError({
+            errorType: 'Runtime.ExitError',
+            errorMessage: `${this.spec.functionName}: the local stack stopped during a cold start`,
+            trace: [],
+          });
+        }
+        const environment: Environment = { worker, busy: true };
         this.environments.push(environment);
         return environment;
       } finally {
         this.starting--;
       }
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(environment: Environment): void {
     if (!this.environments.includes(environment)) return;
     const next = this.waiting.shift();
-    if (next !== undefined) next(environment);
+    if (next !== undefined) next.resolve(environment);
     else environment.busy = false;
   }
 
@@ -162,7 +175,7 @@ export class LocalFunction {
     if (index >= 0) this.environments.splice(index, 1);
     void environment.worker.terminate();
     const next = this.waiting.shift();
-    if (next !== undefined && !this.stopped) void this.acquire().then(next);
+    if (next !== undefined && !this.stopped) this.acquire().then(next.resolve, next.reject);
   }
 
   private async coldStart(): Promise<Worker> {
