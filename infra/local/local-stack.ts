@@ -12,6 +12,7 @@ import { LocalFunction, type LocalFunctionSpec } from './lambda-runtime.ts';
 import { LocalStackStartError } from './start-errors.ts';
 import { type LocalStateMachineSpec, LocalStepFunctions } from './step-functions.ts';
 import { stepFunctionsEndpoint } from './step-functions-endpoint.ts';
+import { parseTimeScale } from './time-scale.ts';
 
 /**
  * The whole product on one machine, built from what `cdk synth` emits: tables from the synthesized table
@@ -28,6 +29,8 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Where the functions' logs go: the console, a file, or nowhere. */
   readonly lambdaLogs?: 'console' | 'discard' | { readonly file: string };
+  /** Seconds of workflow time per second (LOCAL_TIME_SCALE by default, else 1); see time-scale.ts. */
+  readonly timeScale?: number;
 }
 
 export interface LocalStack {
@@ -41,6 +44,7 @@ export interface LocalStack {
   readonly functions: readonly LocalFunction[];
   readonly stateMachines: readonly LocalStateMachineSpec[];
   readonly stepFunctions: LocalStepFunctions;
+  readonly timeScale: number;
   /** Milliseconds spent in each start-up phase. */
   readonly startup: Readonly<Record<'synth' | 'dynamoDb' | 'total', number>>;
   stop(): Promise<void>;
@@ -62,6 +66,7 @@ function runtimeEnvironment(region: string, endpoints: { dynamoDb: string; stepF
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const started = performance.now();
   const region = options.region ?? 'us-east-1';
+  const timeScale = options.timeScale ?? parseTimeScale(process.env.LOCAL_TIME_SCALE);
   const ports = {
     api: await portOrFree(options.ports?.api ?? 0, 'API'),
     stepFunctions: await portOrFree(options.ports?.stepFunctions ?? 0, 'Step Functions'),
@@ -125,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         definition: String(resolver.resolve(sm.stackName, sm.resource.Properties?.DefinitionString)),
       }),
     );
-    const stepFunctions = new LocalStepFunctions(stateMachines, functions);
+    const stepFunctions = new LocalStepFunctions(stateMachines, functions, { timeScale });
     cleanups.push(async () => stepFunctions.stop());
     await listen(stepFunctionsEndpoint(stepFunctions), ports.stepFunctions, cleanups);
 
@@ -145,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions,
       stateMachines,
       stepFunctions,
+      timeScale,
       startup: { synth: synthMs, dynamoDb: dynamoDbMs, total: performance.now() - started },
       stop,
     };

@@ -9,6 +9,7 @@ import { LocalStackStartError } from './start-errors.ts';
  *   npm start -- --quiet                                 (no function logs; same as LOCAL_LAMBDA_LOGS=off)
  * Ports: API_PORT (3000), SFN_PORT (8083), DYNAMODB_PORT (8000).
  * Function logs: LOCAL_LAMBDA_LOGS=console (default) | off | <file to append to>.
+ * Workflow time: LOCAL_TIME_SCALE=3600 makes an hour of Wait, task timeout or retry interval pass in a second.
  *
  * Stopping: Ctrl-C, SIGTERM or SIGHUP stop everything cleanly. `npm start` execs node (see package.json), so
  * npm passes its signals straight here; if npm dies without passing one (SIGKILL), this process notices it
@@ -92,6 +93,7 @@ Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", r
 ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
   Routes           ${stack.api.routes.map((r) => `${r.httpMethod} ${r.resourcePath}`).join(', ')}
   Function logs    ${whereLogsGo}
+  Workflow time    ${stack.timeScale === 1 ? 'real time (LOCAL_TIME_SCALE=3600 makes an hour pass in a second)' : `${stack.timeScale}× faster than real time (LOCAL_TIME_SCALE)`}
 
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
            npm run -s token -- --role port-operator

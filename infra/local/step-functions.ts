@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StateMachine as LocalStateMachineRunner } from 'aws-local-stepfunctions';
+import { StateMachine as LocalStateMachineRunner, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   type AslMachine,
   type AslState,
@@ -11,6 +11,7 @@ import {
 } from './asl-support.ts';
 import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
 import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
+import { runnableDefinition } from './time-scale.ts';
 
 /**
  * Step Functions, locally: runs each synthesized state machine definition unchanged with
@@ -80,7 +81,15 @@ export class LocalStepFunctions {
   private readonly closedTokens = new Set<string>();
   private readonly functionsByArn: ReadonlyMap<string, LocalFunction>;
 
-  constructor(machines: readonly LocalStateMachineSpec[], functions: readonly LocalFunction[]) {
+  /** LOCAL_TIME_SCALE: how many seconds of workflow time pass in one second (see time-scale.ts). */
+  readonly timeScale: number;
+
+  constructor(
+    machines: readonly LocalStateMachineSpec[],
+    functions: readonly LocalFunction[],
+    options: { readonly timeScale?: number } = {},
+  ) {
+    this.timeScale = options.timeScale ?? 1;
     this.functionsByArn = new Map(
       functions.flatMap((fn) => [
         [fn.spec.functionArn, fn],
@@ -89,9 +98,13 @@ export class LocalStepFunctions {
     );
     const functionNames = new Set(this.functionsByArn.keys());
     for (const spec of machines) {
-      assertRunnableLocally(spec.name, JSON.parse(spec.definition) as AslMachine, { functions: functionNames });
-      // Building a runner validates the definition (~250 ms), so it is done once per machine, not per execution.
-      const runner = new LocalStateMachineRunner(JSON.parse(spec.definition));
+      const definition = JSON.parse(spec.definition) as AslMachine;
+      assertRunnableLocally(spec.name, definition, { functions: functionNames, timeScale: this.timeScale });
+      // Validated as synthesized (~250 ms, once per machine); the runnable copy differs only in its times,
+      // which may no longer be whole seconds, so it is not validated again.
+      new LocalStateMachineRunner(JSON.parse(spec.definition));
+      const runnable = runnableDefinition(definition, this.timeScale) as unknown as StateMachineDefinition;
+      const runner = new LocalStateMachineRunner(runnable, { validationOptions: { noValidate: true } });
       this.machines.set(spec.arn, { spec, runner, createdAt: new Date() });
     }
   }
@@ -138,7 +151,7 @@ export class LocalStepFunctions {
       settled: Promise.resolve(),
     };
     this.executions.set(executionArn, execution);
-    this.run(execution, machine.spec, machine.runner, parsedInput);
+    this.run(execution, machine, parsedInput);
     return { executionArn, startDate: execution.startDate };
   }
 
@@ -275,7 +288,12 @@ export class LocalStepFunctions {
 
   // ── Running an execution ───────────────────────────────────────────────────────────────────────
 
-  private run(execution: Execution, spec: LocalStateMachineSpec, runner: LocalStateMachineRunner, input: Json): void {
+  private run(
+    execution: Execution,
+    { spec, runner }: { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner },
+    input: Json,
+  ): void {
+    // Handlers are found in the definition as synthesized: what the history reports (TimeoutSeconds) is AWS's.
     const definition = JSON.parse(spec.definition) as AslMachine;
     const region = spec.arn.split(':')[3] ?? 'us-east-1';
     const handle = runner.run(input, {
