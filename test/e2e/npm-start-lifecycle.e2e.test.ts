@@ -48,6 +48,34 @@ function processes(): { pid: number; ppid: number; commandLine: string[] }[] {
     });
 }
 
+/**
+ * The local addresses listening on a TCP port, from /proc/net/tcp and tcp6 (hex, as the kernel writes them):
+ * "127.0.0.1" for loopback, "0.0.0.0" or "::" for every interface.
+ */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
+      .map(([, local = '']) => addressOf(local.split(':')[0] ?? '')),
+  );
+}
+
+function addressOf(hex: string): string {
+  const ipv4 = (h: string) =>
+    (h.match(/../g) ?? [])
+      .reverse()
+      .map((byte) => Number.parseInt(byte, 16))
+      .join('.');
+  if (hex.length === 8) return ipv4(hex);
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d), as Java's dual-stack sockets listen.
+  if (/^0{16}FFFF0000/i.test(hex)) return ipv4(hex.slice(24));
+  return /^0+$/.test(hex) ? '::' : hex;
+}
+
 /** DynamoDB Local processes serving this port, whatever started them. */
 const dynamoDbLocalsOn = (port: number) =>
   processes().filter(
@@ -123,6 +151,10 @@ async function ready(run: Awaited<ReturnType<typeof npmStart>>, ports: Ports): P
   const answer = await fetch(`http://127.0.0.1:${ports.api}/v1/nothing-here`);
   assert.equal(answer.status, 403, 'the API answers');
   assert.equal(dynamoDbLocalsOn(ports.dynamoDb).length, 1, 'one DynamoDB Local serves the port');
+  // Every service listens on loopback only, DynamoDB Local included (it has no host option of its own).
+  for (const port of [ports.api, ports.stepFunctions, ports.dynamoDb]) {
+    assert.deepEqual(listeningAddresses(port), ['127.0.0.1'], `port ${port} listens on loopback only`);
+  }
 }
 
 async function assertNothingLeft(ports: Ports): Promise<void> {
