@@ -146,6 +146,18 @@ export class ExecutionHistory {
     return attempt;
   }
 
+  private executionTimedOut = false;
+
+  /** The execution timed out: the runner is about to be aborted, and reports that as an abort. */
+  timedOut(): void {
+    this.executionTimedOut = true;
+    this.closeAllAttempts();
+  }
+
+  get hasTimedOut(): boolean {
+    return this.executionTimedOut;
+  }
+
   /** Drops whatever a task still has to say: the execution is over. */
   closeAllAttempts(): void {
     for (const attempts of this.attempts.values()) for (const attempt of attempts) attempt.close();
@@ -198,6 +210,16 @@ export class ExecutionHistory {
         this.leave(name);
         return;
       }
+      case 'ExecutionAborted':
+        this.append(
+          this.executionTimedOut
+            ? {
+                type: 'ExecutionTimedOut',
+                executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'The execution timed out' },
+              }
+            : { type: 'ExecutionAborted' },
+        );
+        return;
       default: {
         const translated = executionEventOf(event);
         if (translated !== undefined) this.append(translated);
@@ -247,10 +269,6 @@ function executionEventOf(event: RunnerEvent): EventContent | undefined {
         type: 'ExecutionFailed',
         executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
       };
-    case 'ExecutionAborted':
-      return { type: 'ExecutionAborted' };
-    case 'ExecutionTimeout':
-      return { type: 'ExecutionTimedOut' };
     default:
       // Map iterations and Parallel branches have no direct counterpart here yet.
       return undefined;

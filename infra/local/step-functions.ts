@@ -11,7 +11,7 @@ import {
 } from './asl-support.ts';
 import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
 import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
-import { runnableDefinition } from './time-scale.ts';
+import { executionTimeoutMs, runnableDefinition, setLongTimeout } from './time-scale.ts';
 
 /**
  * Step Functions, locally: runs each synthesized state machine definition unchanged with
@@ -73,7 +73,7 @@ const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export class LocalStepFunctions {
   private readonly machines = new Map<
     string,
-    { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; createdAt: Date }
+    { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; timeoutMs: number | undefined; createdAt: Date }
   >();
   private readonly executions = new Map<string, Execution>();
   private readonly pendingTasks = new Map<string, PendingTask>();
@@ -105,7 +105,8 @@ export class LocalStepFunctions {
       new LocalStateMachineRunner(JSON.parse(spec.definition));
       const runnable = runnableDefinition(definition, this.timeScale) as unknown as StateMachineDefinition;
       const runner = new LocalStateMachineRunner(runnable, { validationOptions: { noValidate: true } });
-      this.machines.set(spec.arn, { spec, runner, createdAt: new Date() });
+      const timeoutMs = executionTimeoutMs(definition, this.timeScale);
+      this.machines.set(spec.arn, { spec, runner, timeoutMs, createdAt: new Date() });
     }
   }
 
@@ -290,7 +291,11 @@ export class LocalStepFunctions {
 
   private run(
     execution: Execution,
-    { spec, runner }: { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner },
+    {
+      spec,
+      runner,
+      timeoutMs,
+    }: { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; timeoutMs: number | undefined },
     input: Json,
   ): void {
     // Handlers are found in the definition as synthesized: what the history reports (TimeoutSeconds) is AWS's.
@@ -306,6 +311,14 @@ export class LocalStepFunctions {
       },
     });
     execution.abort = handle.abort;
+    // The execution timeout, armed here rather than by the runner, whose single setTimeout misfires past ~24.8 days.
+    const timeout =
+      timeoutMs === undefined
+        ? undefined
+        : setLongTimeout(timeoutMs, () => {
+            execution.history.timedOut();
+            handle.abort();
+          });
     const recordHistory = (async () => {
       for await (const event of handle.eventLogs) this.record(execution, event);
     })();
@@ -317,8 +330,8 @@ export class LocalStepFunctions {
         },
         (error: Error) => {
           const cause = (error.cause ?? error) as Error;
-          if (error.name === 'ExecutionAbortedError') execution.status = 'ABORTED';
-          else if (error.name === 'ExecutionTimeoutError') execution.status = 'TIMED_OUT';
+          if (error.name === 'ExecutionAbortedError')
+            execution.status = execution.history.hasTimedOut ? 'TIMED_OUT' : 'ABORTED';
           else {
             execution.status = 'FAILED';
             execution.error = cause.name;
@@ -327,6 +340,7 @@ export class LocalStepFunctions {
         },
       )
       .then(async () => {
+        timeout?.clear();
         execution.stopDate = new Date();
         await recordHistory.catch(() => undefined);
         execution.history.closeAllAttempts();

@@ -10,8 +10,8 @@ import { LocalStackStartError } from './start-errors.ts';
  *   divided by the scale. Business times come from events and are not touched.
  * - A task without TimeoutSeconds gets AWS's default (99999999 s) instead of the runner's own 60 s.
  * - The runner arms each of these with one setTimeout, which fires at once past 2^31-1 ms (~24.8 days):
- *   each is capped there. Only the execution timeout is exact beyond that, because the harness arms it
- *   itself with chained timers (see LocalStepFunctions).
+ *   each is capped there (a wait or task timeout longer than that ends after ~24.8 days locally). The
+ *   execution timeout is exact at any length: the harness arms it itself with chained timers.
  */
 export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 /** The longest delay one setTimeout can wait. */
@@ -29,12 +29,33 @@ export function parseTimeScale(value: string | undefined): number {
   return scale;
 }
 
-/** The runnable copy of a definition at a time scale. */
+/**
+ * The runnable copy of a definition at a time scale. Its execution timeout is left out: the runner would
+ * arm it with one setTimeout, so the harness arms it instead (see executionTimeoutMs and setLongTimeout).
+ */
 export function runnableDefinition(machine: AslMachine, timeScale: number): AslMachine {
-  const scaled = scaleMachine(machine, timeScale);
-  return machine.TimeoutSeconds === undefined
-    ? scaled
-    : { ...scaled, TimeoutSeconds: Math.min(machine.TimeoutSeconds / timeScale, MAX_TIMER_SECONDS) };
+  const { TimeoutSeconds: _armedByTheHarness, ...rest } = machine;
+  return scaleMachine(rest, timeScale);
+}
+
+/** The execution's timeout at a time scale, in milliseconds; undefined when the definition sets none. */
+export function executionTimeoutMs(machine: AslMachine, timeScale: number): number | undefined {
+  return machine.TimeoutSeconds === undefined ? undefined : (machine.TimeoutSeconds * 1000) / timeScale;
+}
+
+/**
+ * setTimeout for any delay: Node fires a delay over 2^31-1 ms (~24.8 days) at once, so a longer one is
+ * waited for in several timers, each re-armed for what is left.
+ */
+export function setLongTimeout(delayMs: number, callback: () => void): { clear(): void } {
+  const deadline = Date.now() + delayMs;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = deadline - Date.now();
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(callback, Math.max(0, left));
+  };
+  arm();
+  return { clear: () => clearTimeout(timer) };
 }
 
 function scaleMachine(machine: AslMachine, timeScale: number): AslMachine {

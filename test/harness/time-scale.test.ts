@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, mock } from 'node:test';
 import type { AslMachine } from '../../infra/local/asl-support.ts';
 import { LocalFunction } from '../../infra/local/lambda-runtime.ts';
 import { LocalStackStartError } from '../../infra/local/start-errors.ts';
 import { type HistoryEvent, LocalStepFunctions } from '../../infra/local/step-functions.ts';
-import { MAX_TIMER_MS, runnableDefinition } from '../../infra/local/time-scale.ts';
+import { executionTimeoutMs, MAX_TIMER_MS, runnableDefinition, setLongTimeout } from '../../infra/local/time-scale.ts';
 
 /**
  * LOCAL_TIME_SCALE: an hour of workflow time in a second, so waits, timeouts and retries are testable
@@ -112,7 +112,8 @@ describe('LOCAL_TIME_SCALE', () => {
     });
     // A task without a timeout gets AWS's default (99999999 s) rather than the runner's 60 s...
     assert.equal((runnable.States.Escalate as { TimeoutSeconds?: number }).TimeoutSeconds, 99_999_999 / 3600);
-    assert.equal(runnable.TimeoutSeconds, 24);
+    assert.equal(runnable.TimeoutSeconds, undefined, 'the harness arms the execution timeout itself');
+    assert.equal(executionTimeoutMs(definition as unknown as AslMachine, 3600), 24_000);
     // ...capped, in real time, where one setTimeout would overflow and fire at once.
     const realTime = runnableDefinition(definition as unknown as AslMachine, 1) as unknown as typeof definition;
     assert.equal((realTime.States.Escalate as { TimeoutSeconds?: number }).TimeoutSeconds, MAX_TIMER_MS / 1000);
@@ -133,5 +134,69 @@ describe('LOCAL_TIME_SCALE', () => {
     assert.doesNotThrow(
       () => new LocalStepFunctions([{ ...spec, definition: JSON.stringify(readsItsWait) }], functions),
     );
+  });
+});
+
+describe('timeouts longer than one timer can wait (~24.8 days)', () => {
+  const DAY_MS = 24 * 3600 * 1000;
+  const parkFor30Days = {
+    StartAt: 'AwaitArrival',
+    TimeoutSeconds: 30 * 24 * 3600,
+    States: {
+      AwaitArrival: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: 'parks', Payload: { 'token.$': '$$.Task.Token' } },
+        TimeoutSeconds: 60 * 24 * 3600,
+        End: true,
+      },
+    },
+  };
+
+  it('waits out a 30-day timer in several timers, and fires it on the day', (t) => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    t.after(() => mock.timers.reset());
+    let fired = false;
+    setLongTimeout(30 * DAY_MS, () => {
+      fired = true;
+    });
+    mock.timers.tick(25 * DAY_MS);
+    assert.equal(fired, false, 'not after 25 days');
+    mock.timers.tick(5 * DAY_MS);
+    assert.equal(fired, true, 'after 30 days');
+  });
+
+  it('does not time out at once an execution allowed 30 days, nor its task allowed 60', async () => {
+    const sfn = new LocalStepFunctions([{ ...spec, definition: JSON.stringify(parkFor30Days) }], functions);
+    try {
+      const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, input: '{}' });
+      // An overflowing timer fires after 1 ms; this is long after that.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(sfn.describeExecution({ executionArn }).status, 'RUNNING');
+      const types = (sfn.getExecutionHistory({ executionArn }).events as HistoryEvent[]).map((event) => event.type);
+      assert.ok(!types.includes('TaskTimedOut'), types.join(', '));
+    } finally {
+      sfn.stop();
+    }
+  });
+
+  it('times the execution out itself, as TIMED_OUT with ExecutionTimedOut in the history', async () => {
+    // 30 days at a scale of 30 days per second: one second.
+    const sfn = new LocalStepFunctions([{ ...spec, definition: JSON.stringify(parkFor30Days) }], functions, {
+      timeScale: 30 * 24 * 3600 * 2,
+    });
+    try {
+      const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, input: '{}' });
+      let status = 'RUNNING';
+      for (let i = 0; i < 300 && status === 'RUNNING'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = sfn.describeExecution({ executionArn }).status;
+      }
+      assert.equal(status, 'TIMED_OUT');
+      const types = (sfn.getExecutionHistory({ executionArn }).events as HistoryEvent[]).map((event) => event.type);
+      assert.equal(types.at(-1), 'ExecutionTimedOut');
+    } finally {
+      sfn.stop();
+    }
   });
 });
