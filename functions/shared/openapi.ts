@@ -14,12 +14,20 @@ const SECURITY_SCHEME = 'cognitoIdToken';
 const COMMON_PROBLEMS: readonly ProblemType[] = ['unauthorized', 'forbidden', 'throttled', 'internal-error'];
 const PUBLIC_PROBLEMS: readonly ProblemType[] = ['throttled', 'internal-error'];
 const BODY_PROBLEMS: readonly ProblemType[] = ['payload-too-large'];
+const PATH_PROBLEMS: readonly ProblemType[] = ['bad-request'];
+
+/** Whatever else API Gateway itself may answer (other 4xx, a 502 from a failed integration): problem+json too. */
+const GATEWAY_RANGES = {
+  '4XX': 'Any other refusal by the API Gateway itself',
+  '5XX': 'The API Gateway could not get an answer from the function (e.g. 502, 504)',
+} as const;
 
 const ProblemSchema = {
   type: 'object',
   title: 'Problem',
   description: 'RFC 9457 problem details; `errors` names each field (JSON Pointer, header or parameter) and rule',
-  required: ['type', 'title', 'status'],
+  // The gateway's catch-all answers (4XX, 5XX) cannot state the status they carry, so `status` may be absent.
+  required: ['type', 'title'],
   properties: {
     type: { type: 'string', enum: Object.keys(PROBLEM_TYPES).map((type) => problemTypeUri(type as ProblemType)) },
     title: { type: 'string' },
@@ -74,21 +82,26 @@ function problemResponses(route: RouteDefinition): Record<string, Json> {
     ...route.problems,
     ...(route.roles === 'public' ? PUBLIC_PROBLEMS : COMMON_PROBLEMS),
     ...(route.request.body === undefined ? [] : BODY_PROBLEMS),
+    // The gateway refuses a path parameter it cannot decode (e.g. "%ZZ") before any function runs.
+    ...(route.request.path === undefined ? [] : PATH_PROBLEMS),
   ];
   const byStatus = new Map<number, ProblemType[]>();
   for (const problem of new Set(problems)) {
     const { status } = PROBLEM_TYPES[problem];
     byStatus.set(status, [...(byStatus.get(status) ?? []), problem]);
   }
-  return Object.fromEntries(
-    [...byStatus].map(([status, types]) => [
-      String(status),
-      {
-        description: types.map((type) => PROBLEM_TYPES[type].title).join('; '),
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-      },
-    ]),
-  );
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  return {
+    ...Object.fromEntries(
+      [...byStatus].map(([status, types]) => [
+        String(status),
+        { description: types.map((type) => PROBLEM_TYPES[type].title).join('; '), content: problem },
+      ]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(GATEWAY_RANGES).map(([range, description]) => [range, { description, content: problem }]),
+    ),
+  };
 }
 
 function operation(route: RouteDefinition): Json {

@@ -19,7 +19,7 @@ export interface ProblemDocument {
   readonly errors?: readonly FieldProblem[];
 }
 
-/** Every problem the API answers with; the gateway's own answers use the same types (see BrokerApi). */
+/** Every problem type the API answers with, its status and title (API Gateway's own answers included). */
 export const PROBLEM_TYPES = {
   'validation-failed': { status: 422, title: 'The request is not a valid document' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
@@ -33,8 +33,12 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'No such resource' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
-  throttled: { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal error' },
+  // Answered by API Gateway itself (gateway responses in infra/constructs/broker-api.ts), not by a function.
+  // Any other 4xx of the gateway's: its status varies, so the document leaves "status" out.
+  'request-refused': { status: 400, title: 'The API refused the request' },
+  'unknown-route': { status: 403, title: 'No such route: check the path and the method' },
+  throttled: { status: 429, title: 'Too many requests: retry later' },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;

@@ -9,12 +9,14 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from '#shared/problem.ts';
 import type { RouteDefinition } from '#shared/routes.ts';
 
 export interface BrokerApiProps {
@@ -64,6 +66,8 @@ export class BrokerApi extends Construct {
       },
     });
 
+    for (const [type, problem] of GATEWAY_PROBLEMS) this.answerWithProblem(type, problem);
+
     for (const route of props.routes) {
       const fn = props.functions[route.operationId];
       if (fn === undefined) throw new Error(`no function answers ${route.operationId}`);
@@ -75,6 +79,27 @@ export class BrokerApi extends Construct {
           : { authorizer, authorizationType: AuthorizationType.COGNITO, operationName: route.operationId },
       );
     }
+  }
+
+  /**
+   * API Gateway's own answer of one type as problem+json, like the functions' answers. `status` is written only
+   * where the type fixes it: DEFAULT_4XX and DEFAULT_5XX keep the status of whatever failed.
+   */
+  private answerWithProblem(type: ResponseType, problem: ProblemType): void {
+    const isDefault = type === ResponseType.DEFAULT_4XX || type === ResponseType.DEFAULT_5XX;
+    const { status, title } = PROBLEM_TYPES[problem];
+    const document = {
+      type: problemTypeUri(problem),
+      title,
+      ...(isDefault ? {} : { status }),
+      detail: '$context.error.message',
+    };
+    this.restApi.addGatewayResponse(`${type.responseType}Response`, {
+      type,
+      ...(isDefault ? {} : { statusCode: String(status) }),
+      responseHeaders: { 'Content-Type': "'application/problem+json'" },
+      templates: { 'application/json': JSON.stringify(document) },
+    });
   }
 
   private resourceAt(path: string): IResource {
@@ -122,3 +147,16 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     xrayTraceId: AccessLogField.contextXrayTraceId(),
   }),
 );
+
+/** Which problem type each of API Gateway's own answers is; any type not listed inherits DEFAULT_4XX/5XX. */
+const GATEWAY_PROBLEMS: readonly (readonly [ResponseType, ProblemType])[] = [
+  [ResponseType.UNAUTHORIZED, 'unauthorized'],
+  [ResponseType.ACCESS_DENIED, 'forbidden'],
+  [ResponseType.MISSING_AUTHENTICATION_TOKEN, 'unknown-route'],
+  [ResponseType.BAD_REQUEST_BODY, 'bad-request'],
+  [ResponseType.BAD_REQUEST_PARAMETERS, 'bad-request'],
+  [ResponseType.REQUEST_TOO_LARGE, 'payload-too-large'],
+  [ResponseType.THROTTLED, 'throttled'],
+  [ResponseType.DEFAULT_4XX, 'request-refused'],
+  [ResponseType.DEFAULT_5XX, 'internal-error'],
+];

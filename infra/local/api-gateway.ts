@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { matchRoute } from './api-routes.ts';
+import { type GatewayError, type GatewayResponseDefinition, renderGatewayResponse } from './gateway-responses.ts';
 import type { LocalResolver } from './intrinsics.ts';
-import type { LocalFunction } from './lambda-runtime.ts';
+import { LambdaInvocationError } from './lambda-runtime.ts';
 import { claimsAsApiGatewayPassesThem, verifyLocalToken } from './local-identity.ts';
-import { readBody } from './step-functions-endpoint.ts';
 
 /** One method of the synthesized REST API: where it lives, who may call it, which function answers. */
 export interface ApiRoute {
@@ -16,10 +17,22 @@ export interface ApiRoute {
   readonly functionArn: string;
 }
 
+/** One MethodSettings entry of the stage that throttles: which methods, how many requests per second. */
+export interface MethodThrottling {
+  /** "/*" for every resource, or a resource path with "/" escaped as "~1". */
+  readonly resourcePath: string;
+  readonly httpMethod: string;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 export interface RestApiModel {
   readonly restApiId: string;
   readonly stageName: string;
   readonly routes: readonly ApiRoute[];
+  /** The API's AWS::ApiGateway::GatewayResponse resources, by response type. */
+  readonly gatewayResponses: ReadonlyMap<string, GatewayResponseDefinition>;
+  readonly throttling: readonly MethodThrottling[];
 }
 
 /** Reads each REST API's routes from the AWS::ApiGateway::* resources of the synthesized templates. */
@@ -66,8 +79,49 @@ export function restApisFrom(resolver: LocalResolver): RestApiModel[] {
         functionArn,
       };
     });
-    const stage = resolver.resources('AWS::ApiGateway::Stage').find((s) => s.stackName === api.stackName);
-    return { restApiId: api.ref, stageName: String(stage?.resource.Properties?.StageName ?? 'local'), routes };
+    const gatewayResponses = new Map(
+      inApi('AWS::ApiGateway::GatewayResponse').map((r) => {
+        const props = resolver.resolve(r.stackName, r.resource.Properties) as {
+          ResponseType: string;
+          StatusCode?: string;
+          ResponseParameters?: Record<string, string>;
+          ResponseTemplates?: Record<string, string>;
+        };
+        const definition: GatewayResponseDefinition = {
+          responseType: props.ResponseType,
+          ...(props.StatusCode === undefined ? {} : { statusCode: String(props.StatusCode) }),
+          ...(props.ResponseParameters === undefined ? {} : { responseParameters: props.ResponseParameters }),
+          ...(props.ResponseTemplates === undefined ? {} : { responseTemplates: props.ResponseTemplates }),
+        };
+        return [props.ResponseType, definition];
+      }),
+    );
+    const stage = inApi('AWS::ApiGateway::Stage')[0];
+    const methodSettings = (resolver.resolve(stage?.stackName ?? '', stage?.resource.Properties?.MethodSettings) ??
+      []) as {
+      ResourcePath?: string;
+      HttpMethod?: string;
+      ThrottlingRateLimit?: number;
+      ThrottlingBurstLimit?: number;
+    }[];
+    const throttling = methodSettings
+      .filter((s) => s.ThrottlingRateLimit !== undefined || s.ThrottlingBurstLimit !== undefined)
+      .map(
+        (s): MethodThrottling => ({
+          resourcePath: s.ResourcePath ?? '/*',
+          httpMethod: s.HttpMethod ?? '*',
+          // API Gateway's account-level defaults stand in for whichever half a setting leaves out.
+          rateLimit: Number(s.ThrottlingRateLimit ?? 10_000),
+          burstLimit: Number(s.ThrottlingBurstLimit ?? 5_000),
+        }),
+      );
+    return {
+      restApiId: api.ref,
+      stageName: String(stage?.resource.Properties?.StageName ?? 'local'),
+      routes,
+      gatewayResponses,
+      throttling,
+    };
   });
 }
 
@@ -75,64 +129,99 @@ function refersTo(value: unknown, logicalId: string): boolean {
   return typeof value === 'object' && value !== null && (value as { Ref?: string }).Ref === logicalId;
 }
 
+/** What the gateway needs of a function: the local runtime, or a stand-in in a test. */
+export interface Invocable {
+  invoke(event: unknown): Promise<unknown>;
+}
+
+/** API Gateway's hard limit on a request body (10 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+/** Beyond this much past the limit the gateway stops draining and closes the connection. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+
 /**
- * Serves one REST API over HTTP as API Gateway would: matches the method's resource path, enforces the
- * Cognito authorizer (locally issued tokens), builds the REST proxy event, maps the function's answer.
+ * Serves one REST API over HTTP as API Gateway would: picks the method by specificity, applies the stage's
+ * throttling, enforces the Cognito authorizer (locally issued tokens), builds the REST proxy event, maps the
+ * function's answer, and answers its own errors with the API's gateway responses.
  */
-export function apiGatewayEndpoint(api: RestApiModel, functions: ReadonlyMap<string, LocalFunction>): Server {
-  const matchers = api.routes.map((route) => ({ route, pattern: routePattern(route.resourcePath) }));
+export function apiGatewayEndpoint(api: RestApiModel, functions: ReadonlyMap<string, Invocable>): Server {
+  for (const route of api.routes) {
+    if (!functions.has(route.functionArn))
+      throw new Error(
+        `${route.httpMethod} ${route.resourcePath} integrates with ${route.functionArn}, which is not running`,
+      );
+  }
+  const throttles = new Map(api.routes.map((route) => [route, throttleFor(api.throttling, route)]));
   return createServer(async (request, response) => {
     const requestId = randomUUID();
+    const method = request.method ?? 'GET';
+    const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+    let resourcePath: string | undefined;
     const send = (status: number, headers: Record<string, string>, body: string) => {
       response.writeHead(status, { 'x-amzn-requestid': requestId, ...headers });
       response.end(body);
     };
-    const gatewayError = (status: number, message: string) =>
-      send(
-        status,
-        { 'content-type': 'application/json', 'x-amzn-errortype': message.replace(/ /g, '') },
-        JSON.stringify({ message }),
-      );
+    const gatewayError = (error: GatewayError) => {
+      const rendered = renderGatewayResponse(api.gatewayResponses, error, {
+        requestId,
+        path: rawPath,
+        httpMethod: method,
+        resourcePath,
+        stage: api.stageName,
+        apiId: api.restApiId,
+        requestHeaders: request.headers,
+      });
+      send(rendered.status, rendered.headers, rendered.body);
+    };
     try {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      const method = request.method ?? 'GET';
-      const candidates = matchers
-        .map(({ route, pattern }) => ({ route, match: pattern.exec(url.pathname) }))
-        .filter((c) => c.match !== null);
-      const found = candidates.find((c) => c.route.httpMethod === method || c.route.httpMethod === 'ANY');
-      // API Gateway answers an unknown path or method with 403, not 404.
-      if (found === undefined || found.match === null) return gatewayError(403, 'Missing Authentication Token');
-      const { route } = found;
+      const read = await readRequestBody(request, MAX_REQUEST_BODY_BYTES);
+      if ('tooLarge' in read) {
+        if (!read.drained) response.setHeader('connection', 'close');
+        return gatewayError({ type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' });
+      }
+
+      const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+      const match = matchRoute(api.routes, method, rawPath);
+      // API Gateway answers an unknown path, or a known path without that method, with 403, not 404.
+      if (match.kind === 'no-route')
+        return gatewayError({ type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' });
+      if (match.kind === 'malformed-path')
+        return gatewayError({ type: 'BAD_REQUEST_PARAMETERS', message: match.message });
+      const { route } = match;
+      resourcePath = route.resourcePath;
+      if (throttles.get(route)?.take() === false)
+        return gatewayError({ type: 'THROTTLED', message: 'Too Many Requests' });
 
       let claims: Record<string, string> | undefined;
       if (route.authorizationType === 'COGNITO_USER_POOLS') {
         const header = request.headers[route.identityHeader ?? 'authorization'];
         const token = String(header ?? '').replace(/^Bearer\s+/i, '');
         const payload = token === '' ? undefined : await verifyLocalToken(token);
-        if (payload === undefined) return gatewayError(401, 'Unauthorized');
+        if (payload === undefined) return gatewayError({ type: 'UNAUTHORIZED', message: 'Unauthorized' });
         claims = claimsAsApiGatewayPassesThem(payload);
       }
 
-      const fn = functions.get(route.functionArn);
-      if (fn === undefined) return gatewayError(500, 'Internal server error');
-      const body = await readBody(request);
       const event = proxyEvent({
         api,
         route,
         requestId,
         method,
-        url,
+        path: rawPath,
+        query,
         headers: request.headers,
-        pathParameters: found.match.groups ?? {},
-        body,
+        pathParameters: match.pathParameters,
+        body: read.body.toString('utf8'),
         claims,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
       });
       let result: unknown;
       try {
-        result = await fn.invoke(event);
-      } catch {
-        return gatewayError(502, 'Internal server error');
+        result = await (functions.get(route.functionArn) as Invocable).invoke(event);
+      } catch (error) {
+        // Lambda refused the event itself (over its 6 MB request limit): API Gateway passes the 413 on.
+        if (error instanceof LambdaInvocationError && error.name === 'RequestEntityTooLargeException')
+          return gatewayError({ type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' });
+        return gatewayError({ type: 'INTEGRATION_FAILURE', status: 502, message: 'Internal server error' });
       }
       const proxyResult = result as {
         statusCode?: number;
@@ -142,7 +231,7 @@ export function apiGatewayEndpoint(api: RestApiModel, functions: ReadonlyMap<str
         isBase64Encoded?: boolean;
       } | null;
       if (proxyResult === null || typeof proxyResult.statusCode !== 'number') {
-        return gatewayError(502, 'Internal server error');
+        return gatewayError({ type: 'INTEGRATION_FAILURE', status: 502, message: 'Internal server error' });
       }
       const headers: Record<string, string> = { ...proxyResult.headers };
       for (const [name, values] of Object.entries(proxyResult.multiValueHeaders ?? {}))
@@ -152,23 +241,72 @@ export function apiGatewayEndpoint(api: RestApiModel, functions: ReadonlyMap<str
         : (proxyResult.body ?? '');
       return send(proxyResult.statusCode, headers, responseBody);
     } catch {
-      return gatewayError(500, 'Internal server error');
+      return gatewayError({ type: 'DEFAULT_5XX', status: 500, message: 'Internal server error' });
     }
   });
 }
 
-function routePattern(resourcePath: string): RegExp {
-  const source = resourcePath
-    .split('/')
-    .map((part) => {
-      const greedy = /^\{(\w+)\+\}$/.exec(part);
-      if (greedy) return `(?<${greedy[1]}>.+)`;
-      const param = /^\{(\w+)\}$/.exec(part);
-      if (param) return `(?<${param[1]}>[^/]+)`;
-      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    })
-    .join('/');
-  return new RegExp(`^${source || '/'}/?$`);
+/**
+ * Reads the whole body, or reports it too large. Past the limit the rest is read and dropped rather than
+ * the connection reset, so a client still sending gets its 413 instead of ECONNRESET; only a body absurdly
+ * over the limit is cut short (`drained: false`), and its connection closed after the answer.
+ */
+function readRequestBody(
+  request: IncomingMessage,
+  limitBytes: number,
+): Promise<{ readonly body: Buffer } | { readonly tooLarge: true; readonly drained: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) chunks.push(chunk);
+      else if (size <= limitBytes + MAX_DRAINED_BYTES) chunks.length = 0;
+      else {
+        request.off('data', onData);
+        request.pause();
+        resolve({ tooLarge: true, drained: false });
+      }
+    };
+    request.on('data', onData);
+    request.on('end', () =>
+      resolve(size > limitBytes ? { tooLarge: true, drained: true } : { body: Buffer.concat(chunks) }),
+    );
+    request.on('error', reject);
+  });
+}
+
+/** The stage's throttling for one method: its own MethodSettings entry, else the stage-wide one (\/* *). */
+function throttleFor(settings: readonly MethodThrottling[], route: ApiRoute): TokenBucket | undefined {
+  const escaped = route.resourcePath.replaceAll('/', '~1');
+  const setting =
+    settings.find((s) => s.resourcePath === escaped && s.httpMethod === route.httpMethod) ??
+    settings.find((s) => s.resourcePath === escaped && s.httpMethod === '*') ??
+    settings.find((s) => s.resourcePath === '/*' && s.httpMethod === '*');
+  return setting === undefined ? undefined : new TokenBucket(setting.rateLimit, setting.burstLimit);
+}
+
+/** API Gateway's throttling algorithm: a bucket of `burst` tokens refilled at `rate` per second. */
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt = performance.now();
+  private readonly rate: number;
+  private readonly burst: number;
+
+  constructor(rate: number, burst: number) {
+    this.rate = rate;
+    this.burst = burst;
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 interface ProxyEventInput {
@@ -176,7 +314,8 @@ interface ProxyEventInput {
   readonly route: ApiRoute;
   readonly requestId: string;
   readonly method: string;
-  readonly url: URL;
+  readonly path: string;
+  readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly pathParameters: Record<string, string>;
   readonly body: string;
@@ -194,18 +333,18 @@ function proxyEvent(input: ProxyEventInput) {
     headers[name] = values.join(',');
     multiValueHeaders[name] = values;
   }
-  const query = [...input.url.searchParams.keys()];
+  const query = [...input.query.keys()];
   const now = new Date();
   return {
     resource: input.route.resourcePath,
-    path: input.url.pathname,
+    path: input.path,
     httpMethod: input.method,
     headers,
     multiValueHeaders,
-    queryStringParameters: query.length === 0 ? null : Object.fromEntries(input.url.searchParams),
+    queryStringParameters: query.length === 0 ? null : Object.fromEntries(input.query),
     multiValueQueryStringParameters:
-      query.length === 0 ? null : Object.fromEntries(query.map((k) => [k, input.url.searchParams.getAll(k)])),
-    pathParameters: Object.keys(input.pathParameters).length === 0 ? null : decodeAll(input.pathParameters),
+      query.length === 0 ? null : Object.fromEntries(query.map((k) => [k, input.query.getAll(k)])),
+    pathParameters: Object.keys(input.pathParameters).length === 0 ? null : input.pathParameters,
     stageVariables: null,
     requestContext: {
       accountId: '000000000000',
@@ -213,7 +352,7 @@ function proxyEvent(input: ProxyEventInput) {
       resourceId: input.route.resourcePath,
       resourcePath: input.route.resourcePath,
       httpMethod: input.method,
-      path: input.url.pathname,
+      path: input.path,
       stage: input.api.stageName,
       protocol: 'HTTP/1.1',
       requestId: input.requestId,
@@ -227,8 +366,4 @@ function proxyEvent(input: ProxyEventInput) {
     body: input.body === '' ? null : input.body,
     isBase64Encoded: false,
   };
-}
-
-function decodeAll(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, decodeURIComponent(v)]));
 }

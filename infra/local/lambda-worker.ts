@@ -13,6 +13,7 @@ export interface WorkerInit {
   readonly functionArn: string;
   readonly memoryMb: number;
   readonly logGroupName: string;
+  readonly maxResponseBytes: number;
 }
 
 export type WorkerRequest = { readonly id: number; readonly event: unknown; readonly deadlineMs: number };
@@ -51,8 +52,20 @@ parentPort?.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
     const result = await (handler as (event: unknown, context: unknown) => unknown)(request.event, context);
-    // A structured clone keeps only plain data, as JSON serialisation would on AWS.
-    reply = { id: request.id, ok: true, result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+    // Serialised as on AWS: only plain data survives, and the size that counts is the JSON's.
+    const json = JSON.stringify(result) ?? 'null';
+    reply =
+      Buffer.byteLength(json) > init.maxResponseBytes
+        ? {
+            id: request.id,
+            ok: false,
+            error: {
+              errorType: 'Function.ResponseSizeTooLarge',
+              errorMessage: `Response payload size exceeded maximum allowed payload size (${init.maxResponseBytes} bytes).`,
+              trace: [],
+            },
+          }
+        : { id: request.id, ok: true, result: JSON.parse(json) };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     reply = {

@@ -9,8 +9,10 @@ import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalResolver } from './intrinsics.ts';
 import { LocalFunction, type LocalFunctionSpec } from './lambda-runtime.ts';
+import { LocalStackStartError } from './start-errors.ts';
 import { type LocalStateMachineSpec, LocalStepFunctions } from './step-functions.ts';
 import { stepFunctionsEndpoint } from './step-functions-endpoint.ts';
+import { parseTimeScale } from './time-scale.ts';
 
 /**
  * The whole product on one machine, built from what `cdk synth` emits: tables from the synthesized table
@@ -27,6 +29,8 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Where the functions' logs go: the console, a file, or nowhere. */
   readonly lambdaLogs?: 'console' | 'discard' | { readonly file: string };
+  /** Seconds of workflow time per second (LOCAL_TIME_SCALE by default, else 1); see time-scale.ts. */
+  readonly timeScale?: number;
 }
 
 export interface LocalStack {
@@ -40,6 +44,7 @@ export interface LocalStack {
   readonly functions: readonly LocalFunction[];
   readonly stateMachines: readonly LocalStateMachineSpec[];
   readonly stepFunctions: LocalStepFunctions;
+  readonly timeScale: number;
   /** Milliseconds spent in each start-up phase. */
   readonly startup: Readonly<Record<'synth' | 'dynamoDb' | 'total', number>>;
   stop(): Promise<void>;
@@ -61,10 +66,11 @@ function runtimeEnvironment(region: string, endpoints: { dynamoDb: string; stepF
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const started = performance.now();
   const region = options.region ?? 'us-east-1';
+  const timeScale = options.timeScale ?? parseTimeScale(process.env.LOCAL_TIME_SCALE);
   const ports = {
-    api: await portOrFree(options.ports?.api ?? 0),
-    stepFunctions: await portOrFree(options.ports?.stepFunctions ?? 0),
-    dynamoDb: await portOrFree(options.ports?.dynamoDb ?? 0),
+    api: await portOrFree(options.ports?.api ?? 0, 'API'),
+    stepFunctions: await portOrFree(options.ports?.stepFunctions ?? 0, 'Step Functions'),
+    dynamoDb: await portOrFree(options.ports?.dynamoDb ?? 0, 'DynamoDB Local'),
   };
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -72,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     // Java starts while the app synthesizes: the two are the slow parts of start-up.
-    const dynamo = startDynamoDbLocal(ports.dynamoDb, region);
+    const dynamo = await startDynamoDbLocal(ports.dynamoDb, region);
     cleanups.push(async () => (await dynamo.ready.catch(() => undefined))?.stop());
     const synthStarted = performance.now();
     const assembly = synthesize({ outdir: options.outdir ?? 'cdk.out', context: options.context ?? {} });
@@ -124,7 +130,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         definition: String(resolver.resolve(sm.stackName, sm.resource.Properties?.DefinitionString)),
       }),
     );
-    const stepFunctions = new LocalStepFunctions(stateMachines, functions);
+    const stepFunctions = new LocalStepFunctions(stateMachines, functions, { timeScale });
     cleanups.push(async () => stepFunctions.stop());
     await listen(stepFunctionsEndpoint(stepFunctions), ports.stepFunctions, cleanups);
 
@@ -144,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions,
       stateMachines,
       stepFunctions,
+      timeScale,
       startup: { synth: synthMs, dynamoDb: dynamoDbMs, total: performance.now() - started },
       stop,
     };
@@ -173,10 +180,22 @@ async function listen(server: Server, port: number, cleanups: (() => Promise<voi
   );
 }
 
-async function portOrFree(port: number): Promise<number> {
-  if (port !== 0) return port;
+/**
+ * The port asked for, checked free before anything starts (a second `npm start` would otherwise talk to
+ * the first one's DynamoDB Local and fail halfway), or a free one for 0.
+ */
+async function portOrFree(port: number, what: string): Promise<number> {
   const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', resolve);
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new LocalStackStartError(`port ${port} (${what}) is in use (is another npm start running?)`);
+    throw error;
+  }
   const { port: free } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return free;

@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { StateMachine as LocalStateMachineRunner } from 'aws-local-stepfunctions';
-import { LOCAL_ACCOUNT } from './intrinsics.ts';
-import type { LocalFunction } from './lambda-runtime.ts';
+import { StateMachine as LocalStateMachineRunner, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import {
+  type AslMachine,
+  type AslState,
+  assertRunnableLocally,
+  LAMBDA_INVOKE,
+  LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN,
+  statesOf,
+  unqualified,
+} from './asl-support.ts';
+import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
+import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
+import { executionTimeoutMs, runnableDefinition, setLongTimeout } from './time-scale.ts';
 
 /**
  * Step Functions, locally: runs each synthesized state machine definition unchanged with
@@ -9,17 +19,7 @@ import type { LocalFunction } from './lambda-runtime.ts';
  * task tokens and history the way the service does, so @aws-sdk/client-sfn and the AWS CLI work against it.
  */
 
-/** The runner's event log entries (its type is not exported, so it is derived from `run`). */
-type EventLog = ReturnType<LocalStateMachineRunner['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type AslState = {
-  Type: string;
-  Resource?: string;
-  Branches?: AslMachine[];
-  ItemProcessor?: AslMachine;
-  Iterator?: AslMachine;
-};
-type AslMachine = { States: Record<string, AslState> };
 
 export interface LocalStateMachineSpec {
   readonly name: string;
@@ -31,13 +31,7 @@ export interface LocalStateMachineSpec {
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export interface HistoryEvent {
-  readonly id: number;
-  readonly previousEventId: number;
-  readonly timestamp: Date;
-  readonly type: string;
-  readonly [details: string]: unknown;
-}
+export type { HistoryEvent } from './execution-history.ts';
 
 interface Execution {
   readonly executionArn: string;
@@ -50,10 +44,12 @@ interface Execution {
   output?: string;
   error?: string;
   cause?: string;
-  readonly history: HistoryEvent[];
+  readonly history: ExecutionHistory;
   abort?: () => void;
   settled: Promise<void>;
 }
+
+type WaitForTokenInput = { readonly FunctionName: string; readonly Payload: Json };
 
 interface PendingTask {
   readonly executionArn: string;
@@ -77,7 +73,7 @@ const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export class LocalStepFunctions {
   private readonly machines = new Map<
     string,
-    { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; createdAt: Date }
+    { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; timeoutMs: number | undefined; createdAt: Date }
   >();
   private readonly executions = new Map<string, Execution>();
   private readonly pendingTasks = new Map<string, PendingTask>();
@@ -85,17 +81,32 @@ export class LocalStepFunctions {
   private readonly closedTokens = new Set<string>();
   private readonly functionsByArn: ReadonlyMap<string, LocalFunction>;
 
-  constructor(machines: readonly LocalStateMachineSpec[], functions: readonly LocalFunction[]) {
+  /** LOCAL_TIME_SCALE: how many seconds of workflow time pass in one second (see time-scale.ts). */
+  readonly timeScale: number;
+
+  constructor(
+    machines: readonly LocalStateMachineSpec[],
+    functions: readonly LocalFunction[],
+    options: { readonly timeScale?: number } = {},
+  ) {
+    this.timeScale = options.timeScale ?? 1;
     this.functionsByArn = new Map(
       functions.flatMap((fn) => [
         [fn.spec.functionArn, fn],
         [fn.spec.functionName, fn],
       ]),
     );
+    const functionNames = new Set(this.functionsByArn.keys());
     for (const spec of machines) {
-      // Building a runner validates the definition (~250 ms), so it is done once per machine, not per execution.
-      const runner = new LocalStateMachineRunner(JSON.parse(spec.definition));
-      this.machines.set(spec.arn, { spec, runner, createdAt: new Date() });
+      const definition = JSON.parse(spec.definition) as AslMachine;
+      assertRunnableLocally(spec.name, definition, { functions: functionNames, timeScale: this.timeScale });
+      // Validated as synthesized (~250 ms, once per machine); the runnable copy differs only in its times,
+      // which may no longer be whole seconds, so it is not validated again.
+      new LocalStateMachineRunner(JSON.parse(spec.definition));
+      const runnable = runnableDefinition(definition, this.timeScale) as unknown as StateMachineDefinition;
+      const runner = new LocalStateMachineRunner(runnable, { validationOptions: { noValidate: true } });
+      const timeoutMs = executionTimeoutMs(definition, this.timeScale);
+      this.machines.set(spec.arn, { spec, runner, timeoutMs, createdAt: new Date() });
     }
   }
 
@@ -137,11 +148,11 @@ export class LocalStepFunctions {
       input,
       startDate: new Date(),
       status: 'RUNNING',
-      history: [],
+      history: new ExecutionHistory(),
       settled: Promise.resolve(),
     };
     this.executions.set(executionArn, execution);
-    this.run(execution, machine.spec, machine.runner, parsedInput);
+    this.run(execution, machine, parsedInput);
     return { executionArn, startDate: execution.startDate };
   }
 
@@ -195,7 +206,8 @@ export class LocalStepFunctions {
     nextToken?: string;
   }) {
     const execution = this.execution(request.executionArn);
-    const events = request.reverseOrder ? [...execution.history].reverse() : execution.history;
+    const { events: all } = execution.history;
+    const events = request.reverseOrder ? [...all].reverse() : all;
     return paginate('events', events, request.maxResults, request.nextToken);
   }
 
@@ -204,6 +216,8 @@ export class LocalStepFunctions {
     if (execution.status === 'RUNNING') {
       execution.error = request.error;
       execution.cause = request.cause;
+      // An aborted execution's tasks record nothing more, as on AWS.
+      execution.history.closeAllAttempts();
       execution.abort?.();
     }
     return { stopDate: execution.stopDate ?? new Date() };
@@ -266,25 +280,45 @@ export class LocalStepFunctions {
   /** Aborts every running execution and settles its waiting tasks, so that no runner timer outlives the stack. */
   stop(): void {
     for (const execution of this.executions.values()) {
-      if (execution.status === 'RUNNING') execution.abort?.();
+      if (execution.status !== 'RUNNING') continue;
+      execution.history.closeAllAttempts();
+      execution.abort?.();
     }
     this.closeTokens(() => true);
   }
 
   // ── Running an execution ───────────────────────────────────────────────────────────────────────
 
-  private run(execution: Execution, spec: LocalStateMachineSpec, runner: LocalStateMachineRunner, input: Json): void {
+  private run(
+    execution: Execution,
+    {
+      spec,
+      runner,
+      timeoutMs,
+    }: { spec: LocalStateMachineSpec; runner: LocalStateMachineRunner; timeoutMs: number | undefined },
+    input: Json,
+  ): void {
+    // Handlers are found in the definition as synthesized: what the history reports (TimeoutSeconds) is AWS's.
     const definition = JSON.parse(spec.definition) as AslMachine;
+    const region = spec.arn.split(':')[3] ?? 'us-east-1';
     const handle = runner.run(input, {
-      overrides: { taskResourceLocalHandlers: this.taskHandlers(execution, definition) },
+      overrides: { taskResourceLocalHandlers: this.taskHandlers(execution, definition, region) },
       context: {
         Execution: { Id: execution.executionArn, Name: execution.name, RoleArn: spec.roleArn },
         StateMachine: { Id: spec.arn, Name: spec.name },
-        // A fixed placeholder: each waiting task swaps it for a token of its own (see waitForToken).
+        // A fixed placeholder: each waiting task swaps it for a token of its own (see taskHandler).
         Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
     execution.abort = handle.abort;
+    // The execution timeout, armed here rather than by the runner, whose single setTimeout misfires past ~24.8 days.
+    const timeout =
+      timeoutMs === undefined
+        ? undefined
+        : setLongTimeout(timeoutMs, () => {
+            execution.history.timedOut();
+            handle.abort();
+          });
     const recordHistory = (async () => {
       for await (const event of handle.eventLogs) this.record(execution, event);
     })();
@@ -296,8 +330,8 @@ export class LocalStepFunctions {
         },
         (error: Error) => {
           const cause = (error.cause ?? error) as Error;
-          if (error.name === 'ExecutionAbortedError') execution.status = 'ABORTED';
-          else if (error.name === 'ExecutionTimeoutError') execution.status = 'TIMED_OUT';
+          if (error.name === 'ExecutionAbortedError')
+            execution.status = execution.history.hasTimedOut ? 'TIMED_OUT' : 'ABORTED';
           else {
             execution.status = 'FAILED';
             execution.error = cause.name;
@@ -306,67 +340,102 @@ export class LocalStepFunctions {
         },
       )
       .then(async () => {
+        timeout?.clear();
         execution.stopDate = new Date();
         await recordHistory.catch(() => undefined);
+        execution.history.closeAllAttempts();
         this.closeTokens((task) => task.executionArn === execution.executionArn);
       });
   }
 
   /** One local handler per Task state, found by walking the definition (branches and Map processors too). */
-  private taskHandlers(execution: Execution, definition: AslMachine) {
+  private taskHandlers(execution: Execution, definition: AslMachine, region: string) {
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-    const visit = (machine: AslMachine) => {
-      for (const [stateName, state] of Object.entries(machine.States)) {
-        for (const branch of state.Branches ?? []) visit(branch);
-        const processor = state.ItemProcessor ?? state.Iterator;
-        if (processor !== undefined) visit(processor);
-        if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, String(state.Resource));
-      }
-    };
-    visit(definition);
+    for (const [stateName, state] of statesOf(definition)) {
+      if (state.Type === 'Task') handlers[stateName] = this.taskHandler(execution, stateName, state, region);
+    }
     return handlers;
   }
 
-  private taskHandler(execution: Execution, stateName: string, resource: string): (input: Json) => Promise<Json> {
-    if (resource === 'arn:aws:states:::lambda:invoke') {
-      return async (input) => {
-        const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
-        const result = await this.lambda(FunctionName).invoke(Payload);
-        return { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
-      };
-    }
-    if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
-      return (input) => this.waitForToken(execution, stateName, input as { FunctionName: string; Payload: Json });
-    }
-    if (resource.startsWith('arn:aws:lambda:')) {
-      return async (input) => (await this.lambda(resource).invoke(input)) as Json;
-    }
-    return async () => {
-      throw new StepFunctionsError('States.Runtime', `the local harness cannot call ${resource}`);
+  /**
+   * Calls the task's Lambda function as Step Functions would, and records each attempt in the history.
+   * A function error reaches the runner named by its errorType (what Retry and Catch match) with Lambda's
+   * JSON error document as its cause, as on AWS.
+   */
+  private taskHandler(
+    execution: Execution,
+    stateName: string,
+    state: AslState,
+    region: string,
+  ): (input: Json) => Promise<Json> {
+    const resource = String(state.Resource);
+    const kind: TaskKind =
+      resource === LAMBDA_INVOKE
+        ? 'invoke'
+        : resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN
+          ? 'invoke.waitForTaskToken'
+          : 'function';
+    const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+    return async (rawInput) => {
+      // Each waiting task gets a token of its own in place of the placeholder $$.Task.Token resolved to.
+      const token = kind === 'invoke.waitForTaskToken' ? `${TOKEN_PREFIX}${randomUUID()}` : undefined;
+      const input =
+        token === undefined
+          ? rawInput
+          : (JSON.parse(JSON.stringify(rawInput).replaceAll(TOKEN_PLACEHOLDER, token)) as Json);
+      const attempt = execution.history.beginAttempt({
+        stateName,
+        kind,
+        resource,
+        region,
+        parameters: input,
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      });
+      try {
+        let output: Json;
+        if (kind === 'invoke') {
+          const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
+          const result = await this.lambda(FunctionName).invoke(Payload);
+          output = { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
+        } else if (kind === 'invoke.waitForTaskToken') {
+          output = await this.waitForToken(execution, stateName, attempt, token ?? '', input as WaitForTokenInput);
+        } else {
+          output = (await this.lambda(resource).invoke(input)) as Json;
+        }
+        attempt.succeeded(output);
+        return output;
+      } catch (error) {
+        const failure = asStatesError(error);
+        attempt.failed(failure.name, failure.message);
+        throw failure;
+      }
     };
   }
 
   private waitForToken(
     execution: Execution,
     stateName: string,
-    input: { FunctionName: string; Payload: Json },
+    attempt: TaskAttempt,
+    token: string,
+    input: WaitForTokenInput,
   ): Promise<Json> {
-    const token = `${TOKEN_PREFIX}${randomUUID()}`;
-    const payload = JSON.parse(JSON.stringify(input.Payload).replaceAll(TOKEN_PLACEHOLDER, token)) as Json;
     return new Promise<Json>((resolve, reject) => {
       // Registered before the function runs: it may hand the token back before it even returns.
       this.pendingTasks.set(token, { executionArn: execution.executionArn, stateName, resolve, reject });
       this.lambda(input.FunctionName)
-        .invoke(payload)
-        .catch((error: Error) => {
-          this.pendingTasks.delete(token);
-          reject(error);
-        });
+        .invoke(input.Payload)
+        .then(
+          (result) => attempt.submitted({ ExecutedVersion: '$LATEST', Payload: result, StatusCode: 200 }),
+          (error: Error) => {
+            this.pendingTasks.delete(token);
+            reject(error);
+          },
+        );
     });
   }
 
   private lambda(functionNameOrArn: string): LocalFunction {
-    const fn = this.functionsByArn.get(functionNameOrArn);
+    const fn = this.functionsByArn.get(unqualified(functionNameOrArn));
     if (fn === undefined)
       throw new StepFunctionsError('Lambda.ResourceNotFoundException', `Function not found: ${functionNameOrArn}`);
     return fn;
@@ -409,71 +478,25 @@ export class LocalStepFunctions {
   }
 
   /** Appends the runner's event to the execution's history, as Step Functions would record it. */
-  private record(execution: Execution, event: EventLog): void {
+  private record(execution: Execution, event: RunnerEvent): void {
+    execution.history.fromRunner(event);
     if (event.type === 'StateFailed') {
       // A failed or timed-out waiting task can no longer be resumed.
       this.closeTokens((task) => task.executionArn === execution.executionArn && task.stateName === event.state.name);
     }
-    const translated = historyEventOf(event);
-    if (translated === undefined) return;
-    const id = execution.history.length + 1;
-    execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(event.timestamp), ...translated });
   }
 }
 
-/** Translates one runner event into a Step Functions history event (type and details), where one exists. */
-function historyEventOf(event: EventLog): { type: string; [details: string]: unknown } | undefined {
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return {
-        type: 'ExecutionStarted',
-        executionStartedEventDetails: {
-          input: JSON.stringify(event.input),
-          roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
-        },
-      };
-    case 'ExecutionSucceeded':
-      return { type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } };
-    case 'ExecutionFailed':
-      return {
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-      };
-    case 'ExecutionAborted':
-      return { type: 'ExecutionAborted' };
-    case 'ExecutionTimeout':
-      return { type: 'ExecutionTimedOut' };
-    case 'StateEntered':
-      return {
-        type: `${event.state.type}StateEntered`,
-        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-      };
-    case 'StateExited':
-      return {
-        type: `${event.state.type}StateExited`,
-        stateExitedEventDetails: { name: event.state.name, output: JSON.stringify(event.state.output ?? null) },
-      };
-    case 'StateFailed': {
-      const failed = { error: event.Error, cause: String(event.Cause) };
-      if (event.state.type !== 'Task') {
-        return {
-          type: `${event.state.type}StateFailed`,
-          stateFailedEventDetails: { name: event.state.name, ...failed },
-        };
-      }
-      return {
-        type: event.Error === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed',
-        [event.Error === 'States.Timeout' ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: {
-          resourceType: 'lambda',
-          resource: 'invoke',
-          ...failed,
-        },
-      };
-    }
-    default:
-      // Retries, catches, Map iterations and Parallel branches have no direct counterpart here yet.
-      return undefined;
+/**
+ * The error a failed task hands the runner: named as Step Functions names it (a function's errorType), with
+ * Lambda's error document as the cause, e.g. {"errorType":"DeclarationNotFound","errorMessage":"...","trace":[]}.
+ */
+function asStatesError(error: unknown): Error {
+  if (error instanceof LambdaInvocationError) {
+    const { errorType, errorMessage, trace } = error.error;
+    return Object.assign(new Error(JSON.stringify({ errorType, errorMessage, trace })), { name: errorType });
   }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function paginate<K extends string, T>(key: K, items: readonly T[], maxResults?: number, nextToken?: string) {

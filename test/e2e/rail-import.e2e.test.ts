@@ -328,10 +328,30 @@ describe('rail import, end to end on the local stack', () => {
     assert.equal((await env.api.get('/v1/declarations/DCL-000000000000000000000000', expired)).status, 401);
   });
 
-  it('answers an unknown route as API Gateway does: 403 Missing Authentication Token', async () => {
-    const answer = await env.api.get('/v1/containers', acme);
-    assert.equal(answer.status, 403);
-    assert.equal(answer.body.message, 'Missing Authentication Token');
+  it("answers API Gateway's own errors as the template's gateway responses define them: problem+json", async () => {
+    const unknownRoute = await env.api.get('/v1/containers', acme);
+    assert.equal(unknownRoute.status, 403);
+    assert.equal(unknownRoute.contentType, 'application/problem+json');
+    assert.deepEqual(unknownRoute.body, {
+      type: 'urn:preclearance:problem:unknown-route',
+      title: 'No such route: check the path and the method',
+      status: 403,
+      detail: 'Missing Authentication Token',
+    });
+
+    const anonymous = await env.api.get('/v1/declarations/DCL-000000000000000000000000');
+    assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.contentType, 'application/problem+json');
+    assert.equal(anonymous.body.type, 'urn:preclearance:problem:unauthorized');
+
+    const tooLarge = await fetch(`${env.stack.apiUrl}/v1/declarations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${acme}`, 'content-type': 'application/json' },
+      body: `"${'x'.repeat(11 * 1024 * 1024)}"`,
+    });
+    assert.equal(tooLarge.status, 413);
+    assert.equal(tooLarge.headers.get('content-type'), 'application/problem+json');
+    assert.equal(((await tooLarge.json()) as { type: string }).type, 'urn:preclearance:problem:payload-too-large');
   });
 
   it('sends a yellow-channel declaration to an officer after arrival instead of releasing it', async () => {

@@ -67,7 +67,8 @@ export function checkAgainstContract(answer: {
   const template = templateOf(answer.path.split('?')[0] ?? '');
   const operation = template === undefined ? undefined : document.paths[template]?.[answer.method.toLowerCase()];
   if (operation === undefined) return;
-  const response = operation.responses[String(answer.status)];
+  // An exact status first, then the document's range for it (4XX, 5XX), as OpenAPI resolves them.
+  const response = operation.responses[String(answer.status)] ?? operation.responses[`${String(answer.status)[0]}XX`];
   if (response === undefined) {
     throw new ContractViolation(`${label}: the document declares no ${answer.status} for this operation`);
   }
