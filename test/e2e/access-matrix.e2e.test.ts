@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { declarationIdFor } from '#domain/declaration.ts';
+import { type DeclarationType, visibilityFor } from '#domain/declaration-types/registry.ts';
+import { type Milestone, mayReport } from '#domain/port-events.ts';
+import type { Role } from '#domain/roles.ts';
+import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
+import { CALLERS, type CallerName, callerHeaders, OTHER_BROKER_ID, OWN_BROKER_ID } from '../support/callers.ts';
+import { railImportDeclaration, roadExportDeclaration, roadImportDeclaration } from '../support/declarations.ts';
+import { answerFaults, type RawAnswer, type RawRequest, sendRaw } from '../support/raw-http.ts';
+import { type StoreProbe, storeProbe } from '../support/store-probe.ts';
+import { eventually, startTestStack } from './local-stack-client.ts';
+
+/**
+ * Every route × every caller × own or other tenant, on the local stack. The owner (BRK-OWN) has filed one
+ * declaration of each type; the other broker (BRK-OTHER) has filed nothing. Exactly the cells below that hold a
+ * 2xx succeed; every other cell answers exactly its 401, 403 or 404 and changes nothing in the store.
+ *
+ * A row is a route, or a route with the kind of thing it is called on where the answer depends on it.
+ * A broker files only for itself (the tenancy comes from its token), so both brokers may file.
+ */
+// biome-ignore format: the table reads best with one row per line and aligned columns
+const EXPECTED = {
+  fileDeclaration:                  { anonymous: 401, expiredToken: 401, ownBroker: 202, otherBroker: 202, railway: 403, portOperator: 403, officer: 403 },
+  listDeclarations:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
+  'getDeclaration RAIL_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 200, portOperator: 200, officer: 200 },
+  'getDeclaration ROAD_EXPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
+  'getDeclaration ROAD_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
+  'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 202, portOperator: 202, officer: 403 },
+  'reportPortEvent TRUCK_GATED_IN': { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 202, officer: 403 },
+  listEvents:                       { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
+  getOpenApi:                       { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
+} as const satisfies Record<string, Record<CallerName, number>>;
+
+type Row = keyof typeof EXPECTED;
+const ROWS = Object.keys(EXPECTED) as Row[];
+const routeOf = (row: Row): RouteDefinition | undefined =>
+  ROUTE_LIST.find((route) => route.operationId === row.split(' ')[0]);
+/** What a row's route is called on, where it matters: a declaration's type, an event's type. */
+const variantOf = (row: Row) => row.split(' ')[1];
+
+const ROLE_OF: Readonly<Record<CallerName, Role | undefined>> = {
+  anonymous: undefined,
+  expiredToken: undefined,
+  ownBroker: 'broker',
+  otherBroker: 'broker',
+  railway: 'railway',
+  portOperator: 'port-operator',
+  officer: 'officer',
+};
+const BROKER_ID_OF: Partial<Record<CallerName, string>> = { ownBroker: OWN_BROKER_ID, otherBroker: OTHER_BROKER_ID };
+
+/** One cell's request, what a refusal must leave alone, and what a success must show. */
+interface Cell {
+  readonly request: RawRequest;
+  readonly declarationIds?: readonly string[];
+  readonly milestones?: readonly { readonly milestone: Milestone; readonly key: string }[];
+  readonly succeeded?: (answer: RawAnswer) => void | Promise<void>;
+}
+
+interface MatrixContext {
+  readonly callers: Record<CallerName, Record<string, string>>;
+  /** The owner's declarations by type. */
+  readonly fixtures: Readonly<Record<DeclarationType, string>>;
+  readonly readEvents: (caller: CallerName) => Promise<{ declarationId: string }[]>;
+}
+
+let sequence = 0;
+const fresh = (prefix: string) => `${prefix}${String(++sequence).padStart(4, '0')}`;
+const json = (body: unknown) => JSON.stringify(body);
+
+/** Each row's valid request, built afresh for every cell so that no cell can see another's write. */
+const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerName) => Cell>> = {
+  fileDeclaration: ({ callers }, caller) => {
+    const key = fresh('matrix-filing-');
+    return {
+      request: {
+        method: 'POST',
+        path: ROUTES.fileDeclaration.path,
+        headers: { ...callers[caller], 'content-type': 'application/json', 'idempotency-key': key },
+        body: json(railImportDeclaration({ waybillNumber: fresh('MATRIX-WB-') })),
+      },
+      declarationIds: [declarationIdFor(OWN_BROKER_ID, key), declarationIdFor(OTHER_BROKER_ID, key)],
+      succeeded: (answer) =>
+        assert.equal(
+          (answer.json as { id?: string }).id,
+          declarationIdFor(BROKER_ID_OF[caller] ?? '', key),
+          'filed for the caller’s own tenancy',
+        ),
+    };
+  },
+  listDeclarations: ({ callers, fixtures }, caller) => ({
+    request: { method: 'GET', path: `${ROUTES.listDeclarations.path}?limit=100`, headers: callers[caller] },
+    succeeded: (answer) => {
+      const listed = new Set(((answer.json as { items: { id: string }[] }).items ?? []).map((item) => item.id));
+      const owners = Object.values(fixtures).filter((id) => listed.has(id));
+      if (caller === 'ownBroker') assert.equal(owners.length, 3, 'the owner lists its own declarations');
+      else assert.deepEqual(owners, [], 'another broker lists none of the owner’s');
+    },
+  }),
+  'getDeclaration RAIL_IMPORT': (context, caller) => readingOf(context, caller, 'RAIL_IMPORT'),
+  'getDeclaration ROAD_EXPORT': (context, caller) => readingOf(context, caller, 'ROAD_EXPORT'),
+  'getDeclaration ROAD_IMPORT': (context, caller) => readingOf(context, caller, 'ROAD_IMPORT'),
+  'reportPortEvent TRAIN_ARRIVED': ({ callers }, caller) => {
+    const waybill = fresh('MATRIXWB');
+    return portEvent(callers[caller], 'TRAIN_ARRIVED', waybill, {
+      eventType: 'TRAIN_ARRIVED',
+      eventId: fresh('matrix-train-'),
+      trainNumber: 'X8001',
+      occurredAt: '2026-11-21T08:00:00Z',
+      waybillNumbers: [waybill],
+    });
+  },
+  'reportPortEvent TRUCK_GATED_IN': ({ callers }, caller) => {
+    const plate = fresh('MX');
+    return portEvent(callers[caller], 'TRUCK_GATED_IN', plate, {
+      eventType: 'TRUCK_GATED_IN',
+      eventId: fresh('matrix-gate-'),
+      plate,
+      gate: 'G3',
+      occurredAt: '2026-11-21T08:00:00Z',
+    });
+  },
+  listEvents: ({ callers, fixtures, readEvents }, caller) => ({
+    request: { method: 'GET', path: `${ROUTES.listEvents.path}?limit=100`, headers: callers[caller] },
+    succeeded: async () => {
+      const owners = new Set(Object.values(fixtures));
+      if (caller === 'ownBroker') {
+        // Events are served once settled (a few seconds): the owner's appear, each of its own declarations.
+        await eventually(
+          () => readEvents(caller),
+          (events) => Object.values(fixtures).every((id) => events.some((event) => event.declarationId === id)),
+        );
+      } else {
+        const events = await readEvents(caller);
+        assert.deepEqual(
+          events.filter((event) => owners.has(event.declarationId)),
+          [],
+          'another broker sees none of the owner’s events',
+        );
+      }
+    },
+  }),
+  getOpenApi: ({ callers }, caller) => ({
+    request: { method: 'GET', path: ROUTES.getOpenApi.path, headers: callers[caller] },
+    succeeded: (answer) => assert.equal((answer.json as { openapi?: string }).openapi, '3.1.0'),
+  }),
+};
+
+function readingOf(context: MatrixContext, caller: CallerName, type: DeclarationType): Cell {
+  const id = context.fixtures[type];
+  return {
+    request: { method: 'GET', path: `/v1/declarations/${id}`, headers: context.callers[caller] },
+    succeeded: (answer) => assert.equal((answer.json as { id?: string }).id, id),
+  };
+}
+
+function portEvent(headers: Record<string, string>, milestone: Milestone, key: string, event: unknown): Cell {
+  return {
+    request: {
+      method: 'POST',
+      path: ROUTES.reportPortEvent.path,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: json(event),
+    },
+    milestones: [{ milestone, key }],
+    succeeded: (answer) =>
+      assert.deepEqual((answer.json as { keysWithoutWaitingDeclarations?: string[] }).keysWithoutWaitingDeclarations, [
+        key,
+      ]),
+  };
+}
+
+describe('who may do what: every route × every caller × own or other tenant', () => {
+  it('has a row for every route of the registry, and a fixture for every row', () => {
+    for (const route of ROUTE_LIST) {
+      assert.ok(
+        ROWS.some((row) => routeOf(row) === route),
+        `route ${route.operationId} (${route.method} ${route.path}) has no row in EXPECTED: add its expected answers and a FIXTURES entry`,
+      );
+    }
+    for (const row of ROWS) {
+      assert.ok(routeOf(row), `row ${row} names no route of the registry`);
+      assert.ok(FIXTURES[row], `row ${row} has no request fixture in FIXTURES`);
+    }
+  });
+
+  it('agrees with the registry’s roles and the documented tenancy, visibility and reporting rules', () => {
+    for (const row of ROWS) {
+      const route = routeOf(row) as RouteDefinition;
+      for (const caller of CALLERS) {
+        const role = ROLE_OF[caller];
+        const derived =
+          route.roles === 'public'
+            ? route.success.status
+            : role === undefined
+              ? 401
+              : !route.roles.includes(role)
+                ? 403
+                : route === ROUTES.getDeclaration
+                  ? visibilityFor(variantOf(row) as DeclarationType, role, caller === 'ownBroker') === 'none'
+                    ? 404
+                    : 200
+                  : route === ROUTES.reportPortEvent
+                    ? mayReport(role, variantOf(row) as Milestone)
+                      ? 202
+                      : 403
+                    : route.success.status;
+        assert.equal(EXPECTED[row][caller], derived, `${row} × ${caller}`);
+      }
+    }
+  });
+
+  describe('on the local stack', () => {
+    let env: Awaited<ReturnType<typeof startTestStack>>;
+    let probe: StoreProbe;
+    let context: MatrixContext;
+    let countsBefore: Awaited<ReturnType<StoreProbe['counts']>>;
+
+    before(async () => {
+      env = await startTestStack();
+      probe = storeProbe(env);
+      const callers = await callerHeaders();
+      const fixtures: Partial<Record<DeclarationType, string>> = {};
+      const documents = {
+        RAIL_IMPORT: railImportDeclaration({ waybillNumber: 'MATRIX-RAIL-001' }),
+        ROAD_EXPORT: roadExportDeclaration(),
+        ROAD_IMPORT: roadImportDeclaration(),
+      };
+      for (const [type, document] of Object.entries(documents) as [DeclarationType, unknown][]) {
+        const answer = await sendRaw(env.stack.apiUrl, {
+          method: 'POST',
+          path: ROUTES.fileDeclaration.path,
+          headers: { ...callers.ownBroker, 'content-type': 'application/json', 'idempotency-key': `matrix-${type}` },
+          body: json(document),
+        });
+        assert.equal(answer.status, 202, `the owner files its ${type}: ${answer.text}`);
+        fixtures[type] = (answer.json as { id: string }).id;
+      }
+      const readEvents = async (caller: CallerName) =>
+        (
+          (await sendRaw(env.stack.apiUrl, { method: 'GET', path: '/v1/events?limit=100', headers: callers[caller] }))
+            .json as { items: { declarationId: string }[] }
+        ).items;
+      context = { callers, fixtures: fixtures as Record<DeclarationType, string>, readEvents };
+      // The fixtures' workflows run to their wait; only then is the store still, and its counts a baseline.
+      for (const id of Object.values(fixtures)) {
+        await eventually(
+          async () =>
+            (
+              await sendRaw(env.stack.apiUrl, {
+                method: 'GET',
+                path: `/v1/declarations/${id}`,
+                headers: callers.ownBroker,
+              })
+            ).json as { status?: string },
+          (body) => body.status === 'AWAITING_ARRIVAL',
+          60_000,
+        );
+      }
+      let previous = '';
+      countsBefore = (
+        await eventually(
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            const counts = await probe.counts();
+            const settled = JSON.stringify(counts) === previous;
+            previous = JSON.stringify(counts);
+            return { counts, settled };
+          },
+          (reading) => reading.settled,
+          30_000,
+        )
+      ).counts;
+    });
+    after(async () => env?.stop());
+
+    const cells = ROWS.flatMap((row) => CALLERS.map((caller) => ({ row, caller, expected: EXPECTED[row][caller] })));
+
+    async function call(row: Row, caller: CallerName, expected: number): Promise<{ cell: Cell; answer: RawAnswer }> {
+      const fixture = FIXTURES[row];
+      assert.ok(fixture, `row ${row} has no request fixture`);
+      const cell = fixture(context, caller);
+      const answer = await sendRaw(env.stack.apiUrl, cell.request);
+      assert.equal(answer.status, expected, `${row} × ${caller}: ${answer.text.slice(0, 300)}`);
+      assert.deepEqual(answerFaults(cell.request, answer), [], `${row} × ${caller}`);
+      return { cell, answer };
+    }
+
+    // Refused cells first: nothing may have been written by the time the tables are counted again.
+    describe('the refused cells answer exactly their 401, 403 or 404 and change nothing', () => {
+      for (const { row, caller, expected } of cells.filter((cell) => cell.expected >= 400)) {
+        it(`${row} × ${caller} → ${expected}`, async () => {
+          const recordsBefore = await probe.idempotencyRecords();
+          const { cell } = await call(row, caller, expected);
+          for (const id of cell.declarationIds ?? []) {
+            assert.equal(await probe.itemsOfDeclaration(id), 0, `no declaration ${id}`);
+          }
+          for (const { milestone, key } of cell.milestones ?? []) {
+            assert.equal(await probe.itemsOfMilestone(milestone, key), 0, `no ${milestone} milestone for ${key}`);
+          }
+          assert.equal(await probe.idempotencyRecords(), recordsBefore, 'no idempotency record');
+        });
+      }
+
+      it('left both tables holding exactly the items they held before', async () => {
+        assert.deepEqual(await probe.counts(), countsBefore);
+      });
+    });
+
+    describe('the allowed cells succeed', () => {
+      for (const { row, caller, expected } of cells.filter((cell) => cell.expected < 400)) {
+        it(`${row} × ${caller} → ${expected}`, async () => {
+          const { cell, answer } = await call(row, caller, expected);
+          await cell.succeeded?.(answer);
+        });
+      }
+    });
+  });
+});

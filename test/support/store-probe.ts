@@ -1,0 +1,64 @@
+import { type DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { KEYS } from '#adapters/table-layout.ts';
+import type { Milestone } from '#domain/port-events.ts';
+
+/**
+ * Looks into the local stack's tables from outside, to tell whether a refused request wrote anything: the items
+ * of a declaration, of a port milestone, and how many items each table holds.
+ */
+export function storeProbe(env: {
+  readonly dynamodb: DynamoDBClient;
+  readonly stack: { readonly tables: readonly string[] };
+}) {
+  const tableNamed = (part: string) => {
+    const name = env.stack.tables.find((table) => table.includes(part));
+    if (name === undefined)
+      throw new Error(`the stack has no table named like ${part}: ${env.stack.tables.join(', ')}`);
+    return name;
+  };
+  const declarations = tableNamed('Declarations');
+  const idempotency = tableNamed('Idempotency');
+
+  const countItems = async (table: string) => {
+    let count = 0;
+    let start: Record<string, never> | undefined;
+    do {
+      const page = await env.dynamodb.send(
+        new ScanCommand({
+          TableName: table,
+          Select: 'COUNT',
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (start !== undefined);
+    return count;
+  };
+  const itemsUnder = async (partitionKey: string) =>
+    (
+      await env.dynamodb.send(
+        new QueryCommand({
+          TableName: declarations,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: partitionKey } },
+          Select: 'COUNT',
+        }),
+      )
+    ).Count ?? 0;
+
+  return {
+    /** Items in both tables; the idempotency table holds one record per accepted write. */
+    counts: async () => ({
+      declarationsTable: await countItems(declarations),
+      idempotencyTable: await countItems(idempotency),
+    }),
+    idempotencyRecords: () => countItems(idempotency),
+    /** The declaration's head, documents and history. */
+    itemsOfDeclaration: (id: string) => itemsUnder(KEYS.declaration(id).PK),
+    /** The report of a milestone for that key, and the waits on it. */
+    itemsOfMilestone: (milestone: Milestone, key: string) => itemsUnder(KEYS.milestone(milestone, key).PK),
+  };
+}
+
+export type StoreProbe = ReturnType<typeof storeProbe>;
