@@ -150,14 +150,20 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
 
     async listForBroker(brokerId, query: DeclarationQuery): Promise<Page<DeclarationRecord>> {
       const partition = KEYS.brokerIndex.partition(brokerId);
-      let startKey = query.cursor === undefined ? undefined : listingStartKey(partition, query.cursor);
       const conditions = ['GSI1PK = :pk'];
       const values: Record<string, unknown> = { ':pk': partition };
+      const from = query.filedFrom ?? '0';
+      // Every sort key of that instant or earlier sorts before "<instant>#~".
+      const to = `${query.filedTo ?? '9999'}#~`;
       if (query.filedFrom !== undefined || query.filedTo !== undefined) {
         conditions.push('GSI1SK BETWEEN :from AND :to');
-        values[':from'] = query.filedFrom ?? '0';
-        // Every sort key of that instant or earlier sorts before "<instant>#~".
-        values[':to'] = `${query.filedTo ?? '9999'}#~`;
+        values[':from'] = from;
+        values[':to'] = to;
+      }
+      let startKey = query.cursor === undefined ? undefined : listingStartKey(partition, query.cursor);
+      // A cursor of another filing window cannot continue this one (DynamoDB would refuse the start key).
+      if (startKey !== undefined && !(String(startKey.GSI1SK) >= from && String(startKey.GSI1SK) <= to)) {
+        throw new InvalidCursorError();
       }
       const filters: string[] = [];
       const names: Record<string, string> = {};

@@ -12,7 +12,11 @@ export function dynamoDbEventFeed(client: DynamoDBDocumentClient, tableName: str
       let startKey: Record<string, unknown> | undefined;
       if (cursor !== undefined) {
         const key = decodeCursor(cursor);
-        if (key === undefined || typeof key.k !== 'string' || key.k === '') throw new InvalidCursorError();
+        if (key === undefined || typeof key.k !== 'string' || !KEYS.eventSortKey.test(key.k)) {
+          throw new InvalidCursorError();
+        }
+        // A cursor past the settle instant (handed out by a function whose clock runs ahead): nothing new yet.
+        if (key.k >= settledBefore.toISOString()) return { items: [], nextCursor: cursor };
         startKey = { PK: partition, SK: key.k };
       }
       const answer = await client.send(

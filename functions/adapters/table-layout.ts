@@ -24,6 +24,8 @@ export const KEYS = {
     SK: `${recordedAt}#${id}#${String(version).padStart(6, '0')}`,
   }),
   eventsOf: (brokerId: string) => `EVENTS#${brokerId}`,
+  /** What an outbox sort key looks like; '0' is the position before the first event. */
+  eventSortKey: /^(0|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#DCL-[0-9A-F]{24}#\d{6})$/,
   milestone: (milestone: string, key: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: 'OCCURRED' }),
   wait: (milestone: string, key: string, id: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: `WAIT#${id}` }),
   waitPrefix: 'WAIT#',

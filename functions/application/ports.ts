@@ -112,3 +112,15 @@ export class InvalidCursorError extends Error {
     this.name = 'InvalidCursor';
   }
 }
+
+/** A query that can never match anything (a window that ends before it starts): the caller's mistake. */
+export class InvalidQueryError extends Error {
+  readonly parameter: string;
+  readonly rule: string;
+  constructor(parameter: string, rule: string, detail: string) {
+    super(detail);
+    this.name = 'InvalidQuery';
+    this.parameter = parameter;
+    this.rule = rule;
+  }
+}

@@ -5,7 +5,14 @@ import {
   visibilityFor,
 } from '#domain/declaration-types/registry.ts';
 import type { HistoryEntry } from '#domain/lifecycle.ts';
-import type { Caller, DeclarationQuery, DeclarationRecord, DeclarationStore, Page } from './ports.ts';
+import {
+  type Caller,
+  type DeclarationQuery,
+  type DeclarationRecord,
+  type DeclarationStore,
+  InvalidQueryError,
+  type Page,
+} from './ports.ts';
 
 const RANK: Readonly<Record<Visibility, number>> = { none: 0, logistics: 1, full: 2 };
 
@@ -55,6 +62,9 @@ export async function listDeclarations(
   const { filedFrom, filedTo, ...rest } = input.query;
   const filedFromUtc = utc(filedFrom);
   const filedToUtc = utc(filedTo);
+  if (filedFromUtc !== undefined && filedToUtc !== undefined && filedFromUtc > filedToUtc) {
+    throw new InvalidQueryError('filedFrom', 'window', 'must not be later than filedTo');
+  }
   return ports.declarations.listForBroker(input.brokerId, {
     ...rest,
     ...(filedFromUtc === undefined ? {} : { filedFrom: filedFromUtc }),

@@ -1,5 +1,5 @@
 import { declarationStoreFromEnv } from '#adapters/from-environment.ts';
-import { InvalidCursorError } from '#application/ports.ts';
+import { InvalidCursorError, InvalidQueryError } from '#application/ports.ts';
 import { listDeclarations } from '#application/read-declarations.ts';
 import { type DeclarationPage, summaryOf } from '#application/views.ts';
 import * as routes from '#generated/routes.ts';
@@ -18,8 +18,13 @@ export const handler = httpRoute(routes.listDeclarations, async ({ event, query,
     query: { ...query, limit },
   }).catch((error: unknown) => {
     if (error instanceof InvalidCursorError) {
-      throw new ProblemError('invalid-query', 'the cursor is not one this API issued', [
-        { field: 'cursor', rule: 'cursor', detail: 'pass the nextCursor of the previous page unchanged' },
+      throw new ProblemError('invalid-query', 'the cursor is not one this API issued for this listing', [
+        { field: 'cursor', rule: 'cursor', detail: 'pass the nextCursor of the previous page, with the same filters' },
+      ]);
+    }
+    if (error instanceof InvalidQueryError) {
+      throw new ProblemError('invalid-query', `${error.parameter} ${error.message}`, [
+        { field: error.parameter, rule: error.rule, detail: error.message },
       ]);
     }
     throw error;

@@ -33,7 +33,7 @@ export function fieldProblemOf(error: AjvError, part: 'body' | 'query' | 'header
   const rule = error.keyword === 'format' ? ruleOfFormat(String(error.params.format)) : error.keyword;
   const detail =
     error.keyword === 'discriminator'
-      ? `${JSON.stringify(error.params.tagValue ?? null)} is not one of the types this operation accepts`
+      ? `${JSON.stringify(error.params.tagValue ?? null).slice(0, 80)} is not one of the types this operation accepts`
       : error.keyword === 'additionalProperties'
         ? `is not a known ${part === 'body' ? 'field' : 'parameter'}`
         : (error.message ?? rule);

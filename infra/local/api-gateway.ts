@@ -180,7 +180,8 @@ export function apiGatewayEndpoint(api: RestApiModel, functions: ReadonlyMap<str
         return gatewayError({ type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' });
       }
 
-      const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+      // The request target is a path: with a base of its own, "//x/…" stays a path instead of naming a host "x".
+      const query = new URL(`http://localhost${request.url ?? '/'}`).searchParams;
       const match = matchRoute(api.routes, method, rawPath);
       // API Gateway answers an unknown path, or a known path without that method, with 403, not 404.
       if (match.kind === 'no-route')

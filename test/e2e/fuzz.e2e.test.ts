@@ -209,8 +209,8 @@ const anyJsonBody = fc
   .anything({ maxDepth: 4 })
   .map((value) => ({ body: JSON.stringify(value) ?? '', what: 'an arbitrary JSON value as the body' }));
 
-/** A long enumerated value (the type of a document or event) is a known bug of its own: see KNOWN_BUGS. */
-const MUTATION_OPTIONS = { longestString: 200_000, longestEnumeratedString: 5_000 } as const;
+/** Long strings, enumerated values included (a 100,000-letter type once made the log masking time out). */
+const MUTATION_OPTIONS = { longestString: 200_000, longestEnumeratedString: 200_000 } as const;
 
 // ——— write routes: one valid request, then one thing broken ——————————————————————————————————————————————
 
@@ -652,7 +652,7 @@ function listDeclarationsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
       filedTo: occurredAt,
       limit: fc.integer({ min: 1, max: 100 }).map(String),
     },
-    // A window that ends before it starts is a known bug with its own test (KNOWN_BUGS.windowEndsBeforeItStarts).
+    // Valid queries only here: a window that ends before it starts is refused (400), tested on its own below.
     ({ filedFrom, filedTo, ...rest }) =>
       filedFrom !== undefined && filedTo !== undefined && filedFrom > filedTo
         ? { ...rest, filedFrom: filedTo, filedTo: filedFrom }
@@ -875,72 +875,12 @@ function unknownRouteCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     }));
 }
 
-// ——— bugs found, reported, not fixed here ———————————————————————————————————————————————————————————————————
-
-/**
- * Bugs in the source that this fuzzing found. Each has its own test below, marked todo until the source is
- * fixed; the fuzzing counts where it meets them instead of failing on them, so that it keeps looking for others.
- * Each entry recognises only its own fault, as narrowly as it can.
- */
-interface KnownBug {
-  /** The todo message of its own test: what goes wrong. */
-  readonly todo: string;
-  /** True for an answer that this bug explains (every fault of it). */
-  readonly recognises: (request: RawRequest, answer: RawAnswer) => boolean;
-}
-
-const KNOWN_BUGS = {
-  /**
-   * The log masking's e-mail pattern (functions/shared/log-masking.ts, EMAIL) backtracks quadratically over a
-   * long run of letters and digits without an "@". A refusal that names the value it refused, such as a
-   * declaration or event type 100,000 characters long, takes longer to log than the function may run (10 s):
-   * the gateway answers 502 instead of 422. The generators keep enumerated values short (MUTATION_OPTIONS).
-   */
-  quadraticLogMasking: {
-    todo: 'POST /v1/port-events with an eventType of 100,000 letters: 502 after the 10 s timeout (log masking is quadratic), not 422',
-    recognises: () => false,
-  },
-  /**
-   * GET /v1/events?after=<cursor>: any JSON object with a non-empty string `k` passes as a cursor
-   * (functions/adapters/dynamodb-event-feed.ts), and DynamoDB refuses a start key outside the query's range (or
-   * holding an unpaired surrogate) with a ValidationException: 500 instead of 400 invalid-query.
-   */
-  eventCursorNotChecked: {
-    todo: 'GET /v1/events?after=<base64url of {"k":"3"}> answers 500 (start key outside the query range), not 400',
-    recognises: (request: RawRequest, answer: RawAnswer) =>
-      answer.status === 500 && /^\/v1\/events\?(.*&)?after=/.test(request.path),
-  },
-  /**
-   * To read the query string, the local gateway parses the request target as a URL relative to http://localhost
-   * (infra/local/api-gateway.ts, `new URL(request.url, …)`): a target starting with "//" is read as an authority,
-   * and "//%ZZ" (not a valid host name) throws, which the gateway answers 500.
-   */
-  doubleSlashPath: {
-    todo: 'GET //%ZZ answers 500 from the local gateway, which parses a leading "//" as a host name',
-    recognises: (request: RawRequest, answer: RawAnswer) => answer.status === 500 && request.path.startsWith('//'),
-  },
-  /**
-   * GET /v1/declarations?filedFrom=B&filedTo=A with A before B: the listing asks DynamoDB for GSI1SK BETWEEN B
-   * AND A (functions/adapters/dynamodb-declaration-store.ts), which DynamoDB refuses (ValidationException: the
-   * BETWEEN operator requires upper bound >= lower bound), and the broker gets a 500. The generators avoid it.
-   */
-  windowEndsBeforeItStarts: {
-    todo: 'GET /v1/declarations?filedFrom=2026-02-01T00:00:00Z&filedTo=2026-01-01T00:00:00Z answers 500 (DynamoDB refuses BETWEEN with from > to)',
-    recognises: () => false,
-  },
-} as const satisfies Record<string, KnownBug>;
-
-function knownBugBehind(request: RawRequest, answer: RawAnswer): string | undefined {
-  return Object.entries(KNOWN_BUGS).find(([, bug]) => bug.recognises(request, answer))?.[0];
-}
-
 // ——— the run ——————————————————————————————————————————————————————————————————————————————————————————————
 
 interface Figures {
   readonly casesByRoute: Map<string, number>;
   readonly statuses: Map<number, number>;
   builtInGatewayAnswers: number;
-  readonly knownBugs: Map<string, number>;
   interruptedRoutes: string[];
   startedAt: number;
 }
@@ -965,7 +905,6 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
     casesByRoute: new Map(),
     statuses: new Map(),
     builtInGatewayAnswers: 0,
-    knownBugs: new Map(),
     interruptedRoutes: [],
     startedAt: 0,
   };
@@ -1043,6 +982,8 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
           ? [`a ${answer.status} answer`]
           : []
         : answerFaults(request, answer);
+    // Every gateway answer is problem+json now (gateway responses in CDK, honoured by the local gateway).
+    if (isBuiltInGatewayAnswer(answer)) faults.push('the gateway answered {"message"} JSON, not problem+json');
     const throttled = answer.status === 429;
     if (fuzzCase.expect === 'refused' && !(answer.status >= 400 && answer.status < 500)) {
       faults.push(`expected a refusal, got ${answer.status}: a generator that made a valid request, or a real bug`);
@@ -1064,9 +1005,7 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
         faults.push(`the refused write changed the idempotency records from ${recordsBefore} to ${recordsAfter}`);
       }
     }
-    const knownBug = faults.length === 0 ? undefined : knownBugBehind(request, answer);
-    if (knownBug !== undefined) figures.knownBugs.set(knownBug, (figures.knownBugs.get(knownBug) ?? 0) + 1);
-    else if (faults.length > 0) throw new Error(`${faults.join('; ')}\n${describeCase(fuzzCase, answer)}`);
+    if (faults.length > 0) throw new Error(`${faults.join('; ')}\n${describeCase(fuzzCase, answer)}`);
   }
 
   const totalRuns = [
@@ -1149,7 +1088,8 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
         const request: RawRequest = { method: 'GET', path, headers: context.callers.ownBroker };
         const answer = await sendRaw(env.stack.apiUrl, request);
         assert.ok([400, 404].includes(answer.status), `${path}: ${answer.status} ${answer.text}`);
-        if (!isBuiltInGatewayAnswer(answer)) assert.deepEqual(answerFaults(request, answer), [], path);
+        assert.equal(isBuiltInGatewayAnswer(answer), false, `${path}: answered without problem+json`);
+        assert.deepEqual(answerFaults(request, answer), [], path);
       }
     });
 
@@ -1169,10 +1109,8 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
     });
   });
 
-  describe('bugs the fuzzing found (todo until the source is fixed)', () => {
-    it('a type 100,000 letters long is refused (422) in time, not logged until the function times out', {
-      todo: KNOWN_BUGS.quadraticLogMasking.todo,
-    }, async () => {
+  describe('bugs the fuzzing found, fixed: each stays a test', () => {
+    it('a type 100,000 letters long is refused (422) in time, not logged until the function times out', async () => {
       const request: RawRequest = {
         method: 'POST',
         path: ROUTES.reportPortEvent.path,
@@ -1190,9 +1128,7 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       assert.equal(answer.status, 422);
     });
 
-    it('an event cursor the API never issued: 400 invalid-query, never a 5xx', {
-      todo: KNOWN_BUGS.eventCursorNotChecked.todo,
-    }, async () => {
+    it('an event cursor the API never issued: 400 invalid-query, never a 5xx', async () => {
       for (const key of ['3', 'zzz', '\uD800']) {
         const cursor = Buffer.from(JSON.stringify({ k: key })).toString('base64url');
         const request: RawRequest = {
@@ -1206,9 +1142,7 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       }
     });
 
-    it('a path starting with "//": refused as an unknown route, never a 5xx', {
-      todo: KNOWN_BUGS.doubleSlashPath.todo,
-    }, async () => {
+    it('a path starting with "//": refused as an unknown route, never a 5xx', async () => {
       for (const path of ['//%ZZ', '//x/v1/openapi.json']) {
         const answer = await sendRaw(env.stack.apiUrl, { method: 'GET', path });
         assert.ok(
@@ -1218,9 +1152,7 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       }
     });
 
-    it('a listing window that ends before it starts: 400 invalid-query (or an empty page), never a 5xx', {
-      todo: KNOWN_BUGS.windowEndsBeforeItStarts.todo,
-    }, async () => {
+    it('a listing window that ends before it starts: 400 invalid-query (or an empty page), never a 5xx', async () => {
       const request: RawRequest = {
         method: 'GET',
         path: `/v1/declarations?filedFrom=${encodeURIComponent('2026-02-01T00:00:00Z')}&filedTo=${encodeURIComponent('2026-01-01T00:00:00Z')}`,
@@ -1267,7 +1199,6 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
           .map(([status, n]) => `${status}×${n}`)
           .join(', ')}`,
         `  gateway answers still {"message"} JSON rather than problem+json: ${figures.builtInGatewayAnswers}`,
-        `  known bugs met (each has its own todo test): ${figures.knownBugs.size === 0 ? 'none' : [...figures.knownBugs].map(([bug, n]) => `${bug}×${n}`).join(', ')}`,
         `  interrupted by the time limit: ${figures.interruptedRoutes.length === 0 ? 'none' : figures.interruptedRoutes.join('; ')}`,
       ].join('\n'),
     );
