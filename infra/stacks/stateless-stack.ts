@@ -97,6 +97,15 @@ export class StatelessStack extends Stack {
         for (const workflow of this.workflows) workflow.stateMachine.grant(f, 'states:SendTaskSuccess');
       },
       listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
+      registerWebhook: (f) =>
+        f
+          .bindTable(declarationsTable, ...declarations(access.registerWebhook))
+          .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
+          .addEnvironment(ENV.allowLoopbackWebhooks, String(settings.allowLoopbackWebhooks)),
+      listWebhooks: (f) => f.bindTable(declarationsTable, ...declarations(access.listWebhooks)),
+      deleteWebhook: (f) => f.bindTable(declarationsTable, ...declarations(access.deleteWebhook)),
+      listWebhookDeliveries: (f) =>
+        f.bindTable(declarationsTable, ...declarations(access.findWebhook, access.readDeliveryLog)),
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {

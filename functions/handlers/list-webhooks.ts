@@ -1,0 +1,20 @@
+import { webhookStoreFromEnv } from '#adapters/notifications-from-environment.ts';
+import { type WebhookList, webhookBodyOf } from '#application/webhook-views.ts';
+import { listWebhooks } from '#application/webhooks.ts';
+import * as validators from '#generated/validators.ts';
+import { httpRoute, json } from '#shared/http.ts';
+import { linkTo } from '#shared/links.ts';
+import { brokerIdOf } from '#shared/principal.ts';
+import { ROUTES } from '#shared/routes.ts';
+
+const ports = { webhooks: webhookStoreFromEnv() };
+
+export const handler = httpRoute(ROUTES.listWebhooks, validators.listWebhooks, async ({ event, principal }) => {
+  const webhooks = await listWebhooks(ports, { brokerId: brokerIdOf(principal) });
+  const body: WebhookList = {
+    items: webhooks.map((webhook) =>
+      webhookBodyOf(webhook, linkTo(event, ROUTES.listWebhookDeliveries, { id: webhook.id })),
+    ),
+  };
+  return json(200, body);
+});
