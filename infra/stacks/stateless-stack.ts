@@ -11,6 +11,7 @@ import { BrokerApi } from '../constructs/broker-api.ts';
 import { ClearanceWorkflow } from '../constructs/clearance-workflow.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
 import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
+import { WebhookNotifications } from '../constructs/webhook-notifications.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -23,6 +24,7 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: BrokerApi;
   readonly workflows: readonly ClearanceWorkflow[];
+  readonly notifications: WebhookNotifications;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -61,6 +63,14 @@ export class StatelessStack extends Stack {
     );
     // The wait step may resume its own task when the port reported before the workflow got there.
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(steps.awaitMilestone);
+
+    // Every status change, from the outbox to each webhook of its broker.
+    this.notifications = new WebhookNotifications(this, 'Notifications', {
+      declarationsTable,
+      stateMachineName: `preclearance-${settings.stage}-webhook-delivery`,
+      allowLoopbackWebhooks: settings.allowLoopbackWebhooks,
+      retryInterval: settings.webhookRetryInterval,
+    });
 
     // One function per route of the registry, then what each needs; the Record makes the list exhaustive.
     const functions = Object.fromEntries(
@@ -124,6 +134,9 @@ export class StatelessStack extends Stack {
     for (const workflow of this.workflows) {
       new CfnOutput(this, `StateMachineArn-${workflow.workflow}`, { value: workflow.stateMachine.stateMachineArn });
     }
+    new CfnOutput(this, 'WebhookDeliveryStateMachineArn', {
+      value: this.notifications.delivery.stateMachine.stateMachineArn,
+    });
   }
 }
 
