@@ -5,6 +5,7 @@ import type { Node } from 'constructs';
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
 
 export const DEFAULT_ARRIVAL_TIMEOUT = Duration.days(7);
+export const DEFAULT_WEBHOOK_RETRY_INTERVAL = Duration.seconds(30);
 
 /** Everything that differs between a sandbox, staging and production comes from CDK context, read here once. */
 export interface StageSettings {
@@ -13,6 +14,10 @@ export interface StageSettings {
   readonly isSandbox: boolean;
   /** How long a declaration waits for its train before an officer must look at it. */
   readonly arrivalTimeout: Duration;
+  /** Whether webhooks may point at 127.0.0.1 / localhost over http (the local harness); never on prod or staging. */
+  readonly allowLoopbackWebhooks: boolean;
+  /** The first wait before a failed webhook delivery is retried; each later wait doubles (a test may shorten it). */
+  readonly webhookRetryInterval: Duration;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -26,11 +31,34 @@ export function stageSettingsFrom(node: Node): StageSettings {
   if (!Number.isInteger(arrivalTimeoutSeconds) || arrivalTimeoutSeconds < 1) {
     throw new Error(`context "arrivalTimeoutSeconds" must be a positive whole number; got "${arrivalTimeoutSeconds}"`);
   }
+  const isSandbox = !LONG_LIVED_STAGES.has(stage);
+  const allowLoopbackWebhooks = booleanContext(node, 'allowLoopbackWebhooks');
+  if (allowLoopbackWebhooks && !isSandbox) {
+    throw new Error(`context "allowLoopbackWebhooks" is for local receivers only; stage "${stage}" must not set it`);
+  }
+  const webhookRetryIntervalSeconds = Number(
+    node.tryGetContext('webhookRetryIntervalSeconds') ?? DEFAULT_WEBHOOK_RETRY_INTERVAL.toSeconds(),
+  );
+  if (!Number.isInteger(webhookRetryIntervalSeconds) || webhookRetryIntervalSeconds < 1) {
+    throw new Error(
+      `context "webhookRetryIntervalSeconds" must be a positive whole number; got "${webhookRetryIntervalSeconds}"`,
+    );
+  }
   return {
     stage,
-    isSandbox: !LONG_LIVED_STAGES.has(stage),
+    isSandbox,
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
+    allowLoopbackWebhooks,
+    webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
   };
+}
+
+/** A boolean context value, as cdk.json (true) or the command line (-c name=true) gives it; false if absent. */
+function booleanContext(node: Node, name: string): boolean {
+  const value: unknown = node.tryGetContext(name) ?? false;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context "${name}" must be true or false; got "${String(value)}"`);
 }
 
 export function stackNameFor(settings: StageSettings, part: 'Stateful' | 'Stateless'): string {

@@ -8,6 +8,13 @@
  *   EVENTS#<brokerId>           <recordedAt>#<id>#<version:6>    the outbox: one domain event per change
  *   MILESTONE#<event>#<key>     OCCURRED                         the first report of a milestone (arrival, gate-in)
  *   MILESTONE#<event>#<key>     WAIT#<id>                        a workflow waiting for it: its task token
+ *   WEBHOOKS#<brokerId>         WEBHOOK#<id>                     a broker's webhook: url, description, signing secret
+ *   WEBHOOKS#<brokerId>         COUNT                            how many webhooks the broker has (guards the limit)
+ *   DELIVERIES#<webhookId>      LOG#<attemptedAt>#<eventId>#<attempt:4>  one delivery attempt (TTL `expiresAt`)
+ *   DELIVERIES#<webhookId>      ATTEMPTS#<eventId>               the attempt counter of one event (TTL `expiresAt`)
+ *
+ * The table's stream (NEW_IMAGE) carries every write; the dispatcher's event source mapping lets through only
+ * the INSERTs of outbox items (entity = DomainEvent), which are never updated, so each event arrives once.
  *
  *   GSI1: GSI1PK = BROKER#<brokerId>, GSI1SK = <filedAt>#<id>    a broker's declarations in filing order
  */
@@ -42,11 +49,37 @@ export const ENTITY = {
   wait: 'MilestoneWait',
 } as const;
 
+/** The notification items (webhooks and their delivery log), apart so that functions without them bundle none. */
+export const WEBHOOK_KEYS = {
+  webhook: (brokerId: string, id: string) => ({ PK: `WEBHOOKS#${brokerId}`, SK: `WEBHOOK#${id}` }),
+  webhookPrefix: 'WEBHOOK#',
+  webhookCount: (brokerId: string) => ({ PK: `WEBHOOKS#${brokerId}`, SK: 'COUNT' }),
+  deliveriesOf: (webhookId: string) => `DELIVERIES#${webhookId}`,
+  deliveryAttempt: (webhookId: string, attemptedAt: string, eventId: string, attempt: number) => ({
+    PK: `DELIVERIES#${webhookId}`,
+    SK: `LOG#${attemptedAt}#${eventId}#${String(attempt).padStart(4, '0')}`,
+  }),
+  deliveryLogPrefix: 'LOG#',
+  attemptCounter: (webhookId: string, eventId: string) => ({
+    PK: `DELIVERIES#${webhookId}`,
+    SK: `ATTEMPTS#${eventId}`,
+  }),
+} as const;
+
+export const WEBHOOK_ENTITY = {
+  webhook: 'WebhookSubscription',
+  webhookCount: 'WebhookCount',
+  deliveryAttempt: 'DeliveryAttempt',
+  attemptCounter: 'DeliveryAttemptCounter',
+} as const;
+
 const DAY_SECONDS = 24 * 3600;
 /** Outbox events stay readable by the pull feed this long; DynamoDB TTL sweeps them after. */
 export const EVENT_RETENTION_SECONDS = 30 * DAY_SECONDS;
 /** Milestone reports and waits outlive their purpose only if something crashed. */
 export const MILESTONE_RETENTION_SECONDS = 30 * DAY_SECONDS;
+/** The delivery log a broker reads, and its attempt counters. */
+export const DELIVERY_LOG_RETENTION_SECONDS = 30 * DAY_SECONDS;
 
 export function expiresAt(from: Date, afterSeconds: number): number {
   return Math.floor(from.getTime() / 1000) + afterSeconds;

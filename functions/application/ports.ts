@@ -4,6 +4,7 @@ import type { DomainEvent } from '#domain/events.ts';
 import type { DeclarationStatus, HistoryEntry } from '#domain/lifecycle.ts';
 import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
+import type { DeliveryOutcome } from '#domain/webhooks.ts';
 
 /**
  * The ports the use cases depend on. Adapters implement them and only persist or call AWS; every decision
@@ -98,6 +99,79 @@ export interface TaskCallbacks {
 }
 
 export type Clock = () => Date;
+
+/** Cryptographically strong random bytes (subscription ids and secrets). */
+export type RandomBytes = (size: number) => Uint8Array;
+
+/** Where a broker wants its events delivered, and the secret each delivery is signed with. */
+export interface WebhookSubscription {
+  readonly id: string;
+  readonly brokerId: string;
+  readonly url: string;
+  readonly description?: string;
+  readonly createdAt: string;
+  readonly secret: string;
+}
+
+export interface WebhookStore {
+  /** Stores a new subscription unless the broker already has `limit` of them; false then, and nothing stored. */
+  add(subscription: WebhookSubscription, limit: number): Promise<boolean>;
+  /** A broker's subscriptions, oldest first. */
+  listForBroker(brokerId: string): Promise<WebhookSubscription[]>;
+  /** The subscription, if it exists and is this broker's. */
+  find(brokerId: string, id: string): Promise<WebhookSubscription | undefined>;
+  /** False if the broker has no such subscription. */
+  remove(brokerId: string, id: string): Promise<boolean>;
+}
+
+/** One attempt to deliver one event to one subscription, as the broker reads it in the delivery log. */
+export interface DeliveryAttempt {
+  readonly eventId: string;
+  /** 1 for the first attempt at the event, then 2, 3… */
+  readonly attempt: number;
+  readonly attemptedAt: string;
+  readonly outcome: DeliveryOutcome;
+  /** The receiver's answer, when it answered. */
+  readonly httpStatus?: number;
+  /** Why the attempt failed, when the receiver did not answer 2xx. */
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+export interface DeliveryLog {
+  /** Numbers the attempts at an event for a subscription: 1 the first time, then 2, 3…, even across crashes. */
+  nextAttempt(subscriptionId: string, eventId: string): Promise<number>;
+  record(subscriptionId: string, attempt: DeliveryAttempt): Promise<void>;
+  /** Newest first. InvalidCursorError for a cursor this log did not issue. */
+  newestFirst(subscriptionId: string, limit: number, cursor?: string): Promise<Page<DeliveryAttempt>>;
+}
+
+/** One event for one subscription: what a delivery carries from the dispatcher to the delivery step. */
+export interface Delivery {
+  readonly event: DomainEvent;
+  readonly brokerId: string;
+  readonly subscriptionId: string;
+}
+
+export interface DeliveryScheduler {
+  /** Starts delivering an event to a subscription, once: the same pair again starts nothing. */
+  schedule(delivery: Delivery): Promise<'scheduled' | 'already-scheduled'>;
+}
+
+export interface WebhookRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export type WebhookResponse =
+  | { readonly kind: 'answered'; readonly status: number; readonly durationMs: number }
+  | { readonly kind: 'unreachable'; readonly error: string; readonly durationMs: number };
+
+export interface WebhookTransport {
+  /** POSTs one delivery; never throws for what the receiver or the network did. */
+  send(request: WebhookRequest): Promise<WebhookResponse>;
+}
 
 /** Who is calling, as the use cases need it: the person, the roles they hold, and a broker's tenancy. */
 export interface Caller {

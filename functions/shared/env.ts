@@ -16,6 +16,10 @@ export function requireEnv(name: string): string {
 export const ENV = {
   declarationsTable: 'DECLARATIONS_TABLE_NAME',
   idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  /** The webhook delivery state machine, which the dispatcher starts. */
+  deliveryStateMachineArn: 'WEBHOOK_DELIVERY_STATE_MACHINE_ARN',
+  /** "true" where webhooks may point at 127.0.0.1 / localhost (the local harness), else "false". */
+  allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

@@ -7,7 +7,7 @@
  * - a party's whole record: keys starting with consignee, consignor, driver, declarant;
  * - identifying fields: name, taxId, passportNumber, documentNumber, email, phone, address, date of birth...,
  *   also as the end of a longer key (contactEmail, driverDocumentNumber);
- * - credentials: authorization and cookie headers;
+ * - credentials: authorization and cookie headers, webhook signing secrets;
  * - a raw HTTP body (a string under `body`): it is the declaration before parsing;
  * - what a problem says about a personal field: an object pointing at one (`field`, `pointer`,
  *   `instancePath`, `path`) keeps the pointer and the rule, and loses every other value, which could echo it.
@@ -44,6 +44,7 @@ const PERSONAL_KEYS = new Set([
   'authorization',
   'cookie',
   'setcookie',
+  'secret',
 ]);
 const PERSONAL_SUFFIXES = [
   'fullname',

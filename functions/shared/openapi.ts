@@ -1,6 +1,7 @@
 import { DECLARATION_STATUSES } from '#domain/lifecycle.ts';
 import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from './problem.ts';
 import { ROUTE_LIST, type RouteDefinition } from './routes.ts';
+import { webhookDescriptions } from './webhook-contract.ts';
 
 /**
  * The API description (OpenAPI 3.1), generated from the route registry and the same schemas that validate
@@ -131,7 +132,7 @@ function operation(route: RouteDefinition): Json {
                 ]),
               ),
             }),
-        content: { 'application/json': { schema: plain(success.schema) } },
+        ...(success.schema === undefined ? {} : { content: { 'application/json': { schema: plain(success.schema) } } }),
       },
       ...problemResponses(route),
     },
@@ -163,6 +164,7 @@ export function openApiDocument(routes: readonly RouteDefinition[] = ROUTE_LIST)
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     servers: [{ url: '/' }],
     paths,
+    webhooks: webhookDescriptions(),
     components: {
       securitySchemes: {
         [SECURITY_SCHEME]: {

@@ -5,6 +5,7 @@ import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
 import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
 import { PortEventSchema } from '#domain/schemas/port-events.ts';
+import { MAX_WEBHOOKS_PER_BROKER, WEBHOOK_ID_PATTERN } from '#domain/webhooks.ts';
 import {
   DeclarationDetailSchema,
   DeclarationPageSchema,
@@ -14,6 +15,12 @@ import {
 } from './api-schemas.ts';
 import { DEFAULT_PAGE_SIZE } from './paging.ts';
 import type { ProblemType } from './problem.ts';
+import {
+  DeliveryLogPageSchema,
+  WebhookCreatedSchema,
+  WebhookListSchema,
+  WebhookRegistrationSchema,
+} from './webhook-schemas.ts';
 
 /**
  * The route registry: every operation of the API, once. The CDK API, the middy stack of each handler, the
@@ -49,7 +56,8 @@ export interface RouteDefinition {
   readonly success: {
     readonly status: number;
     readonly description: string;
-    readonly schema: TSchema;
+    /** The JSON body; none for an answer without content (204). */
+    readonly schema?: TSchema;
     readonly headers?: Readonly<Record<string, string>>;
   };
   /** Problems this route answers besides those every route may (401, 403, 413, 429, 500). */
@@ -177,6 +185,70 @@ export const ROUTES = {
     },
     success: { status: 200, description: 'The next events after your cursor', schema: EventPageSchema },
     problems: ['invalid-query'],
+  },
+  registerWebhook: {
+    operationId: 'registerWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    summary: 'Register a webhook: every status change of your declarations is POSTed to it, signed',
+    description: `Answers the webhook with its signing secret, which no later answer shows again. At most ${MAX_WEBHOOKS_PER_BROKER} webhooks per broker (rule max-webhooks). The URL must be https: on a public host; see the declaration.status-changed webhook for what is sent and how to verify it.`,
+    tags: ['Notifications'],
+    roles: ['broker'],
+    handler: 'register-webhook',
+    request: {
+      headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader }),
+      body: WebhookRegistrationSchema,
+    },
+    // Keyed per broker, like a filing: a retry answers the same webhook (and secret), never a second one.
+    idempotency: {
+      jmesPath: '[requestContext.authorizer.claims."custom:brokerId", headers."idempotency-key"]',
+      field: 'idempotency-key',
+    },
+    success: { status: 201, description: 'Registered; keep the secret', schema: WebhookCreatedSchema },
+    problems: WRITE_PROBLEMS,
+  },
+  listWebhooks: {
+    operationId: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    summary: 'List your webhooks (without their secrets)',
+    tags: ['Notifications'],
+    roles: ['broker'],
+    handler: 'list-webhooks',
+    request: {},
+    success: { status: 200, description: 'Your webhooks, oldest first', schema: WebhookListSchema },
+    problems: ['invalid-query'],
+  },
+  deleteWebhook: {
+    operationId: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    summary: 'Delete a webhook: deliveries not yet made to it are dropped',
+    tags: ['Notifications'],
+    roles: ['broker'],
+    handler: 'delete-webhook',
+    request: { path: Type.Object({ id: Type.String({ pattern: WEBHOOK_ID_PATTERN }) }) },
+    success: { status: 204, description: 'Deleted' },
+    problems: ['not-found', 'invalid-query'],
+  },
+  listWebhookDeliveries: {
+    operationId: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    summary: 'Read a webhook’s delivery log, newest first',
+    description: 'One entry per attempt, kept 30 days: delivered, failed (retried later) or abandoned.',
+    tags: ['Notifications'],
+    roles: ['broker'],
+    handler: 'list-webhook-deliveries',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: WEBHOOK_ID_PATTERN }) }),
+      query: Type.Object(
+        { limit: Type.Optional(PAGE_LIMIT), cursor: Type.Optional(CURSOR) },
+        { additionalProperties: false },
+      ),
+    },
+    success: { status: 200, description: 'One page of the delivery log', schema: DeliveryLogPageSchema },
+    problems: ['not-found', 'invalid-query'],
   },
   getOpenApi: {
     operationId: 'getOpenApi',

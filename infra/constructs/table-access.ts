@@ -40,6 +40,18 @@ export const DECLARATIONS_TABLE_ACCESS = {
   awaitMilestone: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
   /** MilestoneStore.record, waitsFor, removeWait: a port event finds and releases the waits. */
   reportMilestone: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  /** WebhookStore.add: a transaction of an Update (the broker's webhook count) and a Put (the webhook). */
+  registerWebhook: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  /** WebhookStore.listForBroker: a Query on the broker's webhook partition. */
+  listWebhooks: ['dynamodb:Query'],
+  /** WebhookStore.find: one consistent GetItem. */
+  findWebhook: ['dynamodb:GetItem'],
+  /** WebhookStore.remove: a transaction of a Delete (the webhook) and an Update (the count). */
+  deleteWebhook: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+  /** DeliveryLog.nextAttempt and record: an Update of the attempt counter and a Put of the attempt. */
+  recordDelivery: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  /** DeliveryLog.newestFirst: a Query on the webhook's delivery partition. */
+  readDeliveryLog: ['dynamodb:Query'],
 } as const satisfies Record<string, readonly TableAction[]>;
 
 /** Powertools' DynamoDBPersistenceLayer (functions/shared/idempotency.ts) gets, puts, updates and deletes records. */

@@ -125,9 +125,10 @@ interface TableProperties {
   GlobalSecondaryIndexes?: CreateTableCommandInput['GlobalSecondaryIndexes'];
   LocalSecondaryIndexes?: CreateTableCommandInput['LocalSecondaryIndexes'];
   TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };
+  StreamSpecification?: { StreamViewType: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY' };
 }
 
-/** Creates every AWS::DynamoDB::Table of the synthesized templates, keys and indexes as defined there. */
+/** Creates every AWS::DynamoDB::Table of the synthesized templates, keys, indexes and streams as defined there. */
 export async function createTablesFromTemplates(client: DynamoDBClient, resolver: LocalResolver): Promise<string[]> {
   const tables = resolver.resources('AWS::DynamoDB::Table');
   for (const table of tables) {
@@ -141,6 +142,9 @@ export async function createTablesFromTemplates(client: DynamoDBClient, resolver
         ...(props.ProvisionedThroughput === undefined ? {} : { ProvisionedThroughput: props.ProvisionedThroughput }),
         ...(props.GlobalSecondaryIndexes === undefined ? {} : { GlobalSecondaryIndexes: props.GlobalSecondaryIndexes }),
         ...(props.LocalSecondaryIndexes === undefined ? {} : { LocalSecondaryIndexes: props.LocalSecondaryIndexes }),
+        ...(props.StreamSpecification === undefined
+          ? {}
+          : { StreamSpecification: { StreamEnabled: true, StreamViewType: props.StreamSpecification.StreamViewType } }),
       }),
     );
     if (props.TimeToLiveSpecification?.Enabled) {

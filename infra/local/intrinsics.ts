@@ -144,7 +144,11 @@ export class LocalResolver {
     switch (resource.Type) {
       case 'AWS::DynamoDB::Table': {
         const name = typeof props.TableName === 'string' ? props.TableName : generatedName;
-        return identity(name, { Arn: arn('dynamodb', `table/${name}`) });
+        // The stream's real ARN carries the time DynamoDB Local created it; the event source mappings ask for it.
+        return identity(name, {
+          Arn: arn('dynamodb', `table/${name}`),
+          StreamArn: arn('dynamodb', `table/${name}/stream/local`),
+        });
       }
       case 'AWS::Lambda::Function': {
         const name = typeof props.FunctionName === 'string' ? props.FunctionName : generatedName;

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { apiGatewayEndpoint, type RestApiModel, restApisFrom } from './api-gateway.ts';
 import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startEventSourceMappings } from './event-source-mappings.ts';
 import { LocalResolver } from './intrinsics.ts';
 import { LocalFunction, type LocalFunctionSpec } from './lambda-runtime.ts';
 import { LocalStackStartError } from './start-errors.ts';
@@ -22,7 +23,7 @@ import { parseTimeScale } from './time-scale.ts';
 export interface LocalStackOptions {
   /** Cloud assembly directory; `cdk.out` (as the CLI) unless a test wants its own. */
   readonly outdir?: string;
-  /** CDK context on top of cdk.json's. */
+  /** CDK context on top of cdk.json's and LOCAL_CONTEXT's. */
   readonly context?: Record<string, unknown>;
   /** 0 picks a free port. */
   readonly ports?: { readonly api?: number; readonly stepFunctions?: number; readonly dynamoDb?: number };
@@ -49,6 +50,12 @@ export interface LocalStack {
   readonly startup: Readonly<Record<'synth' | 'dynamoDb' | 'total', number>>;
   stop(): Promise<void>;
 }
+
+/**
+ * Context the local stack synthesizes with unless told otherwise: webhooks may point at receivers on this
+ * machine (http://127.0.0.1:<port>/…, http://localhost:<port>/…), so they work through the same code.
+ */
+export const LOCAL_CONTEXT: Readonly<Record<string, unknown>> = { allowLoopbackWebhooks: true };
 
 /** Credentials and endpoints every local function gets on top of its template environment. */
 function runtimeEnvironment(region: string, endpoints: { dynamoDb: string; stepFunctions: string }) {
@@ -81,7 +88,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamo = await startDynamoDbLocal(ports.dynamoDb, region);
     cleanups.push(async () => (await dynamo.ready.catch(() => undefined))?.stop());
     const synthStarted = performance.now();
-    const assembly = synthesize({ outdir: options.outdir ?? 'cdk.out', context: options.context ?? {} });
+    const assembly = synthesize({
+      outdir: options.outdir ?? 'cdk.out',
+      context: { ...LOCAL_CONTEXT, ...options.context },
+    });
     const synthMs = performance.now() - synthStarted;
     const resolver = new LocalResolver(assembly, region);
 
@@ -138,6 +148,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (api === undefined || otherApis.length > 0) throw new Error('the local harness serves exactly one REST API');
     const functionsByArn = new Map(functions.map((fn) => [fn.spec.functionArn, fn]));
     await listen(apiGatewayEndpoint(api, functionsByArn), ports.api, cleanups);
+
+    // Last to start, first to stop: stream records go to functions that are running.
+    const mappings = await startEventSourceMappings({
+      resolver,
+      dynamoDb,
+      functions,
+      region,
+      log: (line) => logSink.write(`${line}\n`),
+    });
+    cleanups.push(() => mappings.stop());
 
     return {
       apiUrl: `http://127.0.0.1:${ports.api}`,

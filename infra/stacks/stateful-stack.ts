@@ -9,7 +9,7 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type ITable, StreamViewType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { KEYS } from '#adapters/table-layout.ts';
 import { ROLES } from '#domain/roles.ts';
@@ -39,6 +39,8 @@ export class StatefulStack extends Stack {
       partitionKey: stringKey('PK'),
       sortKey: stringKey('SK'),
       timeToLiveAttribute: 'expiresAt',
+      // The outbox's way out: the notifications dispatcher reads new outbox items from it (new images only).
+      stream: StreamViewType.NEW_IMAGE,
       isSandbox,
     });
     // A broker's declarations in filing order: the list route of the complete broker API reads this.

@@ -11,6 +11,7 @@ import { BrokerApi } from '../constructs/broker-api.ts';
 import { ClearanceWorkflow } from '../constructs/clearance-workflow.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
 import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
+import { WebhookNotifications } from '../constructs/webhook-notifications.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -23,6 +24,7 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: BrokerApi;
   readonly workflows: readonly ClearanceWorkflow[];
+  readonly notifications: WebhookNotifications;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -62,6 +64,14 @@ export class StatelessStack extends Stack {
     // The wait step may resume its own task when the port reported before the workflow got there.
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(steps.awaitMilestone);
 
+    // Every status change, from the outbox to each webhook of its broker.
+    this.notifications = new WebhookNotifications(this, 'Notifications', {
+      declarationsTable,
+      stateMachineName: `preclearance-${settings.stage}-webhook-delivery`,
+      allowLoopbackWebhooks: settings.allowLoopbackWebhooks,
+      retryInterval: settings.webhookRetryInterval,
+    });
+
     // One function per route of the registry, then what each needs; the Record makes the list exhaustive.
     const functions = Object.fromEntries(
       ROUTE_LIST.map((route) => [
@@ -97,6 +107,15 @@ export class StatelessStack extends Stack {
         for (const workflow of this.workflows) workflow.stateMachine.grant(f, 'states:SendTaskSuccess');
       },
       listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
+      registerWebhook: (f) =>
+        f
+          .bindTable(declarationsTable, ...declarations(access.registerWebhook))
+          .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
+          .addEnvironment(ENV.allowLoopbackWebhooks, String(settings.allowLoopbackWebhooks)),
+      listWebhooks: (f) => f.bindTable(declarationsTable, ...declarations(access.listWebhooks)),
+      deleteWebhook: (f) => f.bindTable(declarationsTable, ...declarations(access.deleteWebhook)),
+      listWebhookDeliveries: (f) =>
+        f.bindTable(declarationsTable, ...declarations(access.findWebhook, access.readDeliveryLog)),
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {
@@ -115,6 +134,9 @@ export class StatelessStack extends Stack {
     for (const workflow of this.workflows) {
       new CfnOutput(this, `StateMachineArn-${workflow.workflow}`, { value: workflow.stateMachine.stateMachineArn });
     }
+    new CfnOutput(this, 'WebhookDeliveryStateMachineArn', {
+      value: this.notifications.delivery.stateMachine.stateMachineArn,
+    });
   }
 }
 

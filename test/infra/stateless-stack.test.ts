@@ -50,9 +50,18 @@ function tableKeyedOn(partitionKey: string): string {
 }
 const functions = resourcesOf<LambdaFunctionProps>(template, 'AWS::Lambda::Function');
 const logGroups = new Map(resourcesOf<LogGroupProps>(template, 'AWS::Logs::LogGroup'));
-const stateMachineIds = resourcesOf(template, 'AWS::StepFunctions::StateMachine')
-  .map(([id]) => id)
-  .sort();
+/** The clearance workflows' machines (one per workflow), found by name; the webhook delivery machine is apart. */
+const machinesNamed = (names: readonly string[]) =>
+  resourcesOf<{ StateMachineName?: string }>(template, 'AWS::StepFunctions::StateMachine')
+    .filter(([, machine]) => names.includes(String(machine.Properties.StateMachineName)))
+    .map(([id]) => id)
+    .sort();
+const stateMachineIds = machinesNamed(WORKFLOW_IDS.map((workflow) => `preclearance-test-${workflow}`));
+const [deliveryMachineId] = machinesNamed(['preclearance-test-webhook-delivery']);
+/** The function the declarations table's stream triggers (its event source mapping's target). */
+const [streamDispatcherId] = resourcesOf<{ FunctionName: Ref }>(template, 'AWS::Lambda::EventSourceMapping').map(
+  ([, mapping]) => mapping.Properties.FunctionName.Ref,
+);
 const envOf = (fn: LambdaFunctionProps) => fn.Environment?.Variables ?? {};
 const functionsWith = (variable: string) =>
   functions
@@ -66,6 +75,7 @@ const envOfFunction = (logicalId: string) => {
 };
 
 const routeKey = (route: RouteDefinition) => `${route.method} ${route.path}`;
+const STREAM_DISPATCHER = 'the outbox stream’s dispatcher';
 const SUBMIT = routeKey(ROUTES.fileDeclaration);
 const GET = routeKey(ROUTES.getDeclaration);
 const PORT_EVENT = routeKey(ROUTES.reportPortEvent);
@@ -146,6 +156,21 @@ describe('stateless stack: each function is told where its resources are', () =>
       const arn = envOfFunction(fileId)[variable];
       assert.ok(isRef(arn) && stateMachineIds.includes(arn.Ref), `${variable} names a state machine of this stack`);
     }
+  });
+
+  it('the stream dispatcher, and only it, gets the ARN of the webhook delivery machine', () => {
+    assert.ok(deliveryMachineId !== undefined && streamDispatcherId !== undefined);
+    assert.deepEqual(functionsWith('WEBHOOK_DELIVERY_STATE_MACHINE_ARN'), [streamDispatcherId]);
+    assert.deepEqual(envOfFunction(streamDispatcherId).WEBHOOK_DELIVERY_STATE_MACHINE_ARN, { Ref: deliveryMachineId });
+  });
+
+  it('the functions that check webhook URLs (registering, delivering) are told the loopback policy: off', () => {
+    const expected = [
+      functionBehindRoute(template, routeKey(ROUTES.registerWebhook)),
+      functionBehindState(template, 'DeliverEvent'),
+    ].sort();
+    assert.deepEqual(functionsWith('ALLOW_LOOPBACK_WEBHOOKS'), expected);
+    for (const id of expected) assert.equal(envOfFunction(id).ALLOW_LOOPBACK_WEBHOOKS, 'false', id);
   });
 
   it('keeps idempotency records apart from declarations: the two table names differ', () => {
@@ -274,11 +299,17 @@ describe('stateless stack: the API is built from the route registry', () => {
 });
 
 describe('stateless stack: least privilege', () => {
-  /** A route ("POST /v1/declarations") or a workflow state ("state AssessRisk") to the function behind it. */
+  /** A route ("POST /v1/declarations"), a workflow state ("state AssessRisk") or the stream's target. */
   const functionFor = (key: string) =>
-    key.startsWith('state ')
-      ? functionBehindState(template, key.slice('state '.length))
-      : functionBehindRoute(template, key);
+    key === STREAM_DISPATCHER
+      ? String(streamDispatcherId)
+      : key.startsWith('state ')
+        ? functionBehindState(template, key.slice('state '.length))
+        : functionBehindRoute(template, key);
+  const REGISTER_WEBHOOK = routeKey(ROUTES.registerWebhook);
+  const LIST_WEBHOOKS = routeKey(ROUTES.listWebhooks);
+  const DELETE_WEBHOOK = routeKey(ROUTES.deleteWebhook);
+  const DELIVERIES = routeKey(ROUTES.listWebhookDeliveries);
   const LIST = routeKey(ROUTES.listDeclarations);
   const EVENTS = routeKey(ROUTES.listEvents);
   const OPENAPI = routeKey(ROUTES.getOpenApi);
@@ -294,6 +325,12 @@ describe('stateless stack: least privilege', () => {
     'state AssessRisk': [],
     'state AwaitTrainArrival': ['states:SendTaskSuccess'],
     'state ReleaseDeclaration': [],
+    [REGISTER_WEBHOOK]: [],
+    [LIST_WEBHOOKS]: [],
+    [DELETE_WEBHOOK]: [],
+    [DELIVERIES]: [],
+    'state DeliverEvent': [],
+    [STREAM_DISPATCHER]: ['states:StartExecution'],
   };
   for (const [key, expected] of Object.entries(expectedOtherActions)) {
     it(`${key} may do nothing else but ${JSON.stringify(expected)}, logging and tracing`, () => {
@@ -315,6 +352,11 @@ describe('stateless stack: least privilege', () => {
     );
   });
 
+  it('the stream dispatcher may start the webhook delivery machine, and no clearance workflow', () => {
+    const allowed = allowedActions(template, String(streamDispatcherId));
+    assert.deepEqual(allowed.get('states:StartExecution'), [{ Ref: deliveryMachineId }]);
+  });
+
   it('the port-event function may resume waiting workflows (SendTaskSuccess) of every machine, and start none', () => {
     const allowed = allowedActions(template, functionBehindRoute(template, PORT_EVENT));
     assert.deepEqual(
@@ -327,7 +369,7 @@ describe('stateless stack: least privilege', () => {
   // What the code calls (functions/adapters/*, Powertools idempotency), per function.
   const expectedTableActions: Record<
     string,
-    { declarations: string[]; idempotency?: string[]; brokerIndex?: string[] }
+    { declarations: string[]; idempotency?: string[]; brokerIndex?: string[]; declarationsStream?: string[] }
   > = {
     [SUBMIT]: {
       declarations: ['GetItem', 'PutItem'],
@@ -344,6 +386,18 @@ describe('stateless stack: least privilege', () => {
     'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    [REGISTER_WEBHOOK]: {
+      declarations: ['PutItem', 'UpdateItem'],
+      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    },
+    [LIST_WEBHOOKS]: { declarations: ['Query'] },
+    [DELETE_WEBHOOK]: { declarations: ['DeleteItem', 'UpdateItem'] },
+    [DELIVERIES]: { declarations: ['GetItem', 'Query'] },
+    'state DeliverEvent': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    [STREAM_DISPATCHER]: {
+      declarations: ['Query'],
+      declarationsStream: ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'],
+    },
   };
 
   it('every function is covered by the table below', () => {
@@ -357,21 +411,36 @@ describe('stateless stack: least privilege', () => {
         declarations: expected.declarations,
         idempotency: expected.idempotency ?? [],
         brokerIndex: expected.brokerIndex ?? [],
+        declarationsStream: expected.declarationsStream ?? [],
       });
     });
   }
 });
 
-/** Every DynamoDB action a function's role allows, by table or index; fails on any other DynamoDB resource (`*`). */
+/**
+ * Every DynamoDB action a function's role allows, by table, index or stream; fails on any other DynamoDB
+ * resource (`*`, another table's stream, every stream of a table).
+ */
 function tableGrantsOf(
   template: Template,
   functionId: string,
-): { declarations: string[]; idempotency: string[]; brokerIndex: string[] } {
-  const grants = { declarations: new Set<string>(), idempotency: new Set<string>(), brokerIndex: new Set<string>() };
+): { declarations: string[]; idempotency: string[]; brokerIndex: string[]; declarationsStream: string[] } {
+  const grants = {
+    declarations: new Set<string>(),
+    idempotency: new Set<string>(),
+    brokerIndex: new Set<string>(),
+    declarationsStream: new Set<string>(),
+  };
   for (const [action, resources] of allowedActions(template, functionId)) {
     if (!action.startsWith('dynamodb:')) continue;
     for (const resource of resources) {
-      const table = tableOfArn(resource) ?? (isBrokerIndexArn(resource) ? 'brokerIndex' : undefined);
+      const table =
+        tableOfArn(resource) ??
+        (isBrokerIndexArn(resource)
+          ? 'brokerIndex'
+          : isDeclarationsStreamArn(resource)
+            ? 'declarationsStream'
+            : undefined);
       assert.ok(table !== undefined, `${functionId}: ${action} on ${JSON.stringify(resource)}, which is not a table`);
       grants[table].add(action.slice('dynamodb:'.length));
     }
@@ -380,7 +449,14 @@ function tableGrantsOf(
     declarations: [...grants.declarations].sort(),
     idempotency: [...grants.idempotency].sort(),
     brokerIndex: [...grants.brokerIndex].sort(),
+    declarationsStream: [...grants.declarationsStream].sort(),
   };
+}
+
+/** Exactly the declarations table's stream ARN (exported by the stateful stack), not a wildcard over streams. */
+function isDeclarationsStreamArn(resource: unknown): boolean {
+  const imported = (resource as { 'Fn::ImportValue'?: unknown } | null)?.['Fn::ImportValue'];
+  return typeof imported === 'string' && imported.includes(`:ExportsOutputFnGetAtt${tableIds.declarations}StreamArn`);
 }
 
 /** `<declarations table ARN>/index/GSI1`, as bindTable names an index. */

@@ -73,7 +73,14 @@ export function checkAgainstContract(answer: {
     throw new ContractViolation(`${label}: the document declares no ${answer.status} for this operation`);
   }
   const mediaType = answer.contentType.split(';')[0]?.trim() ?? '';
-  const content = response.content?.[mediaType];
+  if (response.content === undefined) {
+    // An answer declared without content (204) carries none.
+    const empty =
+      answer.body === undefined || (typeof answer.body === 'object' && Object.keys(answer.body ?? {}).length === 0);
+    if (mediaType !== '' || !empty) throw new ContractViolation(`${label}: the document declares no content here`);
+    return;
+  }
+  const content = response.content[mediaType];
   if (content === undefined) {
     throw new ContractViolation(
       `${label}: content type ${mediaType} is not declared (${Object.keys(response.content ?? {}).join(', ')})`,

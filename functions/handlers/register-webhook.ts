@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '#adapters/from-environment.ts';
+import { webhookStoreFromEnv, webhookUrlPolicyFromEnv } from '#adapters/notifications-from-environment.ts';
+import { type WebhookCreated, webhookBodyOf } from '#application/webhook-views.ts';
+import { registerWebhook } from '#application/webhooks.ts';
+import * as routes from '#generated/routes.ts';
+import { httpRoute, json } from '#shared/http.ts';
+import { replayFirstAnswer } from '#shared/idempotency.ts';
+import { linkTo } from '#shared/links.ts';
+import { brokerIdOf } from '#shared/principal.ts';
+import { ProblemError } from '#shared/problem.ts';
+
+const ports = {
+  webhooks: webhookStoreFromEnv(),
+  clock: systemClock,
+  randomBytes: (size: number) => randomBytes(size),
+  urlPolicy: webhookUrlPolicyFromEnv(),
+};
+
+export const handler = httpRoute(
+  routes.registerWebhook,
+  async ({ event, body, principal }) => {
+    const outcome = await registerWebhook(ports, { brokerId: brokerIdOf(principal), ...body });
+    if (outcome.kind === 'refused') {
+      throw new ProblemError(
+        'validation-failed',
+        `the webhook broke the rules listed: ${outcome.violations.length} problem(s)`,
+        outcome.violations.map(({ pointer, rule, detail }) => ({ field: pointer, rule, detail })),
+      );
+    }
+    if (outcome.kind === 'limit-reached') {
+      throw new ProblemError('validation-failed', `a broker may register at most ${outcome.limit} webhooks`, [
+        { field: '', rule: 'max-webhooks', detail: `at most ${outcome.limit}: delete one you no longer use` },
+      ]);
+    }
+    const { subscription } = outcome;
+    const created: WebhookCreated = {
+      ...webhookBodyOf(subscription, linkTo(event, routes.listWebhookDeliveries, { id: subscription.id })),
+      secret: subscription.secret,
+    };
+    return json(201, created);
+  },
+  replayFirstAnswer,
+);
