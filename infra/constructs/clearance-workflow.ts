@@ -1,16 +1,12 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Errors,
   IntegrationPattern,
   JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
+  type StateMachine,
   TaskInput,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,6 +18,7 @@ import { TRANSITION, type TransitionName } from '#domain/lifecycle.ts';
 import type { Milestone } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import type { PreClearanceFunction } from './pre-clearance-function.ts';
+import { PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 
 /** The three task functions every clearance workflow is built from; the declaration's type decides the rest. */
 export interface WorkflowSteps {
@@ -126,23 +123,12 @@ export class ClearanceWorkflow extends Construct {
           .otherwise(referToOfficer),
       );
 
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+    this.stateMachine = new PreClearanceStateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
       comment: WORKFLOWS[props.workflow].description,
-      definitionBody: DefinitionBody.fromChainable(definition),
+      definition,
       // Long enough for the milestone wait, short of Step Functions' one-year limit.
       timeout: props.milestoneTimeout.plus(Duration.days(1)),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: LogLevel.ALL,
-        // Declarations carry commercial and personal data; execution history (kept by Step Functions) has it.
-        includeExecutionData: false,
-      },
     });
   }
 

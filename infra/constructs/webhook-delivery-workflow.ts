@@ -1,19 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  DefinitionBody,
-  Errors,
-  JitterType,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
-  Succeed,
-  Timeout,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { Duration } from 'aws-cdk-lib';
+import { Errors, JitterType, type StateMachine, Succeed, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DELIVERY_ERRORS, DELIVERY_TIMEOUT_MILLISECONDS, DELIVERY_WINDOW_SECONDS } from '#domain/webhooks.ts';
 import type { PreClearanceFunction } from './pre-clearance-function.ts';
+import { PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 
 /**
  * How a failed delivery is retried: waits of 30 s, 60 s, 120 s… doubling up to an hour, each drawn at random
@@ -81,27 +72,16 @@ export class WebhookDeliveryWorkflow extends Construct {
       resultPath: '$.abandoned',
     });
 
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+    this.stateMachine = new PreClearanceStateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
       comment: 'Delivers one event to one webhook, retrying with backoff and jitter for at least 24 hours',
-      definitionBody: DefinitionBody.fromChainable(deliver),
+      definition: deliver,
       // The window, then at most one more wait and one more attempt, which abandons.
       timeout: Duration.seconds(DELIVERY_WINDOW_SECONDS)
         .plus(DELIVERY_RETRY.maxDelay)
         .plus(Duration.millis(DELIVERY_TIMEOUT_MILLISECONDS))
         .plus(STEP_TIMEOUT)
         .plus(Duration.minutes(5)),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: LogLevel.ALL,
-        // The input is the event, with who changed what; execution history (kept by Step Functions) has it.
-        includeExecutionData: false,
-      },
     });
   }
 }
