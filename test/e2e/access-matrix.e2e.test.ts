@@ -10,6 +10,7 @@ import { railImportDeclaration, roadExportDeclaration, roadImportDeclaration } f
 import { answerFaults, type RawAnswer, type RawRequest, sendRaw } from '../support/raw-http.ts';
 import { type StoreProbe, storeProbe } from '../support/store-probe.ts';
 import { eventually, startTestStack } from './local-stack-client.ts';
+import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 /**
  * Every route × every caller × own or other tenant, on the local stack. The owner (BRK-OWN) has filed one
@@ -17,7 +18,9 @@ import { eventually, startTestStack } from './local-stack-client.ts';
  * 2xx succeed; every other cell answers exactly its 401, 403 or 404 and changes nothing in the store.
  *
  * A row is a route, or a route with the kind of thing it is called on where the answer depends on it.
- * A broker files only for itself (the tenancy comes from its token), so both brokers may file.
+ * A broker files only for itself (the tenancy comes from its token), so both brokers may file; the same holds for
+ * registering a webhook. The owner has two webhooks, one read and one to delete; another broker's webhook answers
+ * 404 to a broker, exactly as one that does not exist.
  */
 // biome-ignore format: the table reads best with one row per line and aligned columns
 const EXPECTED = {
@@ -29,6 +32,10 @@ const EXPECTED = {
   'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 202, portOperator: 202, officer: 403 },
   'reportPortEvent TRUCK_GATED_IN': { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 202, officer: 403 },
   listEvents:                       { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
+  registerWebhook:                  { anonymous: 401, expiredToken: 401, ownBroker: 201, otherBroker: 201, railway: 403, portOperator: 403, officer: 403 },
+  listWebhooks:                     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
+  listWebhookDeliveries:            { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  deleteWebhook:                    { anonymous: 401, expiredToken: 401, ownBroker: 204, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   getOpenApi:                       { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
 } as const satisfies Record<string, Record<CallerName, number>>;
 
@@ -49,12 +56,16 @@ const ROLE_OF: Readonly<Record<CallerName, Role | undefined>> = {
   officer: 'officer',
 };
 const BROKER_ID_OF: Partial<Record<CallerName, string>> = { ownBroker: OWN_BROKER_ID, otherBroker: OTHER_BROKER_ID };
+/** Routes on one webhook: only the broker that registered it may touch it. */
+const WEBHOOK_OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([ROUTES.listWebhookDeliveries, ROUTES.deleteWebhook]);
 
 /** One cell's request, what a refusal must leave alone, and what a success must show. */
 interface Cell {
   readonly request: RawRequest;
   readonly declarationIds?: readonly string[];
   readonly milestones?: readonly { readonly milestone: Milestone; readonly key: string }[];
+  /** Brokers whose webhooks (and webhook count) a refusal must leave as they were. */
+  readonly webhookBrokers?: readonly string[];
   readonly succeeded?: (answer: RawAnswer) => void | Promise<void>;
 }
 
@@ -63,6 +74,11 @@ interface MatrixContext {
   /** The owner's declarations by type. */
   readonly fixtures: Readonly<Record<DeclarationType, string>>;
   readonly readEvents: (caller: CallerName) => Promise<{ declarationId: string }[]>;
+  /** The owner's webhooks: one the cells read, one the owner's cell deletes. */
+  readonly webhooks: { readonly read: string; readonly doomed: string };
+  /** A receiver on this machine that answers 200, so that a delivery to the webhooks is made once and done. */
+  readonly receiverUrl: string;
+  readonly webhookIdsOf: (brokerId: string) => Promise<readonly string[]>;
 }
 
 let sequence = 0;
@@ -141,6 +157,49 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
       }
     },
   }),
+  registerWebhook: ({ callers, receiverUrl, webhookIdsOf }, caller) => {
+    const url = `${receiverUrl}/${fresh('matrix-')}`;
+    return {
+      request: {
+        method: 'POST',
+        path: ROUTES.registerWebhook.path,
+        headers: { ...callers[caller], 'content-type': 'application/json', 'idempotency-key': fresh('matrix-hook-') },
+        body: json({ url, description: 'access matrix' }),
+      },
+      webhookBrokers: [OWN_BROKER_ID, OTHER_BROKER_ID],
+      succeeded: async (answer) => {
+        const { id, url: registered } = answer.json as { id: string; url: string };
+        assert.equal(registered, url);
+        assert.ok(
+          (await webhookIdsOf(BROKER_ID_OF[caller] ?? '')).includes(id),
+          'registered for the caller’s own tenancy',
+        );
+      },
+    };
+  },
+  listWebhooks: ({ callers, webhooks }, caller) => ({
+    request: { method: 'GET', path: ROUTES.listWebhooks.path, headers: callers[caller] },
+    succeeded: (answer) => {
+      const listed = (answer.json as { items: { id: string }[] }).items.map((item) => item.id);
+      if (caller === 'ownBroker') assert.ok(listed.includes(webhooks.read), 'the owner lists its own webhooks');
+      else
+        assert.deepEqual(
+          listed.filter((id) => id === webhooks.read || id === webhooks.doomed),
+          [],
+          'another broker lists none of the owner’s',
+        );
+    },
+  }),
+  listWebhookDeliveries: ({ callers, webhooks }, caller) => ({
+    request: { method: 'GET', path: `/v1/webhooks/${webhooks.read}/deliveries?limit=100`, headers: callers[caller] },
+    succeeded: (answer) => assert.ok(Array.isArray((answer.json as { items?: unknown }).items), 'a page of the log'),
+  }),
+  deleteWebhook: ({ callers, webhooks, webhookIdsOf }, caller) => ({
+    request: { method: 'DELETE', path: `/v1/webhooks/${webhooks.doomed}`, headers: callers[caller] },
+    webhookBrokers: [OWN_BROKER_ID, OTHER_BROKER_ID],
+    succeeded: async () =>
+      assert.equal((await webhookIdsOf(OWN_BROKER_ID)).includes(webhooks.doomed), false, 'the webhook is gone'),
+  }),
   getOpenApi: ({ callers }, caller) => ({
     request: { method: 'GET', path: ROUTES.getOpenApi.path, headers: callers[caller] },
     succeeded: (answer) => assert.equal((answer.json as { openapi?: string }).openapi, '3.1.0'),
@@ -205,7 +264,9 @@ describe('who may do what: every route × every caller × own or other tenant', 
                     ? mayReport(role, variantOf(row) as Milestone)
                       ? 202
                       : 403
-                    : route.success.status;
+                    : WEBHOOK_OWNER_ONLY.has(route) && caller !== 'ownBroker'
+                      ? 404
+                      : route.success.status;
         assert.equal(EXPECTED[row][caller], derived, `${row} × ${caller}`);
       }
     }
@@ -216,6 +277,25 @@ describe('who may do what: every route × every caller × own or other tenant', 
     let probe: StoreProbe;
     let context: MatrixContext;
     let countsBefore: Awaited<ReturnType<StoreProbe['counts']>>;
+    let receiver: Receiver | undefined;
+
+    /** The tables' counts once they hold still (two readings 300 ms apart agree). */
+    async function settledCounts() {
+      let previous = '';
+      return (
+        await eventually(
+          async () => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            const counts = await probe.counts();
+            const settled = JSON.stringify(counts) === previous;
+            previous = JSON.stringify(counts);
+            return { counts, settled };
+          },
+          (reading) => reading.settled,
+          30_000,
+        )
+      ).counts;
+    }
 
     before(async () => {
       env = await startTestStack();
@@ -242,7 +322,6 @@ describe('who may do what: every route × every caller × own or other tenant', 
           (await sendRaw(env.stack.apiUrl, { method: 'GET', path: '/v1/events?limit=100', headers: callers[caller] }))
             .json as { items: { declarationId: string }[] }
         ).items;
-      context = { callers, fixtures: fixtures as Record<DeclarationType, string>, readEvents };
       // The fixtures' workflows run to their wait; only then is the store still, and its counts a baseline.
       for (const id of Object.values(fixtures)) {
         await eventually(
@@ -258,41 +337,63 @@ describe('who may do what: every route × every caller × own or other tenant', 
           60_000,
         );
       }
-      let previous = '';
-      countsBefore = (
-        await eventually(
-          async () => {
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            const counts = await probe.counts();
-            const settled = JSON.stringify(counts) === previous;
-            previous = JSON.stringify(counts);
-            return { counts, settled };
-          },
-          (reading) => reading.settled,
-          30_000,
-        )
-      ).counts;
+      // The owner's webhooks come after its declarations' events were dispatched (the store held still), so
+      // they are sent nothing before the allowed cells run; anything sent later finds a receiver that answers 200.
+      await settledCounts();
+      receiver = await startReceiver();
+      const registered: string[] = [];
+      for (const name of ['read', 'doomed']) {
+        const answer = await sendRaw(env.stack.apiUrl, {
+          method: 'POST',
+          path: ROUTES.registerWebhook.path,
+          headers: { ...callers.ownBroker, 'content-type': 'application/json', 'idempotency-key': `matrix-${name}` },
+          body: json({ url: `${receiver.url}/${name}` }),
+        });
+        assert.equal(answer.status, 201, `the owner registers its ${name} webhook: ${answer.text}`);
+        registered.push((answer.json as { id: string }).id);
+      }
+      const [read = '', doomed = ''] = registered;
+      context = {
+        callers,
+        fixtures: fixtures as Record<DeclarationType, string>,
+        readEvents,
+        webhooks: { read, doomed },
+        receiverUrl: receiver.url,
+        webhookIdsOf: async (brokerId) => (await probe.webhooksOf(brokerId)).ids,
+      };
+      countsBefore = await settledCounts();
     });
-    after(async () => env?.stop());
+    after(async () => {
+      await env?.stop();
+      await receiver?.stop();
+    });
 
     const cells = ROWS.flatMap((row) => CALLERS.map((caller) => ({ row, caller, expected: EXPECTED[row][caller] })));
 
-    async function call(row: Row, caller: CallerName, expected: number): Promise<{ cell: Cell; answer: RawAnswer }> {
+    const webhooksOfAll = (brokers: readonly string[] = []) =>
+      Promise.all(brokers.map((broker) => probe.webhooksOf(broker)));
+
+    function cellOf(row: Row, caller: CallerName): Cell {
       const fixture = FIXTURES[row];
       assert.ok(fixture, `row ${row} has no request fixture`);
-      const cell = fixture(context, caller);
+      return fixture(context, caller);
+    }
+
+    async function call(row: Row, caller: CallerName, expected: number, cell: Cell): Promise<RawAnswer> {
       const answer = await sendRaw(env.stack.apiUrl, cell.request);
       assert.equal(answer.status, expected, `${row} × ${caller}: ${answer.text.slice(0, 300)}`);
       assert.deepEqual(answerFaults(cell.request, answer), [], `${row} × ${caller}`);
-      return { cell, answer };
+      return answer;
     }
 
     // Refused cells first: nothing may have been written by the time the tables are counted again.
     describe('the refused cells answer exactly their 401, 403 or 404 and change nothing', () => {
       for (const { row, caller, expected } of cells.filter((cell) => cell.expected >= 400)) {
         it(`${row} × ${caller} → ${expected}`, async () => {
+          const cell = cellOf(row, caller);
           const recordsBefore = await probe.idempotencyRecords();
-          const { cell } = await call(row, caller, expected);
+          const webhooksBefore = await webhooksOfAll(cell.webhookBrokers);
+          await call(row, caller, expected, cell);
           for (const id of cell.declarationIds ?? []) {
             assert.equal(await probe.itemsOfDeclaration(id), 0, `no declaration ${id}`);
           }
@@ -300,6 +401,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
             assert.equal(await probe.itemsOfMilestone(milestone, key), 0, `no ${milestone} milestone for ${key}`);
           }
           assert.equal(await probe.idempotencyRecords(), recordsBefore, 'no idempotency record');
+          assert.deepEqual(await webhooksOfAll(cell.webhookBrokers), webhooksBefore, 'no webhook added or removed');
         });
       }
 
@@ -311,8 +413,8 @@ describe('who may do what: every route × every caller × own or other tenant', 
     describe('the allowed cells succeed', () => {
       for (const { row, caller, expected } of cells.filter((cell) => cell.expected < 400)) {
         it(`${row} × ${caller} → ${expected}`, async () => {
-          const { cell, answer } = await call(row, caller, expected);
-          await cell.succeeded?.(answer);
+          const cell = cellOf(row, caller);
+          await cell.succeeded?.(await call(row, caller, expected, cell));
         });
       }
     });

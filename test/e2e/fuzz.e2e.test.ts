@@ -4,11 +4,14 @@ import fc from 'fast-check';
 import { declarationIdFor } from '#domain/declaration.ts';
 import { type Milestone, PORT_EVENTS } from '#domain/port-events.ts';
 import { ROLES, type Role } from '#domain/roles.ts';
+import { MAX_WEBHOOK_URL_LENGTH, WEBHOOK_URL_RULES } from '#domain/webhook-url-policy.ts';
+import { MAX_WEBHOOKS_PER_BROKER } from '#domain/webhooks.ts';
 import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
 import { breakingMutation, unionBranch } from '../support/breaking-mutations.ts';
 import {
   type CallerName,
   callerHeaders,
+  OTHER_BROKER_ID,
   OWN_BROKER_ID,
   withEditedClaims,
   withForgedSignature,
@@ -42,6 +45,10 @@ const RUNS: Readonly<Record<string, number>> = {
   getDeclaration: 300,
   listDeclarations: 250,
   listEvents: 150,
+  registerWebhook: 450,
+  listWebhooks: 100,
+  deleteWebhook: 200,
+  listWebhookDeliveries: 250,
   getOpenApi: 100,
   unknownRoutes: 150,
 };
@@ -66,18 +73,25 @@ interface FuzzCase {
   readonly declarationIds?: readonly string[];
   /** Milestone keys a refused port event must not have recorded. */
   readonly milestones?: readonly { readonly milestone: Milestone; readonly key: string }[];
+  /** Brokers whose webhooks (and webhook count) a refused request must leave as they were. */
+  readonly webhookBrokers?: readonly string[];
+  /** The refusal this case must get exactly: its status, and an error naming this field with one of these rules. */
+  readonly refusal?: { readonly status: number; readonly field: string; readonly rules: readonly string[] };
 }
 
 interface FuzzContext {
   readonly callers: Record<CallerName, Record<string, string>>;
   /** The owner's declarations, one of each type, for reads. */
   readonly fixtures: Readonly<Record<string, string>>;
+  /** The webhooks of WEBHOOK_OWNER: as many as a broker may have. */
+  readonly webhookIds: readonly string[];
 }
 
 /** The query parameters a route declares, and the values an enumerated one allows. */
 const QUERY_NAMES_OF = {
   listDeclarations: (ROUTES.listDeclarations.request.query as unknown as QuerySchema).properties,
   listEvents: (ROUTES.listEvents.request.query as unknown as QuerySchema).properties,
+  listWebhookDeliveries: (ROUTES.listWebhookDeliveries.request.query as unknown as QuerySchema).properties,
 };
 interface QuerySchema {
   readonly properties: Record<string, { readonly enum?: readonly string[] }>;
@@ -220,7 +234,7 @@ interface ValidWrite {
   readonly schema: unknown;
   /** Authorization and the route's required headers. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly untouched: Pick<FuzzCase, 'declarationIds' | 'milestones'>;
+  readonly untouched: Pick<FuzzCase, 'declarationIds' | 'milestones' | 'webhookBrokers'>;
 }
 
 function refusedWrites(
@@ -320,6 +334,13 @@ function refusedWrites(
 }
 
 const idempotencyKey = fc.stringMatching(/^[\x21-\x7E]{1,64}$/);
+const BAD_IDEMPOTENCY_KEYS = [
+  { key: undefined, what: 'no Idempotency-Key' },
+  { key: '', what: 'an empty Idempotency-Key' },
+  { key: 'two words', what: 'an Idempotency-Key with a space' },
+  { key: 'k'.repeat(256), what: 'an Idempotency-Key of 256 characters' },
+  { key: 'clé-é', what: 'an Idempotency-Key with Latin-1 letters' },
+] as const;
 
 function fileDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   const route = ROUTES.fileDeclaration;
@@ -394,21 +415,10 @@ function fileDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   const tooLarge = valid.map((write) =>
     post(write, '999 goods lines of 512 characters: larger than a DynamoDB item', largestDocument()),
   );
-  const badIdempotencyKey = fc
-    .tuple(
-      valid,
-      fc.constantFrom(
-        { key: undefined, what: 'no Idempotency-Key' },
-        { key: '', what: 'an empty Idempotency-Key' },
-        { key: 'two words', what: 'an Idempotency-Key with a space' },
-        { key: 'k'.repeat(256), what: 'an Idempotency-Key of 256 characters' },
-        { key: 'clé-é', what: 'an Idempotency-Key with Latin-1 letters' },
-      ),
-    )
-    .map(([write, { key, what }]) => {
-      const { 'idempotency-key': _key, ...headers } = write.headers;
-      return post(write, what, write.body, key === undefined ? headers : { ...headers, 'idempotency-key': key });
-    });
+  const badIdempotencyKey = fc.tuple(valid, fc.constantFrom(...BAD_IDEMPOTENCY_KEYS)).map(([write, { key, what }]) => {
+    const { 'idempotency-key': _key, ...headers } = write.headers;
+    return post(write, what, write.body, key === undefined ? headers : { ...headers, 'idempotency-key': key });
+  });
   return refusedWrites(route, context, valid, [
     { weight: 3, arbitrary: brokenBusinessRule },
     // Rare: each is 700 KB, and the deterministic case below sends one anyway.
@@ -801,6 +811,464 @@ function getOpenApiCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   );
 }
 
+// ——— webhooks —————————————————————————————————————————————————————————————————————————————————————————————
+
+/**
+ * The webhooks fuzzed here belong to the other broker, which has no declarations: a webhook of the owner's would
+ * be sent its declarations' events, and those deliveries are writes that "no write on refusal" would see. The
+ * other broker holds as many webhooks as a broker may, so a registration valid in every other way is still
+ * refused (max-webhooks); the owner holds none, so what refuses its registrations is the URL policy, not the limit.
+ */
+const WEBHOOK_OWNER = 'otherBroker' satisfies CallerName;
+const WEBHOOK_STRANGER = 'ownBroker' satisfies CallerName;
+/** No refused webhook request may change either broker's webhooks. */
+const BOTH_BROKERS = { webhookBrokers: [OWN_BROKER_ID, OTHER_BROKER_ID] } as const;
+const bothBrokers = fc.constantFrom(WEBHOOK_OWNER, WEBHOOK_STRANGER);
+
+const urlPath = fc
+  .array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 4 })
+  .map((segments) => `/${segments.join('/')}`);
+const port = fc.integer({ min: 1, max: 65_535 });
+
+/** URLs the policy accepts on the local stack, which allows plain http: to loopback receivers. */
+const acceptableWebhookUrl = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('hooks.example.com', 'erp.acme.example', '93.184.216.34', '[2606:4700:4700::1111]'), urlPath)
+    .map(([host, path]) => `https://${host}${path}`),
+  fc
+    .tuple(fc.constantFrom('127.0.0.1', '127.8.9.10', 'localhost', '[::1]'), port, urlPath)
+    .map(([host, port, path]) => `http://${host}:${port}${path}`),
+);
+
+/** A refused webhook URL (any JSON value) and the rule at /url it must be refused under. */
+interface RefusedUrl {
+  readonly url: unknown;
+  readonly what: string;
+  readonly rules: readonly string[];
+}
+
+const octet = fc.nat({ max: 255 });
+/** IPv4 networks no webhook may reach (loopback is left out: the local stack allows it). */
+const FORBIDDEN_IPV4: readonly (readonly [number, number])[] = [
+  [0x00000000, 8],
+  [0x0a000000, 8],
+  [0x64400000, 10],
+  [0xa9fe0000, 16],
+  [0xac100000, 12],
+  [0xc0000000, 24],
+  [0xc0a80000, 16],
+  [0xc6120000, 15],
+  [0xe0000000, 4],
+  [0xf0000000, 4],
+];
+const forbiddenIpv4 = fc
+  .tuple(fc.constantFrom(...FORBIDDEN_IPV4), fc.nat({ max: 0xffffffff }))
+  .map(([[network, prefix], random]) => (network | (random >>> prefix)) >>> 0);
+const dotted = (address: number) => [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
+/** An IPv4 address spelt every way the WHATWG URL parser reads as that address. */
+const ipv4Spellings = (address: number) =>
+  fc.constantFrom(
+    dotted(address),
+    `${dotted(address)}.`,
+    String(address),
+    `0x${address.toString(16)}`,
+    [24, 16, 8, 0].map((shift) => `0${((address >>> shift) & 0xff).toString(8)}`).join('.'),
+    `[::ffff:${dotted(address)}]`,
+  );
+const forbiddenIpv6 = fc.oneof(
+  fc.constantFrom('[::]', '[fd00:ec2::254]', '[fe80::1]', '[ff02::1]', '[64:ff9b::a9fe:a9fe]', '[::ffff:a9fe:a9fe]'),
+  // Unique local fc00::/7, link-local fe80::/10, multicast ff00::/8: a first group in range, then any 7 groups.
+  fc
+    .tuple(
+      fc
+        .constantFrom([0xfc00, 0x1ff], [0xfe80, 0x3f], [0xff00, 0xff])
+        .chain(([network, span]) => fc.nat({ max: span }).map((offset) => network + offset)),
+      fc.array(fc.nat({ max: 0xffff }), { minLength: 7, maxLength: 7 }),
+    )
+    .map(([first, groups]) => `[${[first, ...groups].map((group) => group.toString(16)).join(':')}]`),
+  // Any IPv4 address behind the IPv4-mapped prefix, public ones included (not loopback: allowed here).
+  fc
+    .tuple(
+      octet.filter((first) => first !== 127),
+      octet,
+      octet,
+      octet,
+    )
+    .map((octets) => `[::ffff:${octets.join('.')}]`),
+);
+
+const notAbsoluteUrl = fc
+  .oneof(
+    fc.constantFrom(
+      'hooks.example.com/preclearance',
+      '/hooks/preclearance',
+      '//hooks.example.com/preclearance',
+      'https//hooks.example.com',
+      'https://',
+      'https://exa mple.com/',
+      'https://hooks.example.com:99999/',
+      'http://[::1',
+      'https://[fe80::1%25eth0]/',
+      'https://999.1.1.1/',
+      'https://1.2.3.4.5/',
+      ' ',
+    ),
+    fc.string({ minLength: 1, maxLength: 80 }),
+  )
+  .filter((text) => !URL.canParse(text));
+
+const refusedWebhookUrl: fc.Arbitrary<RefusedUrl> = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('hooks.example.com', 'erp.acme.example', '93.184.216.34', '[2606:4700:4700::1111]'), urlPath)
+    .map(([host, path]) => ({
+      url: `http://${host}${path}`,
+      what: 'plain http: to a public host',
+      rules: [WEBHOOK_URL_RULES.httpsOnly],
+    })),
+  fc
+    .constantFrom(
+      'ftp://hooks.example.com/x',
+      'ws://hooks.example.com/x',
+      'wss://hooks.example.com/x',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/plain,hello',
+      'mailto:ops@acme.example',
+      'gopher://hooks.example.com/x',
+    )
+    .map((url) => ({ url, what: `scheme ${url.split(':')[0]}:`, rules: [WEBHOOK_URL_RULES.httpsOnly] })),
+  fc
+    .tuple(fc.constantFrom('https', 'http'), forbiddenIpv4.chain(ipv4Spellings), urlPath)
+    .map(([scheme, host, path]) => ({
+      url: `${scheme}://${host}${path}`,
+      what: `a private, reserved or metadata IPv4 address ${host}`,
+      rules: [WEBHOOK_URL_RULES.publicHost],
+    })),
+  fc.tuple(fc.constantFrom('https', 'http'), forbiddenIpv6, urlPath).map(([scheme, host, path]) => ({
+    url: `${scheme}://${host}${path}`,
+    what: `a non-public IPv6 address ${host}`,
+    rules: [WEBHOOK_URL_RULES.publicHost],
+  })),
+  fc
+    .tuple(
+      fc.option(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { nil: '' }),
+      fc.option(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { nil: undefined }),
+      acceptableWebhookUrl,
+    )
+    .filter(([user, password]) => user !== '' || password !== undefined)
+    .map(([user, password, url]) => {
+      const userinfo = password === undefined ? user : `${user}:${password}`;
+      return {
+        url: url.replace('://', `://${userinfo}@`),
+        what: `a user name or password (${userinfo}@)`,
+        rules: [WEBHOOK_URL_RULES.noUserinfo],
+      };
+    }),
+  fc
+    .tuple(acceptableWebhookUrl, fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,;=:@/?-]{0,20}$/))
+    .map(([url, fragment]) => ({
+      url: `${url}#${fragment}`,
+      what: 'a #fragment',
+      rules: [WEBHOOK_URL_RULES.noFragment],
+    })),
+  fc
+    .tuple(acceptableWebhookUrl, fc.integer({ min: MAX_WEBHOOK_URL_LENGTH + 1, max: 20 * MAX_WEBHOOK_URL_LENGTH }))
+    .map(([url, length]) => ({
+      url: `${url}/${'a'.repeat(Math.max(0, length - url.length - 1))}`,
+      what: `a URL of ${length} characters`,
+      // The schema's maxLength refuses it before the policy does; either names /url.
+      rules: ['maxLength', WEBHOOK_URL_RULES.maxLength],
+    })),
+  notAbsoluteUrl.map((text) => ({
+    url: text,
+    what: `not an absolute URL: ${JSON.stringify(text.slice(0, 40))}`,
+    rules: [WEBHOOK_URL_RULES.absolute],
+  })),
+  fc
+    .oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(acceptableWebhookUrl, { maxLength: 2 }),
+      fc.record({ href: acceptableWebhookUrl }),
+    )
+    .map((url) => ({ url, what: `a ${jsonTypeName(url)} as the URL`, rules: ['type'] })),
+);
+
+function jsonTypeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+const webhookDescription = fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: undefined });
+
+function registerWebhookCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.registerWebhook;
+  const registration = (url: unknown, description: string | undefined) => ({
+    url,
+    ...(description === undefined ? {} : { description }),
+  });
+  const valid: fc.Arbitrary<ValidWrite> = fc
+    .tuple(bothBrokers, acceptableWebhookUrl, webhookDescription, idempotencyKey)
+    .map(([broker, url, description, key]) => ({
+      body: registration(url, description),
+      schema: route.request.body,
+      headers: { ...context.callers[broker], 'idempotency-key': key },
+      untouched: BOTH_BROKERS,
+    }));
+  const post = (
+    what: string,
+    body: unknown,
+    headers: Readonly<Record<string, string>>,
+    refusal?: FuzzCase['refusal'],
+  ): FuzzCase => ({
+    what,
+    request: {
+      method: 'POST',
+      path: route.path,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    },
+    expect: 'refused',
+    ...BOTH_BROKERS,
+    ...(refusal === undefined ? {} : { refusal }),
+  });
+  // Sent by the broker without webhooks: nothing but the URL can be what refuses it.
+  const refusedUrl = fc
+    .tuple(refusedWebhookUrl, webhookDescription, idempotencyKey)
+    .map(([refused, description, key]) =>
+      post(
+        `URL ${refused.what}`,
+        registration(refused.url, description),
+        { ...context.callers[WEBHOOK_STRANGER], 'idempotency-key': key },
+        { status: 422, field: '/url', rules: refused.rules },
+      ),
+    );
+  // Valid in every way, from the broker that already has as many webhooks as a broker may.
+  const overTheLimit = fc
+    .tuple(acceptableWebhookUrl, webhookDescription, idempotencyKey)
+    .map(([url, description, key]) =>
+      post(
+        `webhook number ${MAX_WEBHOOKS_PER_BROKER + 1} (${url.slice(0, 60)})`,
+        registration(url, description),
+        { ...context.callers[WEBHOOK_OWNER], 'idempotency-key': key },
+        { status: 422, field: '', rules: ['max-webhooks'] },
+      ),
+    );
+  const badIdempotencyKey = fc.tuple(valid, fc.constantFrom(...BAD_IDEMPOTENCY_KEYS)).map(([write, { key, what }]) => {
+    const { 'idempotency-key': _key, ...headers } = write.headers;
+    return post(what, write.body, key === undefined ? headers : { ...headers, 'idempotency-key': key });
+  });
+  return refusedWrites(route, context, valid, [
+    { weight: 8, arbitrary: refusedUrl },
+    { weight: 2, arbitrary: overTheLimit },
+    { weight: 2, arbitrary: badIdempotencyKey },
+  ]);
+}
+
+const webhookAt = (id: string) => `/v1/webhooks/${id}`;
+const deliveriesOf = (id: string) => `/v1/webhooks/${id}/deliveries`;
+const unknownWebhookId = fc.stringMatching(/^WHK-[0-9A-F]{24}$/);
+/** Ids that cannot be a webhook's: any text, near misses of the pattern, another kind of id, very long ones. */
+const malformedWebhookId = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 80, unit: 'grapheme' }),
+  fc.constantFrom(
+    'whk-0',
+    'WHK-',
+    `WHK-${'0'.repeat(25)}`,
+    `WHK-${'0'.repeat(23)}`,
+    `WHK-${'a'.repeat(24)}`,
+    `WHK-${'G'.repeat(24)}`,
+    'DCL-0000000000000000000000AB',
+    'WHK-%00',
+    ' ',
+    'null',
+  ),
+  fc.string({ minLength: 500, maxLength: 2_000, unit: 'grapheme-ascii' }),
+);
+
+function listWebhooksCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.listWebhooks;
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: bothBrokers.map((caller) =>
+        get(route.path, context.callers[caller], `${caller} lists its webhooks`, 'read'),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(bothBrokers, randomQuery)
+        .map(([caller, query]) =>
+          get(`${route.path}?${query}`, context.callers[caller], `query string ?${query}`, 'refused'),
+        ),
+    },
+    ...refusedCallers(route, context, route.path).map((arbitrary) => ({ weight: 2, arbitrary })),
+  );
+}
+
+/**
+ * Deleting a webhook that exists would write, so every case here must be refused and leave the owner's webhooks
+ * as they were: another broker's webhook (404), unknown and malformed ids, bad callers, a query string.
+ */
+function deleteWebhookCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.deleteWebhook;
+  const { callers, webhookIds } = context;
+  const owned = fc.constantFrom(...webhookIds);
+  const remove = (path: string, headers: Record<string, string>, what: string): FuzzCase => ({
+    what,
+    request: { method: 'DELETE', path, headers },
+    expect: 'refused',
+    ...BOTH_BROKERS,
+  });
+  const wrongCallers = callersWithoutAccess(route);
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: owned.map((id) =>
+        remove(webhookAt(id), callers[WEBHOOK_STRANGER], `${WEBHOOK_STRANGER} deletes another broker's webhook`),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(
+          bothBrokers,
+          unknownWebhookId.filter((id) => !webhookIds.includes(id)),
+        )
+        .map(([caller, id]) => remove(webhookAt(id), callers[caller], 'a well-formed id nobody registered')),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(bothBrokers, malformedWebhookId)
+        .map(([caller, id]) =>
+          remove(
+            webhookAt(encodeURIComponent(id)),
+            callers[caller],
+            `a malformed id ${JSON.stringify(id.slice(0, 40))}`,
+          ),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(owned, randomQuery)
+        .map(([id, query]) =>
+          remove(`${webhookAt(id)}?${query}`, callers[WEBHOOK_OWNER], `the owner, with a query string ?${query}`),
+        ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(owned, badCredentials(context))
+        .map(([id, credentials]) => remove(webhookAt(id), credentials.headers, credentials.what)),
+    },
+    ...(wrongCallers.length === 0
+      ? []
+      : [
+          {
+            weight: 2,
+            arbitrary: fc
+              .tuple(owned, fc.constantFrom(...wrongCallers))
+              .map(([id, caller]) =>
+                remove(webhookAt(id), callers[caller], `called by ${caller}, a role the route does not admit`),
+              ),
+          },
+        ]),
+  );
+}
+
+/** Cursors shaped like the delivery log's own (base64url of {"k":"LOG#…"}), with any contents. */
+const deliveryLogCursor = fc
+  .oneof(
+    fc.string({ maxLength: 200, unit: 'binary' }).map((rest) => ({ k: `LOG#${rest}` })),
+    fc
+      .tuple(occurredAt, fc.string({ maxLength: 40 }), fc.nat({ max: 99_999 }))
+      .map(([at, eventId, attempt]) => ({ k: `LOG#${at}#${eventId}#${String(attempt).padStart(4, '0')}` })),
+    fc.record({ k: fc.jsonValue({ maxDepth: 1 }) }),
+  )
+  .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'));
+
+function listWebhookDeliveriesCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.listWebhookDeliveries;
+  const { callers, webhookIds } = context;
+  const owned = fc.constantFrom(...webhookIds);
+  const owner = callers[WEBHOOK_OWNER];
+  const validQuery = listingQuery({ limit: fc.integer({ min: 1, max: 100 }).map(String) });
+  const invalid = fc.oneof(
+    fc.constantFrom(...PAGE_LIMIT_ABUSE).map((limit) => `limit=${encodeURIComponent(limit)}`),
+    fc.constantFrom('', 'x'.repeat(1_025)).map((cursor) => `cursor=${cursor}`),
+    fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((name) => !Object.hasOwn(QUERY_NAMES_OF.listWebhookDeliveries, name))
+      .map((name) => `${encodeURIComponent(name)}=1`),
+  );
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(owned, validQuery)
+        .map(([id, query]) => get(`${deliveriesOf(id)}?${query}`, owner, `the owner reads with ?${query}`, 'read')),
+    },
+    {
+      weight: 2,
+      arbitrary: owned.map((id) =>
+        get(deliveriesOf(id), callers[WEBHOOK_STRANGER], `${WEBHOOK_STRANGER} reads another broker's log`, 'refused'),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          bothBrokers,
+          unknownWebhookId.filter((id) => !webhookIds.includes(id)),
+        )
+        .map(([caller, id]) => get(deliveriesOf(id), callers[caller], 'a well-formed id nobody registered', 'refused')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(bothBrokers, malformedWebhookId)
+        .map(([caller, id]) =>
+          get(
+            deliveriesOf(encodeURIComponent(id)),
+            callers[caller],
+            `a malformed id ${JSON.stringify(id.slice(0, 40))}`,
+            'refused',
+          ),
+        ),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(owned, invalid)
+        .map(([id, query]) => get(`${deliveriesOf(id)}?${query}`, owner, `an invalid query ?${query}`, 'refused')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(owned, fc.oneof(foreignCursor, deliveryLogCursor))
+        .map(([id, cursor]) =>
+          get(
+            `${deliveriesOf(id)}?cursor=${encodeURIComponent(cursor)}`,
+            owner,
+            `a foreign cursor ${cursor.slice(0, 60)}`,
+            'any',
+          ),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(owned, randomQuery)
+        .map(([id, query]) => get(`${deliveriesOf(id)}?${query}`, owner, `a random query ?${query}`, 'any')),
+    },
+    ...refusedCallers(route, context, deliveriesOf(webhookIds[0] ?? '')).map((arbitrary) => ({ weight: 2, arbitrary })),
+  );
+}
+
 /** Every route of the registry needs its generator; a route added without one fails the test. */
 const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<FuzzCase>>> = {
   fileDeclaration: fileDeclarationCases,
@@ -808,6 +1276,10 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   getDeclaration: getDeclarationCases,
   listDeclarations: listDeclarationsCases,
   listEvents: listEventsCases,
+  registerWebhook: registerWebhookCases,
+  listWebhooks: listWebhooksCases,
+  deleteWebhook: deleteWebhookCases,
+  listWebhookDeliveries: listWebhookDeliveriesCases,
   getOpenApi: getOpenApiCases,
 };
 
@@ -841,6 +1313,9 @@ function unknownRouteCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
       'port-events',
       'events',
       'openapi.json',
+      'webhooks',
+      'deliveries',
+      'WHK-0000000000000000000000AB',
       '..',
       '.',
       '',
@@ -885,6 +1360,18 @@ interface Figures {
   startedAt: number;
 }
 
+/** What is wrong with a refusal that must be exactly this one: another status, or no error naming the field and rule. */
+function refusalFaults(expected: NonNullable<FuzzCase['refusal']>, answer: RawAnswer): string[] {
+  const problem = answer.json as { errors?: { field?: unknown; rule?: unknown }[] } | null | undefined;
+  const errors = Array.isArray(problem?.errors) ? problem.errors : [];
+  const named = errors.some((error) => error.field === expected.field && expected.rules.includes(String(error.rule)));
+  if (answer.status === expected.status && named) return [];
+  const field = expected.field === '' ? '(root)' : expected.field;
+  return [
+    `expected a ${expected.status} naming ${field} with rule ${expected.rules.join(' or ')}, got ${answer.status}`,
+  ];
+}
+
 function describeCase(fuzzCase: FuzzCase, answer?: RawAnswer): string {
   const { request } = fuzzCase;
   const body = request.body === undefined ? '' : String(request.body);
@@ -927,7 +1414,23 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       assert.equal(filed.status, 202, `the ${type} fixture is filed`);
       fixtures[type] = String(filed.body.id);
     }
-    context = { callers, fixtures };
+    // The webhook owner fills its quota; it has no declarations, so none of its webhooks is ever sent anything.
+    const webhookIds: string[] = [];
+    for (let n = 1; n <= MAX_WEBHOOKS_PER_BROKER; n++) {
+      const registered = await sendRaw(env.stack.apiUrl, {
+        method: 'POST',
+        path: ROUTES.registerWebhook.path,
+        headers: {
+          ...callers[WEBHOOK_OWNER],
+          'content-type': 'application/json',
+          'idempotency-key': `fuzz-webhook-${n}`,
+        },
+        body: JSON.stringify({ url: `https://hooks.example.com/fuzz/${n}` }),
+      });
+      assert.equal(registered.status, 201, `webhook ${n} of the owner is registered: ${registered.text}`);
+      webhookIds.push(String((registered.json as { id: string }).id));
+    }
+    context = { callers, fixtures, webhookIds };
     // The fixtures' workflows run to their wait; only then is the store still, and its counts a baseline.
     for (const id of Object.values(fixtures)) {
       await eventually(
@@ -964,6 +1467,8 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
     const { request } = fuzzCase;
     const isWrite = request.method !== 'GET' && request.method !== 'HEAD';
     const recordsBefore = isWrite ? await probe.idempotencyRecords() : 0;
+    const webhookBrokers = isWrite ? (fuzzCase.webhookBrokers ?? []) : [];
+    const webhooksBefore = await Promise.all(webhookBrokers.map((broker) => probe.webhooksOf(broker)));
     let answer: RawAnswer;
     try {
       answer = await sendRaw(env.stack.apiUrl, request);
@@ -991,6 +1496,13 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
     if (fuzzCase.expect === 'read' && !(answer.status >= 200 && answer.status < 300) && !throttled) {
       faults.push(`expected a successful read, got ${answer.status}`);
     }
+    if (fuzzCase.refusal !== undefined && !throttled) faults.push(...refusalFaults(fuzzCase.refusal, answer));
+    // Whatever the answer: every webhook request the fuzzing makes must be refused, so none may change a webhook.
+    const webhooksAfter = await Promise.all(webhookBrokers.map((broker) => probe.webhooksOf(broker)));
+    webhookBrokers.forEach((broker, index) => {
+      const [before, after] = [JSON.stringify(webhooksBefore[index]), JSON.stringify(webhooksAfter[index])];
+      if (before !== after) faults.push(`the refused request changed ${broker}'s webhooks from ${before} to ${after}`);
+    });
     if (isWrite && answer.status >= 400) {
       for (const id of fuzzCase.declarationIds ?? []) {
         const items = await probe.itemsOfDeclaration(id);

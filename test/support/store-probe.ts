@@ -1,10 +1,10 @@
 import { type DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { KEYS } from '#adapters/table-layout.ts';
+import { KEYS, WEBHOOK_KEYS } from '#adapters/table-layout.ts';
 import type { Milestone } from '#domain/port-events.ts';
 
 /**
  * Looks into the local stack's tables from outside, to tell whether a refused request wrote anything: the items
- * of a declaration, of a port milestone, and how many items each table holds.
+ * of a declaration, of a port milestone, a broker's webhooks, and how many items each table holds.
  */
 export function storeProbe(env: {
   readonly dynamodb: DynamoDBClient;
@@ -47,6 +47,32 @@ export function storeProbe(env: {
       )
     ).Count ?? 0;
 
+  /** A broker's webhook partition as it stands: its webhooks' ids and the counter that guards the limit. */
+  const webhooksOf = async (brokerId: string) => {
+    const partition = WEBHOOK_KEYS.webhookCount(brokerId);
+    const ids: string[] = [];
+    let count: number | undefined;
+    let start: Record<string, never> | undefined;
+    do {
+      const page = await env.dynamodb.send(
+        new QueryCommand({
+          TableName: declarations,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': { S: partition.PK } },
+          ConsistentRead: true,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sortKey = item.SK?.S ?? '';
+        if (sortKey === partition.SK) count = Number(item.webhooks?.N);
+        else ids.push(sortKey.slice(WEBHOOK_KEYS.webhookPrefix.length));
+      }
+      start = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (start !== undefined);
+    return { ids: ids.sort(), count };
+  };
+
   return {
     /** Items in both tables; the idempotency table holds one record per accepted write. */
     counts: async () => ({
@@ -58,6 +84,8 @@ export function storeProbe(env: {
     itemsOfDeclaration: (id: string) => itemsUnder(KEYS.declaration(id).PK),
     /** The report of a milestone for that key, and the waits on it. */
     itemsOfMilestone: (milestone: Milestone, key: string) => itemsUnder(KEYS.milestone(milestone, key).PK),
+    /** The broker's webhooks by id, and its webhook count (undefined before its first registration). */
+    webhooksOf,
   };
 }
 
