@@ -7,7 +7,7 @@ import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
-import { ProblemError } from '#shared/problem.ts';
+import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
 
 const ports = { declarations: declarationStoreFromEnv(), workflows: workflowEngineFromEnv(), clock: systemClock };
 
@@ -20,13 +20,7 @@ export const handler = httpRoute(
       idempotencyKey: headers['idempotency-key'] ?? '',
       document: body,
     });
-    if (outcome.kind === 'refused') {
-      throw new ProblemError(
-        'validation-failed',
-        `the document broke the rules listed: ${outcome.violations.length} problem(s)`,
-        outcome.violations.map(({ pointer, rule, detail }) => ({ field: pointer, rule, detail })),
-      );
-    }
+    if (outcome.kind === 'refused') throw ruleViolationsProblem('document', outcome.violations);
     if (outcome.kind === 'too-large') {
       throw new ProblemError(
         'payload-too-large',

@@ -8,7 +8,7 @@ import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
-import { ProblemError } from '#shared/problem.ts';
+import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
 
 const ports = {
   webhooks: webhookStoreFromEnv(),
@@ -21,13 +21,7 @@ export const handler = httpRoute(
   routes.registerWebhook,
   async ({ event, body, principal }) => {
     const outcome = await registerWebhook(ports, { brokerId: brokerIdOf(principal), ...body });
-    if (outcome.kind === 'refused') {
-      throw new ProblemError(
-        'validation-failed',
-        `the webhook broke the rules listed: ${outcome.violations.length} problem(s)`,
-        outcome.violations.map(({ pointer, rule, detail }) => ({ field: pointer, rule, detail })),
-      );
-    }
+    if (outcome.kind === 'refused') throw ruleViolationsProblem('webhook', outcome.violations);
     if (outcome.kind === 'limit-reached') {
       throw new ProblemError('validation-failed', `a broker may register at most ${outcome.limit} webhooks`, [
         { field: '', rule: 'max-webhooks', detail: `at most ${outcome.limit}: delete one you no longer use` },

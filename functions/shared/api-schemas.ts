@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import { DomainEventSchema } from '#domain/schemas/domain-event.ts';
@@ -36,14 +36,19 @@ export const DeclarationDetailSchema = Type.Object(
 );
 export type DeclarationDetail = Static<typeof DeclarationDetailSchema>;
 
-export const DeclarationPageSchema = Type.Object(
-  {
-    items: Type.Array(DeclarationSummarySchema),
-    nextCursor: Type.Optional(Type.String({ description: 'Pass as `cursor` for the next page; absent on the last' })),
-    links: Type.Object({ self: Type.String(), next: Type.Optional(Type.String()) }),
-  },
-  { additionalProperties: false, title: 'DeclarationPage' },
-);
+/** One page of a listing: its items, the cursor of the next page (absent on the last), and links to both. */
+export function pageOf<T extends TSchema>(items: T, title: string) {
+  return Type.Object(
+    {
+      items: Type.Array(items),
+      nextCursor: Type.Optional(Type.String({ description: 'Pass as `cursor` for the next page; absent on the last' })),
+      links: Type.Object({ self: Type.String(), next: Type.Optional(Type.String()) }),
+    },
+    { additionalProperties: false, title },
+  );
+}
+
+export const DeclarationPageSchema = pageOf(DeclarationSummarySchema, 'DeclarationPage');
 export type DeclarationPage = Static<typeof DeclarationPageSchema>;
 
 export const PortEventAcceptedSchema = Type.Object(

@@ -72,3 +72,15 @@ export class ProblemError extends Error {
 export function problemTypeUri(problemType: ProblemType): string {
   return `urn:preclearance:problem:${problemType}`;
 }
+
+/** The domain's broken rules on a submitted document (or webhook) as one 422 naming each field and rule. */
+export function ruleViolationsProblem(
+  subject: string,
+  violations: readonly { readonly pointer: string; readonly rule: string; readonly detail: string }[],
+): ProblemError {
+  return new ProblemError(
+    'validation-failed',
+    `the ${subject} broke the rules listed: ${violations.length} problem(s)`,
+    violations.map(({ pointer, rule, detail }) => ({ field: pointer, rule, detail })),
+  );
+}

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { MAX_WEBHOOK_URL_LENGTH } from '#domain/webhook-url-policy.ts';
 import { DELIVERY_OUTCOMES, MAX_WEBHOOKS_PER_BROKER } from '#domain/webhooks.ts';
+import { pageOf } from './api-schemas.ts';
 
 /** What the API accepts and answers about webhooks. The response types derive from these schemas. */
 export const WebhookRegistrationSchema = Type.Object(
@@ -68,12 +69,5 @@ export const DeliveryAttemptSchema = Type.Object(
 
 export type DeliveryAttempt = Static<typeof DeliveryAttemptSchema>;
 
-export const DeliveryLogPageSchema = Type.Object(
-  {
-    items: Type.Array(DeliveryAttemptSchema),
-    nextCursor: Type.Optional(Type.String({ description: 'Pass as `cursor` for the next page; absent on the last' })),
-    links: Type.Object({ self: Type.String(), next: Type.Optional(Type.String()) }),
-  },
-  { additionalProperties: false, title: 'DeliveryLogPage' },
-);
+export const DeliveryLogPageSchema = pageOf(DeliveryAttemptSchema, 'DeliveryLogPage');
 export type DeliveryLogPage = Static<typeof DeliveryLogPageSchema>;
