@@ -96,7 +96,7 @@ ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
   Workflow time    ${stack.timeScale === 1 ? 'real time (LOCAL_TIME_SCALE=3600 makes an hour pass in a second)' : `${stack.timeScale}× faster than real time (LOCAL_TIME_SCALE)`}
 
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
-           npm run -s token -- --role port-operator
+           npm run -s token -- --role port-operator      (also railway, officer)
 
 Ready in ${seconds(stack.startup.total)} (synth ${seconds(stack.startup.synth)}). Ctrl-C stops everything.
 `);
