@@ -651,6 +651,62 @@ function listingQuery(
 
 const PAGE_LIMIT_ABUSE = ['0', '101', '-1', 'abc', '1.5', '1e2', '', '99999999999999999999', ' 5', '0x10'] as const;
 
+/**
+ * A broker's listing (declarations, events): valid queries read, invalid ones are refused, foreign cursors and
+ * random query strings may go either way but never to a 5xx, and callers without the role are refused.
+ */
+function listingCases(
+  context: FuzzContext,
+  listing: {
+    readonly route: RouteDefinition;
+    readonly brokers: fc.Arbitrary<CallerName>;
+    readonly validQuery: fc.Arbitrary<string>;
+    readonly invalid: fc.Arbitrary<string>;
+    readonly cursorParameter: string;
+    /** What a valid read does, for the case's description ("lists", "pulls events"). */
+    readonly reading: string;
+  },
+): fc.Arbitrary<FuzzCase> {
+  const { route, brokers } = listing;
+  const at = (query: string) => `${route.path}?${query}`;
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(brokers, listing.validQuery)
+        .map(([caller, query]) =>
+          get(at(query), context.callers[caller], `${caller} ${listing.reading} with ?${query}`, 'read'),
+        ),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(brokers, listing.invalid)
+        .map(([caller, query]) => get(at(query), context.callers[caller], `an invalid query ?${query}`, 'refused')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(brokers, foreignCursor)
+        .map(([caller, cursor]) =>
+          get(
+            at(`${listing.cursorParameter}=${encodeURIComponent(cursor)}`),
+            context.callers[caller],
+            `a foreign cursor ${cursor.slice(0, 60)}`,
+            'any',
+          ),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(brokers, randomQuery)
+        .map(([caller, query]) => get(at(query), context.callers[caller], `a random query ?${query}`, 'any')),
+    },
+    ...refusedCallers(route, context, route.path).map((arbitrary) => ({ weight: 2, arbitrary })),
+  );
+}
+
 function listDeclarationsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   const route = ROUTES.listDeclarations;
   const brokers = fc.constantFrom('ownBroker', 'otherBroker') as fc.Arbitrary<CallerName>;
@@ -687,46 +743,7 @@ function listDeclarationsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
       .filter((name) => !Object.hasOwn(QUERY_NAMES_OF.listDeclarations, name))
       .map((name) => `${encodeURIComponent(name)}=1`),
   );
-  return fc.oneof(
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(brokers, validQuery)
-        .map(([caller, query]) =>
-          get(`${route.path}?${query}`, context.callers[caller], `${caller} lists with ?${query}`, 'read'),
-        ),
-    },
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(brokers, invalid)
-        .map(([caller, query]) =>
-          get(`${route.path}?${query}`, context.callers[caller], `an invalid query ?${query}`, 'refused'),
-        ),
-    },
-    {
-      weight: 2,
-      arbitrary: fc
-        .tuple(brokers, foreignCursor)
-        .map(([caller, cursor]) =>
-          get(
-            `${route.path}?cursor=${encodeURIComponent(cursor)}`,
-            context.callers[caller],
-            `a foreign cursor ${cursor.slice(0, 60)}`,
-            'any',
-          ),
-        ),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .tuple(brokers, randomQuery)
-        .map(([caller, query]) =>
-          get(`${route.path}?${query}`, context.callers[caller], `a random query ?${query}`, 'any'),
-        ),
-    },
-    ...refusedCallers(route, context, route.path).map((arbitrary) => ({ weight: 2, arbitrary })),
-  );
+  return listingCases(context, { route, brokers, validQuery, invalid, cursorParameter: 'cursor', reading: 'lists' });
 }
 
 function listEventsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
@@ -741,46 +758,14 @@ function listEventsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
       .filter((name) => !Object.hasOwn(QUERY_NAMES_OF.listEvents, name))
       .map((name) => `${encodeURIComponent(name)}=1`),
   );
-  return fc.oneof(
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(brokers, validQuery)
-        .map(([caller, query]) =>
-          get(`${route.path}?${query}`, context.callers[caller], `${caller} pulls events with ?${query}`, 'read'),
-        ),
-    },
-    {
-      weight: 3,
-      arbitrary: fc
-        .tuple(brokers, invalid)
-        .map(([caller, query]) =>
-          get(`${route.path}?${query}`, context.callers[caller], `an invalid query ?${query}`, 'refused'),
-        ),
-    },
-    {
-      weight: 2,
-      arbitrary: fc
-        .tuple(brokers, foreignCursor)
-        .map(([caller, cursor]) =>
-          get(
-            `${route.path}?after=${encodeURIComponent(cursor)}`,
-            context.callers[caller],
-            `a foreign cursor ${cursor.slice(0, 60)}`,
-            'any',
-          ),
-        ),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .tuple(brokers, randomQuery)
-        .map(([caller, query]) =>
-          get(`${route.path}?${query}`, context.callers[caller], `a random query ?${query}`, 'any'),
-        ),
-    },
-    ...refusedCallers(route, context, route.path).map((arbitrary) => ({ weight: 2, arbitrary })),
-  );
+  return listingCases(context, {
+    route,
+    brokers,
+    validQuery,
+    invalid,
+    cursorParameter: 'after',
+    reading: 'pulls events',
+  });
 }
 
 function getOpenApiCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
