@@ -42,7 +42,6 @@ export const PROBLEM_TYPES = {
 } as const;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
-export const PROBLEM_TYPE_NAMES = Object.keys(PROBLEM_TYPES) as ProblemType[];
 
 export class ProblemError extends Error {
   readonly problemType: ProblemType;

@@ -279,24 +279,6 @@ describe('who may do what: every route × every caller × own or other tenant', 
     let countsBefore: Awaited<ReturnType<StoreProbe['counts']>>;
     let receiver: Receiver | undefined;
 
-    /** The tables' counts once they hold still (two readings 300 ms apart agree). */
-    async function settledCounts() {
-      let previous = '';
-      return (
-        await eventually(
-          async () => {
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            const counts = await probe.counts();
-            const settled = JSON.stringify(counts) === previous;
-            previous = JSON.stringify(counts);
-            return { counts, settled };
-          },
-          (reading) => reading.settled,
-          30_000,
-        )
-      ).counts;
-    }
-
     before(async () => {
       env = await startTestStack();
       probe = storeProbe(env);
@@ -339,7 +321,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
       }
       // The owner's webhooks come after its declarations' events were dispatched (the store held still), so
       // they are sent nothing before the allowed cells run; anything sent later finds a receiver that answers 200.
-      await settledCounts();
+      await probe.settledCounts();
       receiver = await startReceiver();
       const registered: string[] = [];
       for (const name of ['read', 'doomed']) {
@@ -361,7 +343,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
         receiverUrl: receiver.url,
         webhookIdsOf: async (brokerId) => (await probe.webhooksOf(brokerId)).ids,
       };
-      countsBefore = await settledCounts();
+      countsBefore = await probe.settledCounts();
     });
     after(async () => {
       await env?.stop();

@@ -1431,18 +1431,7 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
         60_000,
       );
     }
-    let previous = '';
-    countsBefore = await eventually(
-      async () => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const counts = await probe.counts();
-        const settled = JSON.stringify(counts) === previous;
-        previous = JSON.stringify(counts);
-        return { counts, settled };
-      },
-      (reading) => reading.settled,
-      30_000,
-    ).then((reading) => reading.counts);
+    countsBefore = await probe.settledCounts();
     figures.startedAt = Date.now();
   });
   after(async () => env?.stop());

@@ -73,12 +73,28 @@ export function storeProbe(env: {
     return { ids: ids.sort(), count };
   };
 
+  /** Items in both tables; the idempotency table holds one record per accepted write. */
+  const counts = async () => ({
+    declarationsTable: await countItems(declarations),
+    idempotencyTable: await countItems(idempotency),
+  });
+
+  /** The counts once they hold still (two readings 300 ms apart agree): workflows still running write too. */
+  const settledCounts = async (timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let previous = '';
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const reading = await counts();
+      if (JSON.stringify(reading) === previous) return reading;
+      if (Date.now() > deadline) throw new Error(`the tables did not settle within ${timeoutMs} ms: ${previous}`);
+      previous = JSON.stringify(reading);
+    }
+  };
+
   return {
-    /** Items in both tables; the idempotency table holds one record per accepted write. */
-    counts: async () => ({
-      declarationsTable: await countItems(declarations),
-      idempotencyTable: await countItems(idempotency),
-    }),
+    counts,
+    settledCounts,
     idempotencyRecords: () => countItems(idempotency),
     /** The declaration's head, documents and history. */
     itemsOfDeclaration: (id: string) => itemsUnder(KEYS.declaration(id).PK),
