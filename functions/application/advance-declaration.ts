@@ -9,16 +9,21 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Moves a declaration along its lifecycle: load, let the domain decide, save with the version that was read.
- * A step retried after it already succeeded finds the status in place and writes nothing.
+ * A step retried after it already succeeded finds the status in place and writes nothing. A caller that has just
+ * read the declaration passes the record, which the first attempt uses instead of reading it again.
  */
 export async function advanceDeclaration(
   ports: { readonly declarations: DeclarationStore; readonly clock: Clock },
-  id: string,
+  declaration: string | DeclarationRecord,
   request: TransitionRequest,
   facts: Readonly<Record<string, unknown>> = {},
 ): Promise<{ record: DeclarationRecord; applied: boolean }> {
+  const id = typeof declaration === 'string' ? declaration : declaration.id;
+  let justRead = typeof declaration === 'string' ? undefined : declaration;
   for (let attempt = 1; ; attempt++) {
-    const current = await ports.declarations.load(id);
+    // After a version conflict the record is stale: read it again.
+    const current = justRead ?? (await ports.declarations.load(id));
+    justRead = undefined;
     if (current === undefined) throw new DeclarationNotFoundError(id);
     const outcome = decideTransition(lifecycleOf(current.declarationType), current, request, ports.clock());
     if (outcome.kind === 'already-applied') return { record: current, applied: false };

@@ -31,11 +31,11 @@ async function loadWithDocument(
 
 /** Assigns the risk channel by the type's rules and records the rule that fired. */
 export async function assessRisk(ports: StepPorts, declarationId: string): Promise<RiskDecision> {
-  const { document } = await loadWithDocument(ports, declarationId);
+  const { record, document } = await loadWithDocument(ports, declarationId);
   const decision = riskDecisionFor(document);
   await advanceDeclaration(
     ports,
-    declarationId,
+    record,
     {
       transition: TRANSITION.ASSIGN_RISK_CHANNEL,
       actor: systemActor('risk-engine'),
@@ -59,7 +59,7 @@ export async function awaitMilestone(
   const { record, document } = await loadWithDocument(ports, input.declarationId);
   const { awaits: milestone, earlierReports } = WORKFLOWS[workflowOf(record.declarationType)];
   const key = milestoneKeyOf(document);
-  await advanceDeclaration(ports, input.declarationId, {
+  await advanceDeclaration(ports, record, {
     transition: TRANSITION.AWAIT_ARRIVAL,
     actor: systemActor('workflow'),
     details: { milestone, key },
