@@ -1,4 +1,5 @@
 import {
+  isCalendarDate,
   isIso3166Alpha2,
   isIso4217Currency,
   isRfc3339DateTime,
@@ -17,6 +18,7 @@ export const SCHEMA_FORMATS = {
   iso4217: { rule: 'iso4217-currency', validate: isIso4217Currency },
   'iso3166-alpha2': { rule: 'iso3166-country', validate: isIso3166Alpha2 },
   'date-time': { rule: 'date-time', validate: isRfc3339DateTime },
+  date: { rule: 'date', validate: isCalendarDate },
   vin: { rule: 'vin', validate: isVinShaped },
 } as const;
 

@@ -178,3 +178,13 @@ function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An RFC 3339 full-date (YYYY-MM-DD) that exists on the calendar. */
+export function isCalendarDate(candidate: string): boolean {
+  const parts = CALENDAR_DATE.exec(candidate);
+  if (parts === null) return false;
+  const [year, month, day] = parts.slice(1, 4).map(Number) as [number, number, number];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
