@@ -18,7 +18,7 @@ import { InvalidCursorError } from '#application/ports.ts';
 import type { DeclarationDocument } from '#domain/declaration-types/registry.ts';
 import { VersionConflictError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
-import type { HistoryEntry } from '#domain/lifecycle.ts';
+import type { DeclarationStatus, HistoryEntry, Tracks } from '#domain/lifecycle.ts';
 import { decodeCursor, ENTITY, EVENT_RETENTION_SECONDS, encodeCursor, expiresAt, KEYS } from './table-layout.ts';
 
 // A listing reads at most this many pages per request, so a filter matching little cannot scan a whole partition.
@@ -119,7 +119,7 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                 Update: {
                   TableName: tableName,
                   Key: KEYS.declaration(record.id),
-                  UpdateExpression: 'SET #status = :status, #version = :next, updatedAt = :at, facts = :facts',
+                  UpdateExpression: lifecycleUpdate(record),
                   ConditionExpression: '#version = :expected',
                   ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
                   ExpressionAttributeValues: {
@@ -128,6 +128,8 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                     ':expected': change.expectedVersion,
                     ':at': record.updatedAt,
                     ':facts': record.facts,
+                    ...(record.tracks === undefined ? {} : { ':tracks': record.tracks }),
+                    ...(record.resumeStatus === undefined ? {} : { ':resume': record.resumeStatus }),
                   },
                 },
               },
@@ -234,6 +236,14 @@ export async function queryAll(
   return items;
 }
 
+/** The head's lifecycle state as the domain decided it: status, version, tracks and where a review returns to. */
+function lifecycleUpdate(record: DeclarationRecord): string {
+  const sets = ['#status = :status', '#version = :next', 'updatedAt = :at', 'facts = :facts'];
+  if (record.tracks !== undefined) sets.push('tracks = :tracks');
+  if (record.resumeStatus !== undefined) sets.push('resumeStatus = :resume');
+  return `SET ${sets.join(', ')}${record.resumeStatus === undefined ? ' REMOVE resumeStatus' : ''}`;
+}
+
 function toRecord(item: Record<string, unknown>): DeclarationRecord {
   return {
     id: String(item.id),
@@ -245,6 +255,8 @@ function toRecord(item: Record<string, unknown>): DeclarationRecord {
     filedAt: String(item.filedAt),
     updatedAt: String(item.updatedAt),
     facts: (item.facts ?? {}) as Record<string, unknown>,
+    ...(item.tracks === undefined ? {} : { tracks: item.tracks as Tracks }),
+    ...(item.resumeStatus === undefined ? {} : { resumeStatus: item.resumeStatus as DeclarationStatus }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { lifecycleOf } from '#domain/declaration-types/registry.ts';
+import { lifecycleOf, tracksOnArrivalOf } from '#domain/declaration-types/registry.ts';
 import { DeclarationNotFoundError, TransitionNotAllowedError, VersionConflictError } from '#domain/errors.ts';
 import { statusChanged } from '#domain/events.ts';
 import { decideTransition, type TransitionRequest } from '#domain/lifecycle.ts';
@@ -25,14 +25,18 @@ export async function advanceDeclaration(
     const current = justRead ?? (await ports.declarations.load(id));
     justRead = undefined;
     if (current === undefined) throw new DeclarationNotFoundError(id);
-    const outcome = decideTransition(lifecycleOf(current.declarationType), current, request, ports.clock());
+    const outcome = decideTransition(lifecycleOf(current.declarationType), current, request, ports.clock(), {
+      tracks: tracksOnArrivalOf(current),
+    });
     if (outcome.kind === 'already-applied') return { record: current, applied: false };
-    if (outcome.kind === 'not-allowed') throw new TransitionNotAllowedError(id, outcome.from, outcome.to);
-    const { entry } = outcome;
+    if (outcome.kind === 'not-allowed') {
+      throw new TransitionNotAllowedError(id, outcome.from, outcome.to, outcome.because);
+    }
+    const { entry, next } = outcome;
+    const { tracks: _tracks, resumeStatus: _resume, ...unchanged } = current;
     const record: DeclarationRecord = {
-      ...current,
-      status: entry.status,
-      version: entry.version,
+      ...unchanged,
+      ...next,
       updatedAt: entry.recordedAt,
       facts: { ...current.facts, ...facts },
     };

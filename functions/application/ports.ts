@@ -1,7 +1,7 @@
 import type { Actor } from '#domain/actors.ts';
 import type { DeclarationDocument, DeclarationType, WorkflowId } from '#domain/declaration-types/registry.ts';
 import type { DomainEvent } from '#domain/events.ts';
-import type { DeclarationStatus, HistoryEntry } from '#domain/lifecycle.ts';
+import type { DeclarationStatus, HistoryEntry, Tracks } from '#domain/lifecycle.ts';
 import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
 import type { DeliveryOutcome } from '#domain/webhooks.ts';
@@ -25,6 +25,10 @@ export interface DeclarationRecord {
   readonly updatedAt: string;
   /** Facts the workflow learned, kept for queries and views (risk channel, arrival). */
   readonly facts: Readonly<Record<string, unknown>>;
+  /** After arrival: the transshipment and inspection tracks (types that have them). */
+  readonly tracks?: Tracks;
+  /** Under review or on hold: the status an officer's RESUME goes back to. */
+  readonly resumeStatus?: DeclarationStatus;
 }
 
 export interface Filing {

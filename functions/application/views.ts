@@ -10,12 +10,15 @@ export function summaryOf(record: DeclarationRecord, self: string): DeclarationS
     id: record.id,
     declarationType: record.declarationType,
     status: record.status,
-    cusresCode: DECLARATION_STATUSES[record.status].cusresCode,
+    ...(DECLARATION_STATUSES[record.status].cusresCode === undefined
+      ? {}
+      : { cusresCode: DECLARATION_STATUSES[record.status].cusresCode }),
     version: record.version,
     documentVersion: record.documentVersion,
     filedAt: record.filedAt,
     updatedAt: record.updatedAt,
     facts: record.facts,
+    ...(record.tracks === undefined ? {} : { tracks: record.tracks }),
     links: { self },
   };
 }

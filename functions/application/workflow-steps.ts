@@ -7,7 +7,7 @@ import {
   workflowOf,
 } from '#domain/declaration-types/registry.ts';
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
-import { isTransitionName, TRANSITION } from '#domain/lifecycle.ts';
+import { isTransitionName, TRANSITION, type TransitionName } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
 import type { RiskDecision } from '#domain/risk.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
@@ -75,39 +75,48 @@ export async function awaitMilestone(
 
 export interface RecordTransitionInput {
   readonly declarationId: string;
-  readonly transition: string;
+  /** One transition, or several applied in order in one step (SECURE_DUTIES then RELEASE): fewer billed states. */
+  readonly transition?: string;
+  readonly transitions?: readonly string[];
   readonly reason?: string;
   readonly details?: Record<string, unknown>;
   /** The port's report that ended a wait: its reporter and business time go into the history. */
   readonly milestone?: MilestoneNotice;
 }
 
-/** A later stage named in the state machine (arrival, release, manual review). */
+/** A later stage named in the state machine (arrival, duties and release, manual review). */
 export async function recordTransition(
   ports: StepPorts,
   input: RecordTransitionInput,
 ): Promise<{ status: string; applied: boolean }> {
-  const { transition, milestone } = input;
+  const { milestone } = input;
+  const names = input.transitions ?? (input.transition === undefined ? [] : [input.transition]);
   // A wrong name is a bug in the state machine definition: fail loudly rather than retry.
-  if (!isTransitionName(transition)) throw new UnknownTransitionError(transition);
-  const { record, applied } = await advanceDeclaration(
-    ports,
-    input.declarationId,
-    {
-      transition,
-      actor: milestone?.reportedBy ?? systemActor('workflow'),
-      ...(milestone === undefined ? {} : { occurredAt: milestone.occurredAt }),
-      ...(input.reason === undefined ? {} : { reason: input.reason }),
-      ...(milestone === undefined && input.details === undefined
-        ? {}
-        : {
-            details: {
-              ...input.details,
-              ...(milestone === undefined ? {} : { ...milestone.facts, portEventId: milestone.portEventId }),
-            },
-          }),
-    },
-    milestone === undefined ? {} : { [milestone.milestone === 'TRAIN_ARRIVED' ? 'arrival' : 'gateIn']: milestone },
-  );
-  return { status: record.status, applied };
+  if (names.length === 0) throw new UnknownTransitionError(undefined);
+  for (const name of names) if (!isTransitionName(name)) throw new UnknownTransitionError(name);
+  let outcome: { record: DeclarationRecord; applied: boolean } | undefined;
+  let appliedAny = false;
+  for (const transition of names as TransitionName[]) {
+    outcome = await advanceDeclaration(
+      ports,
+      outcome?.record ?? input.declarationId,
+      {
+        transition,
+        actor: milestone?.reportedBy ?? systemActor('workflow'),
+        ...(milestone === undefined ? {} : { occurredAt: milestone.occurredAt }),
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+        ...(milestone === undefined && input.details === undefined
+          ? {}
+          : {
+              details: {
+                ...input.details,
+                ...(milestone === undefined ? {} : { ...milestone.facts, portEventId: milestone.portEventId }),
+              },
+            }),
+      },
+      milestone === undefined ? {} : { [milestone.milestone === 'TRAIN_ARRIVED' ? 'arrival' : 'gateIn']: milestone },
+    );
+    appliedAny ||= outcome.applied;
+  }
+  return { status: String(outcome?.record.status), applied: appliedAny };
 }

@@ -1,5 +1,3 @@
-import type { DeclarationStatus } from './lifecycle.ts';
-
 /**
  * Errors a workflow step can end with, by the name Step Functions matches in Retry and Catch. The state
  * machines import these names, so a renamed error cannot silently stop matching.
@@ -21,8 +19,8 @@ export const PERMANENT_WORKFLOW_ERRORS = [
 ];
 
 export class TransitionNotAllowedError extends Error {
-  constructor(id: string, from: DeclarationStatus, to: DeclarationStatus) {
-    super(`declaration ${id} cannot move from ${from} to ${to}`);
+  constructor(id: string, from: string, to: string, because?: string) {
+    super(`declaration ${id} cannot move from ${from} to ${to}${because === undefined ? '' : `: ${because}`}`);
     this.name = WORKFLOW_ERRORS.transitionNotAllowed;
   }
 }

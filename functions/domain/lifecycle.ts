@@ -12,13 +12,25 @@ export type { HistoryEntry };
  */
 export const DECLARATION_STATUSES = {
   RECEIVED: { cusresCode: '1', meaning: 'filed: the document passed every rule and was accepted for processing' },
+  MANIFEST_MISMATCH: {
+    cusresCode: '6',
+    meaning: 'the declaration does not match its train’s manifest: amend it (the lines are in the history)',
+  },
+  MANIFEST_MATCHED: { cusresCode: '1', meaning: 'accepted: the declaration matches its train’s manifest' },
   REJECTED: { cusresCode: '2', meaning: 'rejected with comment' },
   RISK_ASSESSED: { cusresCode: '1', meaning: 'accepted, risk channel assigned' },
   AWAITING_ARRIVAL: { cusresCode: '9', meaning: 'accepted, awaiting arrival of the goods' },
-  ARRIVED: { cusresCode: '9', meaning: 'the goods arrived at the port' },
+  ARRIVED: {
+    cusresCode: '9',
+    meaning: 'the goods arrived: transshipment and inspection (see tracks) are under way',
+  },
+  DUTIES_SECURED: { cusresCode: '1', meaning: 'duties and taxes paid or guaranteed: release follows' },
   RELEASED: { cusresCode: '4', meaning: 'released' },
-  MANUAL_REVIEW: { cusresCode: '6', meaning: 'documents required: an officer must review' },
-} as const;
+  HELD: { cusresCode: '7', meaning: 'detained by an officer' },
+  MANUAL_REVIEW: { cusresCode: '6', meaning: 'an officer must review the declaration before it can go on' },
+  // No CUSRES code answers a declarant's own cancellation (NCTS has a decision message for it, IE009).
+  CANCELLED: { cusresCode: undefined, meaning: 'cancelled by the broker before release' },
+} as const satisfies Record<string, { cusresCode: string | undefined; meaning: string }>;
 
 export type DeclarationStatus = keyof typeof DECLARATION_STATUSES;
 export const STATUS_NAMES = Object.keys(DECLARATION_STATUSES) as DeclarationStatus[];
@@ -28,24 +40,138 @@ export const STATUS = Object.fromEntries(STATUS_NAMES.map((name) => [name, name]
   readonly [K in DeclarationStatus]: K;
 };
 
+/** Where nothing moves any more: no workflow waits, no officer acts. */
+export const FINAL_STATUSES: readonly DeclarationStatus[] = ['RELEASED', 'REJECTED', 'CANCELLED'];
+
+/**
+ * After arrival two things happen at once, and neither owns the status: the train's gauge change
+ * (transshipment) and the inspection the risk channel calls for. Each is a track with its own state; the
+ * declaration's status stays ARRIVED (or HELD / MANUAL_REVIEW) until both are done and duties are secured.
+ */
+export const TRACK_STATES = {
+  transshipment: ['PENDING', 'IN_PROGRESS', 'COMPLETED'],
+  inspection: ['NOT_REQUIRED', 'PENDING', 'DOCUMENT_REVIEW', 'DOCUMENTS_REQUESTED', 'PHYSICAL_INSPECTION', 'PASSED'],
+} as const;
+export type TrackName = keyof typeof TRACK_STATES;
+export type TrackState<T extends TrackName = TrackName> = (typeof TRACK_STATES)[T][number];
+export type Tracks = { readonly [T in TrackName]: TrackState<T> };
+
+/** A track is done when nothing on it holds the goods back. */
+export const TRACK_DONE: { readonly [T in TrackName]: readonly TrackState<T>[] } = {
+  transshipment: ['COMPLETED'],
+  inspection: ['NOT_REQUIRED', 'PASSED'],
+};
+
+/** Statuses in which the goods have arrived and the tracks move. */
+const AFTER_ARRIVAL: readonly DeclarationStatus[] = ['ARRIVED', 'HELD', 'MANUAL_REVIEW'];
+/** Every status a declaration can still leave. */
+const OPEN: readonly DeclarationStatus[] = STATUS_NAMES.filter((status) => !FINAL_STATUSES.includes(status));
+
+interface TransitionRule {
+  /** The status it leads to (a track move keeps the status); PREVIOUS goes back to where it was before review or hold. */
+  readonly to: DeclarationStatus | 'PREVIOUS' | 'SAME';
+  readonly from: readonly DeclarationStatus[];
+  readonly reason: string;
+  /** A move on one track (the status stays). */
+  readonly track?: { readonly name: TrackName; readonly to: TrackState; readonly from: readonly TrackState[] };
+  /** Tracks that must be done first. */
+  readonly requiresTracksDone?: boolean;
+}
+
 /**
  * The transitions, each naming the status it leads to, the statuses it may start from, and the reason
  * recorded when the caller gives none. FILE creates a declaration and has no predecessor.
  */
 export const TRANSITIONS = {
   FILE: { to: 'RECEIVED', from: [], reason: 'the broker filed the declaration' },
-  REJECT: { to: 'REJECTED', from: ['RECEIVED'], reason: 'the declaration breaks a clearance rule' },
-  ASSIGN_RISK_CHANNEL: { to: 'RISK_ASSESSED', from: ['RECEIVED'], reason: 'a risk channel was assigned' },
+  REPORT_MANIFEST_MISMATCH: {
+    to: 'MANIFEST_MISMATCH',
+    from: ['RECEIVED'],
+    reason: 'the declaration does not match the train manifest',
+  },
+  MATCH_MANIFEST: {
+    to: 'MANIFEST_MATCHED',
+    from: ['RECEIVED', 'MANIFEST_MISMATCH'],
+    reason: 'the declaration matches the train manifest',
+  },
+  ASSIGN_RISK_CHANNEL: {
+    to: 'RISK_ASSESSED',
+    from: ['RECEIVED', 'MANIFEST_MATCHED'],
+    reason: 'a risk channel was assigned',
+  },
   AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'], reason: 'waiting for the goods to arrive' },
   RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'], reason: 'the port reported the goods arrived' },
-  RELEASE: { to: 'RELEASED', from: ['ARRIVED'], reason: 'green channel: released without inspection' },
-  // An officer takes over when the goods are late, or after arrival when the risk channel is not green.
+  START_TRANSSHIPMENT: {
+    to: 'SAME',
+    from: AFTER_ARRIVAL,
+    reason: 'the terminal started the gauge change',
+    track: { name: 'transshipment', to: 'IN_PROGRESS', from: ['PENDING'] },
+  },
+  COMPLETE_TRANSSHIPMENT: {
+    to: 'SAME',
+    from: AFTER_ARRIVAL,
+    reason: 'the terminal completed the gauge change',
+    track: { name: 'transshipment', to: 'COMPLETED', from: ['PENDING', 'IN_PROGRESS'] },
+  },
+  OPEN_DOCUMENT_REVIEW: {
+    to: 'SAME',
+    from: AFTER_ARRIVAL,
+    reason: 'an officer reviews the documents',
+    track: { name: 'inspection', to: 'DOCUMENT_REVIEW', from: ['PENDING', 'DOCUMENTS_REQUESTED'] },
+  },
+  OPEN_PHYSICAL_INSPECTION: {
+    to: 'SAME',
+    from: AFTER_ARRIVAL,
+    reason: 'an officer scans or inspects the goods',
+    track: { name: 'inspection', to: 'PHYSICAL_INSPECTION', from: ['PENDING', 'DOCUMENTS_REQUESTED'] },
+  },
+  REQUEST_DOCUMENTS: {
+    to: 'SAME',
+    from: AFTER_ARRIVAL,
+    reason: 'an officer requested documents from the broker',
+    track: { name: 'inspection', to: 'DOCUMENTS_REQUESTED', from: ['DOCUMENT_REVIEW', 'PHYSICAL_INSPECTION'] },
+  },
+  PASS_INSPECTION: {
+    to: 'SAME',
+    from: AFTER_ARRIVAL,
+    reason: 'the officer approved the goods',
+    track: { name: 'inspection', to: 'PASSED', from: ['DOCUMENT_REVIEW', 'PHYSICAL_INSPECTION'] },
+  },
+  SECURE_DUTIES: {
+    to: 'DUTIES_SECURED',
+    from: ['ARRIVED'],
+    reason: 'duties and taxes are paid or guaranteed',
+    requiresTracksDone: true,
+  },
+  RELEASE: { to: 'RELEASED', from: ['DUTIES_SECURED'], reason: 'released: every check is done' },
+  HOLD: { to: 'HELD', from: ['ARRIVED', 'MANUAL_REVIEW'], reason: 'an officer detained the goods' },
+  REJECT: {
+    to: 'REJECTED',
+    from: ['RECEIVED', 'MANIFEST_MISMATCH', 'ARRIVED', 'HELD', 'MANUAL_REVIEW'],
+    reason: 'the declaration breaks a clearance rule',
+  },
+  CANCEL: { to: 'CANCELLED', from: OPEN, reason: 'the broker cancelled the declaration' },
+  // An officer takes over when something did not come in time or the goods need a decision; not a dead end:
+  // RESUME takes the declaration back to where it was, and the workflow goes on from there.
   ESCALATE_TO_MANUAL_REVIEW: {
     to: 'MANUAL_REVIEW',
-    from: ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED'],
+    from: [
+      'RECEIVED',
+      'MANIFEST_MISMATCH',
+      'MANIFEST_MATCHED',
+      'RISK_ASSESSED',
+      'AWAITING_ARRIVAL',
+      'ARRIVED',
+      'DUTIES_SECURED',
+    ],
     reason: 'an officer must review the declaration',
   },
-} as const satisfies Record<string, { to: DeclarationStatus; from: readonly DeclarationStatus[]; reason: string }>;
+  RESUME: {
+    to: 'PREVIOUS',
+    from: ['MANUAL_REVIEW', 'HELD'],
+    reason: 'the officer let the declaration go on',
+  },
+} as const satisfies Record<string, TransitionRule>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
 export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as TransitionName[];
@@ -60,10 +186,14 @@ export function isTransitionName(candidate: unknown): candidate is TransitionNam
 /** The transitions one declaration type goes through: a subset of TRANSITIONS, named in the type registry. */
 export type Lifecycle = readonly TransitionName[];
 
-/** The part of a declaration the lifecycle decides on. */
+/** The part of a declaration the lifecycle decides on, and all it decides. */
 export interface LifecycleState {
   readonly status: DeclarationStatus;
   readonly version: number;
+  /** Set on arrival for the types that have tracks. */
+  readonly tracks?: Tracks;
+  /** Where a declaration under review or on hold goes back to. */
+  readonly resumeStatus?: DeclarationStatus;
 }
 
 /** A request to move a declaration on: what, who, when it happened and why. */
@@ -77,24 +207,87 @@ export interface TransitionRequest {
 }
 
 export type TransitionOutcome =
-  | { readonly kind: 'apply'; readonly entry: HistoryEntry }
+  | { readonly kind: 'apply'; readonly entry: HistoryEntry; readonly next: LifecycleState }
   /** The declaration is already where this transition leads: a retried step, nothing to write. */
   | { readonly kind: 'already-applied' }
-  | { readonly kind: 'not-allowed'; readonly from: DeclarationStatus; readonly to: DeclarationStatus };
+  | {
+      readonly kind: 'not-allowed';
+      readonly from: DeclarationStatus;
+      readonly to: DeclarationStatus | TrackState;
+      readonly because?: string;
+    };
 
-/** Decides what a transition does to a declaration in its current state, under its type's lifecycle. */
+/** The tracks a declaration starts with on arrival: inspection only where its risk channel asks for one. */
+export function tracksOnArrival(inspectionRequired: boolean): Tracks {
+  return { transshipment: 'PENDING', inspection: inspectionRequired ? 'PENDING' : 'NOT_REQUIRED' };
+}
+
+export function tracksDone(tracks: Tracks | undefined): boolean {
+  if (tracks === undefined) return true;
+  return (
+    (TRACK_DONE.transshipment as readonly string[]).includes(tracks.transshipment) &&
+    (TRACK_DONE.inspection as readonly string[]).includes(tracks.inspection)
+  );
+}
+
+/**
+ * Decides what a transition does to a declaration in its current state, under its type's lifecycle.
+ * `arrival` says, for RECORD_ARRIVAL, which tracks the declaration's type and risk channel give it.
+ */
 export function decideTransition(
   lifecycle: Lifecycle,
   current: LifecycleState,
   request: TransitionRequest,
   recordedAt: Date,
+  arrival?: { readonly tracks: Tracks | undefined },
 ): TransitionOutcome {
-  const rule = TRANSITIONS[request.transition];
-  if (current.status === rule.to) return { kind: 'already-applied' };
-  const allowed =
-    lifecycle.includes(request.transition) && (rule.from as readonly DeclarationStatus[]).includes(current.status);
-  if (!allowed) return { kind: 'not-allowed', from: current.status, to: rule.to };
-  return { kind: 'apply', entry: entryFor(request, current.version + 1, rule.to, recordedAt, current.status) };
+  const rule: TransitionRule = TRANSITIONS[request.transition];
+  const inLifecycle = lifecycle.includes(request.transition);
+  const fromAllowed = rule.from.includes(current.status);
+  if (rule.track !== undefined) {
+    const state = current.tracks?.[rule.track.name];
+    if (state === rule.track.to) return { kind: 'already-applied' };
+    if (
+      !inLifecycle ||
+      !fromAllowed ||
+      state === undefined ||
+      !(rule.track.from as readonly string[]).includes(state)
+    ) {
+      return {
+        kind: 'not-allowed',
+        from: current.status,
+        to: rule.track.to,
+        ...(state === undefined ? {} : { because: `${rule.track.name} is ${state}` }),
+      };
+    }
+    const tracks = { ...current.tracks, [rule.track.name]: rule.track.to } as Tracks;
+    const entry = entryFor(request, current.version + 1, current.status, recordedAt, current.status, {
+      track: rule.track.name,
+      trackState: rule.track.to,
+    });
+    return { kind: 'apply', entry, next: { ...current, version: entry.version, tracks } };
+  }
+  const to = rule.to === 'PREVIOUS' ? current.resumeStatus : rule.to === 'SAME' ? current.status : rule.to;
+  if (to === undefined)
+    return { kind: 'not-allowed', from: current.status, to: current.status, because: 'nowhere to go back to' };
+  if (current.status === to && !fromAllowed) return { kind: 'already-applied' };
+  if (!inLifecycle || !fromAllowed) return { kind: 'not-allowed', from: current.status, to };
+  if (rule.requiresTracksDone === true && !tracksDone(current.tracks)) {
+    return { kind: 'not-allowed', from: current.status, to, because: 'transshipment and inspection are not both done' };
+  }
+  const entry = entryFor(request, current.version + 1, to, recordedAt, current.status);
+  const { resumeStatus: _done, ...rest } = current;
+  const next: LifecycleState = {
+    ...(rule.to === 'PREVIOUS' ? rest : current),
+    status: to,
+    version: entry.version,
+    // Review and hold remember where the declaration was, so that RESUME can take it back there.
+    ...((to === 'MANUAL_REVIEW' || to === 'HELD') && current.status !== 'MANUAL_REVIEW' && current.status !== 'HELD'
+      ? { resumeStatus: current.status }
+      : {}),
+    ...(request.transition === 'RECORD_ARRIVAL' && arrival?.tracks !== undefined ? { tracks: arrival.tracks } : {}),
+  };
+  return { kind: 'apply', entry, next };
 }
 
 /** The first history entry of every declaration. */
@@ -108,12 +301,14 @@ function entryFor(
   status: DeclarationStatus,
   recordedAt: Date,
   previousStatus?: DeclarationStatus,
+  track?: { readonly track: TrackName; readonly trackState: TrackState },
 ): HistoryEntry {
   const recorded = recordedAt.toISOString();
   return {
     version,
     status,
     ...(previousStatus === undefined ? {} : { previousStatus }),
+    ...track,
     transition: request.transition,
     actor: request.actor,
     occurredAt: request.occurredAt ?? recorded,

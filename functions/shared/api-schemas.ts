@@ -1,6 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
-import { STATUS_NAMES } from '#domain/lifecycle.ts';
+import { STATUS_NAMES, TRACK_STATES } from '#domain/lifecycle.ts';
 import { DomainEventSchema } from '#domain/schemas/domain-event.ts';
 import { HistoryEntrySchema } from '#domain/schemas/history-entry.ts';
 
@@ -10,7 +10,9 @@ export const DeclarationSummarySchema = Type.Object(
     id: Type.String(),
     declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
     status: Type.Enum(STATUS_NAMES),
-    cusresCode: Type.String({ description: 'UN/EDIFACT CUSRES response code (7365) of the status' }),
+    cusresCode: Type.Optional(
+      Type.String({ description: 'UN/EDIFACT CUSRES response code (7365) of the status; none for CANCELLED' }),
+    ),
     version: Type.Integer({ description: 'Workflow version: one more per status change' }),
     documentVersion: Type.Integer({ description: 'Document version: 1 as filed, one more per amendment' }),
     filedAt: Type.String({ format: 'date-time' }),
@@ -18,6 +20,18 @@ export const DeclarationSummarySchema = Type.Object(
     facts: Type.Record(Type.String(), Type.Unknown(), {
       description: 'What the workflow learned: riskChannel, riskRule, arrival, gateIn',
     }),
+    tracks: Type.Optional(
+      Type.Object(
+        {
+          transshipment: Type.Enum([...TRACK_STATES.transshipment]),
+          inspection: Type.Enum([...TRACK_STATES.inspection]),
+        },
+        {
+          additionalProperties: false,
+          description: 'After arrival: the gauge change and the inspection, which run side by side',
+        },
+      ),
+    ),
     links: Type.Object({ self: Type.String() }),
   },
   { additionalProperties: false, title: 'DeclarationSummary' },

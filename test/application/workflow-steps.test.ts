@@ -177,7 +177,7 @@ describe('the workflow records the later stages', () => {
     assert.deepEqual(ports.declarationStore.history(id).at(-1)?.actor, gateClerk.actor);
   });
 
-  it('releases a green-channel declaration after its arrival, through versions 1 to 5', async () => {
+  it('releases a green-channel declaration once the gauge change is done and duties are secured', async () => {
     const ports = fakePorts();
     const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
     await recordTransition(ports, {
@@ -185,21 +185,30 @@ describe('the workflow records the later stages', () => {
       transition: 'RECORD_ARRIVAL',
       milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
     });
+    await assert.rejects(
+      recordTransition(ports, { declarationId: id, transition: 'SECURE_DUTIES' }),
+      /transshipment and inspection are not both done/,
+    );
+    await recordTransition(ports, { declarationId: id, transition: 'COMPLETE_TRANSSHIPMENT' });
 
-    const released = await recordTransition(ports, { declarationId: id, transition: 'RELEASE' });
+    const released = await recordTransition(ports, { declarationId: id, transitions: ['SECURE_DUTIES', 'RELEASE'] });
 
     assert.deepEqual(released, { status: 'RELEASED', applied: true });
     assert.deepEqual(
-      ports.declarationStore.history(id).map((entry) => [entry.version, entry.status, entry.actor.kind]),
+      ports.declarationStore
+        .history(id)
+        .map((entry) => [entry.version, entry.status, entry.trackState ?? '', entry.actor.kind]),
       [
-        [1, 'RECEIVED', 'broker'],
-        [2, 'RISK_ASSESSED', 'system'],
-        [3, 'AWAITING_ARRIVAL', 'system'],
-        [4, 'ARRIVED', 'railway'],
-        [5, 'RELEASED', 'system'],
+        [1, 'RECEIVED', '', 'broker'],
+        [2, 'RISK_ASSESSED', '', 'system'],
+        [3, 'AWAITING_ARRIVAL', '', 'system'],
+        [4, 'ARRIVED', '', 'railway'],
+        [5, 'ARRIVED', 'COMPLETED', 'system'],
+        [6, 'DUTIES_SECURED', '', 'system'],
+        [7, 'RELEASED', '', 'system'],
       ],
     );
-    assert.equal(ports.declarationStore.events().length, 5);
+    assert.equal(ports.declarationStore.events().length, 7);
   });
 
   it('sends a declaration whose goods never came to an officer, with the reason the workflow gives', async () => {

@@ -18,7 +18,7 @@ import {
   workflowOf,
 } from '#domain/declaration-types/registry.ts';
 import { vinCheckCharacter } from '#domain/identifiers.ts';
-import { STATUS_NAMES } from '#domain/lifecycle.ts';
+import { type DeclarationStatus, STATUS_NAMES } from '#domain/lifecycle.ts';
 import { PORT_EVENTS } from '#domain/port-events.ts';
 import { ROLES } from '#domain/roles.ts';
 import * as routes from '#generated/routes.ts';
@@ -78,11 +78,15 @@ describe('the registry of declaration types', () => {
     assert.equal(milestoneKeyOf(roadImportDeclaration({ truck: { plate: 'XJA12345', country: 'CN' } })), 'XJA12345');
   });
 
-  it('gives every type a lifecycle that starts with filing and reaches every status, from received to released', () => {
+  it('gives every type a lifecycle that starts with filing and runs from received to released', () => {
     for (const type of DECLARATION_TYPE_NAMES) {
       assert.equal(lifecycleOf(type)[0], 'FILE', type);
-      assert.deepEqual([...statusesOf(type)].sort(), [...STATUS_NAMES].sort(), type);
+      for (const status of ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'DUTIES_SECURED', 'RELEASED']) {
+        assert.ok(statusesOf(type).includes(status as DeclarationStatus), `${type} reaches ${status}`);
+      }
     }
+    assert.deepEqual(statusesOf('RAIL_IMPORT'), STATUS_NAMES, 'rail goes through every stage there is');
+    assert.equal(statusesOf('ROAD_EXPORT').includes('MANIFEST_MATCHED'), false, 'a truck has no train manifest');
   });
 
   it('describes each type by its mode and direction', () => {

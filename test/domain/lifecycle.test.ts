@@ -8,12 +8,15 @@ import {
   filingEntry,
   isTransitionName,
   type Lifecycle,
+  type LifecycleState,
   STATUS,
   STATUS_NAMES,
   TRANSITION,
   TRANSITION_NAMES,
   TRANSITIONS,
+  type Tracks,
   type TransitionName,
+  tracksOnArrival,
 } from '#domain/lifecycle.ts';
 
 const recordedAt = new Date('2025-03-01T06:30:00Z');
@@ -21,6 +24,12 @@ const broker: Actor = { kind: 'broker', id: 'clerk-7' };
 const workflow: Actor = { kind: 'system', id: 'workflow' };
 /** Every transition there is: the lifecycle under which only the TRANSITIONS table decides. */
 const EVERY_TRANSITION: Lifecycle = TRANSITION_NAMES;
+
+/** The transitions that lead to a fixed status (not a track move, not a return to where a review began). */
+const STATUS_MOVES = TRANSITION_NAMES.filter(
+  (name) => !Object.hasOwn(TRANSITIONS[name], 'track') && (STATUS_NAMES as string[]).includes(TRANSITIONS[name].to),
+);
+const arrivedWith = (tracks: Tracks) => ({ status: 'ARRIVED' as const, version: 6, tracks });
 
 const request = (transition: TransitionName, actor: Actor = workflow) => ({ transition, actor });
 
@@ -43,8 +52,8 @@ describe('the declaration lifecycle', () => {
     assert.deepEqual(filingEntry({ actor: broker, details }, recordedAt).details, details);
   });
 
-  for (const name of TRANSITION_NAMES) {
-    const rule = TRANSITIONS[name];
+  for (const name of STATUS_MOVES) {
+    const rule = TRANSITIONS[name] as { to: DeclarationStatus; from: readonly DeclarationStatus[] };
     it(`${name} leads to ${rule.to} from ${rule.from.join(', ') || 'no status'} and from nowhere else`, () => {
       for (const status of STATUS_NAMES) {
         const outcome = decideTransition(EVERY_TRANSITION, { status, version: 5 }, request(name), recordedAt);
@@ -94,8 +103,8 @@ describe('the declaration lifecycle', () => {
     );
   });
 
-  it('never moves a rejected or released declaration on', () => {
-    for (const status of ['REJECTED', 'RELEASED'] as const) {
+  it('never moves a rejected, released or cancelled declaration on', () => {
+    for (const status of ['REJECTED', 'RELEASED', 'CANCELLED'] as const) {
       for (const name of TRANSITION_NAMES) {
         if (TRANSITIONS[name].to === status) continue;
         const outcome = decideTransition(EVERY_TRANSITION, { status, version: 3 }, request(name), recordedAt);
@@ -104,17 +113,98 @@ describe('the declaration lifecycle', () => {
     }
   });
 
-  it('follows the happy path RECEIVED → RISK_ASSESSED → AWAITING_ARRIVAL → ARRIVED → RELEASED, versions 1 to 5', () => {
-    let state: { status: DeclarationStatus; version: number } = { status: 'RECEIVED', version: 1 };
-    const visited: DeclarationStatus[] = [state.status];
-    for (const name of ['ASSIGN_RISK_CHANNEL', 'AWAIT_ARRIVAL', 'RECORD_ARRIVAL', 'RELEASE'] as const) {
-      const outcome = decideTransition(EVERY_TRANSITION, state, request(name), recordedAt);
+  it('takes a green rail declaration from RECEIVED to RELEASED, the gauge change on its own track', () => {
+    let state: LifecycleState = { status: 'RECEIVED', version: 1 };
+    const visited: string[] = [state.status];
+    for (const name of [
+      'MATCH_MANIFEST',
+      'ASSIGN_RISK_CHANNEL',
+      'AWAIT_ARRIVAL',
+      'RECORD_ARRIVAL',
+      'START_TRANSSHIPMENT',
+      'COMPLETE_TRANSSHIPMENT',
+      'SECURE_DUTIES',
+      'RELEASE',
+    ] as const) {
+      const outcome = decideTransition(EVERY_TRANSITION, state, request(name), recordedAt, {
+        tracks: tracksOnArrival(false),
+      });
       assert.equal(outcome.kind, 'apply', name);
-      if (outcome.kind === 'apply') state = { status: outcome.entry.status, version: outcome.entry.version };
-      visited.push(state.status);
+      if (outcome.kind === 'apply') state = outcome.next;
+      visited.push(state.tracks === undefined ? state.status : `${state.status}/${state.tracks.transshipment}`);
     }
-    assert.deepEqual(visited, ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'RELEASED']);
-    assert.equal(state.version, 5);
+    assert.deepEqual(visited, [
+      'RECEIVED',
+      'MANIFEST_MATCHED',
+      'RISK_ASSESSED',
+      'AWAITING_ARRIVAL',
+      'ARRIVED/PENDING',
+      'ARRIVED/IN_PROGRESS',
+      'ARRIVED/COMPLETED',
+      'DUTIES_SECURED/COMPLETED',
+      'RELEASED/COMPLETED',
+    ]);
+    assert.equal(state.version, 9, 'one version per history entry, track moves included');
+  });
+
+  it('moves the two tracks independently, and secures duties only when both are done', () => {
+    const both = arrivedWith(tracksOnArrival(true));
+    const afterReview = decideTransition(EVERY_TRANSITION, both, request('OPEN_DOCUMENT_REVIEW'), recordedAt);
+    assert.equal(afterReview.kind === 'apply' && afterReview.next.tracks?.inspection, 'DOCUMENT_REVIEW');
+    assert.equal(afterReview.kind === 'apply' && afterReview.next.tracks?.transshipment, 'PENDING');
+    assert.equal(afterReview.kind === 'apply' && afterReview.entry.status, 'ARRIVED', 'a track move keeps the status');
+    assert.equal(afterReview.kind === 'apply' && afterReview.entry.track, 'inspection');
+
+    const early = decideTransition(EVERY_TRANSITION, both, request('SECURE_DUTIES'), recordedAt);
+    assert.equal(early.kind, 'not-allowed');
+    assert.match(early.kind === 'not-allowed' ? String(early.because) : '', /not both done/);
+
+    const done = arrivedWith({ transshipment: 'COMPLETED', inspection: 'PASSED' });
+    assert.equal(decideTransition(EVERY_TRANSITION, done, request('SECURE_DUTIES'), recordedAt).kind, 'apply');
+  });
+
+  it('treats a track move that already happened as a retry, and refuses one out of order', () => {
+    const started = arrivedWith({ transshipment: 'IN_PROGRESS', inspection: 'NOT_REQUIRED' });
+    assert.deepEqual(decideTransition(EVERY_TRANSITION, started, request('START_TRANSSHIPMENT'), recordedAt), {
+      kind: 'already-applied',
+    });
+    const passed = arrivedWith({ transshipment: 'PENDING', inspection: 'NOT_REQUIRED' });
+    assert.equal(
+      decideTransition(EVERY_TRANSITION, passed, request('REQUEST_DOCUMENTS'), recordedAt).kind,
+      'not-allowed',
+    );
+  });
+
+  it('lets an officer send a declaration under review or on hold back to where it was', () => {
+    const review = decideTransition(
+      EVERY_TRANSITION,
+      { status: 'AWAITING_ARRIVAL', version: 4 },
+      request('ESCALATE_TO_MANUAL_REVIEW'),
+      recordedAt,
+    );
+    assert.ok(review.kind === 'apply');
+    assert.equal(review.next.resumeStatus, 'AWAITING_ARRIVAL');
+    const held = decideTransition(EVERY_TRANSITION, review.next, request('HOLD'), recordedAt);
+    assert.ok(held.kind === 'apply');
+    assert.equal(held.next.resumeStatus, 'AWAITING_ARRIVAL', 'a hold during review keeps where the review began');
+    const resumed = decideTransition(EVERY_TRANSITION, held.next, request('RESUME'), recordedAt);
+    assert.ok(resumed.kind === 'apply');
+    assert.equal(resumed.entry.status, 'AWAITING_ARRIVAL');
+    assert.equal(resumed.next.resumeStatus, undefined);
+    assert.equal(decideTransition(EVERY_TRANSITION, resumed.next, request('RESUME'), recordedAt).kind, 'not-allowed');
+  });
+
+  it('lets the broker cancel until release, and not after', () => {
+    for (const status of STATUS_NAMES) {
+      const outcome = decideTransition(EVERY_TRANSITION, { status, version: 3 }, request('CANCEL'), recordedAt);
+      const expected =
+        status === 'CANCELLED'
+          ? 'already-applied'
+          : ['RELEASED', 'REJECTED'].includes(status)
+            ? 'not-allowed'
+            : 'apply';
+      assert.equal(outcome.kind, expected, status);
+    }
   });
 
   it('sends a declaration whose goods never came, or came in the yellow or red channel, to an officer', () => {
@@ -154,6 +244,7 @@ describe('the history entry of a status change', () => {
         recordedAt: '2025-03-01T06:30:00.000Z',
         reason: 'the port reported the goods arrived',
       },
+      next: { status: 'ARRIVED', version: 4 },
     });
   });
 
@@ -167,11 +258,17 @@ describe('the history entry of a status change', () => {
   it('gives the reason the caller gave, or else the transition’s own', () => {
     const given = arrival({ reason: 'train X8001 at track 4' });
     assert.equal(given.kind === 'apply' ? given.entry.reason : undefined, 'train X8001 at track 4');
-    for (const name of TRANSITION_NAMES) {
+    for (const name of STATUS_MOVES) {
       if (name === 'FILE') continue;
       const from = TRANSITIONS[name].from[0];
       assert.ok(from !== undefined, name);
-      const outcome = decideTransition(EVERY_TRANSITION, { status: from, version: 2 }, request(name), recordedAt);
+      const tracks = { transshipment: 'COMPLETED', inspection: 'PASSED' } as const;
+      const outcome = decideTransition(
+        EVERY_TRANSITION,
+        { status: from, version: 2, tracks },
+        request(name),
+        recordedAt,
+      );
       assert.equal(outcome.kind === 'apply' ? outcome.entry.reason : undefined, TRANSITIONS[name].reason, name);
     }
   });
@@ -190,7 +287,8 @@ describe('the history entry of a status change', () => {
 describe('the names of statuses and transitions', () => {
   it('gives every status the CUSRES response code a broker’s system can map', () => {
     for (const status of STATUS_NAMES) {
-      assert.match(DECLARATION_STATUSES[status].cusresCode, /^[0-9]{1,3}$/, status);
+      if (status === 'CANCELLED') continue; // no CUSRES code answers a declarant's own cancellation
+      assert.match(String(DECLARATION_STATUSES[status].cusresCode), /^[0-9]{1,3}$/, status);
       assert.ok(DECLARATION_STATUSES[status].meaning.length > 0, status);
     }
     assert.equal(DECLARATION_STATUSES.REJECTED.cusresCode, '2');
@@ -202,7 +300,7 @@ describe('the names of statuses and transitions', () => {
   it('leads only to and from known statuses, and only FILE starts from nothing', () => {
     for (const name of TRANSITION_NAMES) {
       const rule = TRANSITIONS[name];
-      assert.ok(STATUS_NAMES.includes(rule.to), name);
+      assert.ok((STATUS_NAMES as string[]).includes(rule.to) || ['PREVIOUS', 'SAME'].includes(rule.to), name);
       for (const from of rule.from) assert.ok(STATUS_NAMES.includes(from), `${name} from ${from}`);
       assert.equal(rule.from.length === 0, name === 'FILE', name);
     }

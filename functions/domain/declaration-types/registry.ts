@@ -1,5 +1,14 @@
 import type { RuleViolation } from '../document-parts.ts';
-import { type DeclarationStatus, type Lifecycle, TRANSITIONS, type TransitionName } from '../lifecycle.ts';
+import {
+  type DeclarationStatus,
+  type Lifecycle,
+  STATUS_NAMES,
+  TRANSITION_NAMES,
+  TRANSITIONS,
+  type Tracks,
+  type TransitionName,
+  tracksOnArrival,
+} from '../lifecycle.ts';
 import type { Milestone } from '../port-events.ts';
 import { decideRiskChannel, type RiskDecision, type RiskRule } from '../risk.ts';
 import type { Role } from '../roles.ts';
@@ -58,6 +67,8 @@ interface DeclarationTypeDefinition<TDocument> {
   readonly direction: 'IMPORT' | 'EXPORT';
   readonly workflow: WorkflowId;
   readonly lifecycle: Lifecycle;
+  /** Whether arrival starts the transshipment and inspection tracks. */
+  readonly hasTracks: boolean;
   readonly violations: (document: TDocument) => RuleViolation[];
   readonly warnings: (document: TDocument) => RuleViolation[];
   readonly riskRules: readonly RiskRule<TDocument>[];
@@ -68,15 +79,25 @@ interface DeclarationTypeDefinition<TDocument> {
   readonly logistics: (document: TDocument) => Record<string, unknown>;
 }
 
-/** Every type so far goes through the same stages; the rail and highway issues give each its own. */
-const PRE_ARRIVAL_LIFECYCLE: Lifecycle = [
+/**
+ * Rail (stages R1-R7): the manifest match, then after arrival the gauge change and the inspection side by
+ * side, duties, release; an officer can hold, reject or send it back on its way; the broker can cancel.
+ */
+const RAIL_IMPORT_LIFECYCLE: Lifecycle = TRANSITION_NAMES;
+
+/** Highway, until its own issue: no manifest and no tracks; a non-green declaration goes to an officer. */
+const ROAD_LIFECYCLE: Lifecycle = [
   'FILE',
   'REJECT',
   'ASSIGN_RISK_CHANNEL',
   'AWAIT_ARRIVAL',
   'RECORD_ARRIVAL',
+  'SECURE_DUTIES',
   'RELEASE',
   'ESCALATE_TO_MANUAL_REVIEW',
+  'RESUME',
+  'HOLD',
+  'CANCEL',
 ];
 
 const noWarnings = () => [];
@@ -89,7 +110,8 @@ function roadDefinition<TDocument extends RoadExportDeclaration | RoadImportDecl
     mode: 'ROAD',
     direction,
     workflow: 'road',
-    lifecycle: PRE_ARRIVAL_LIFECYCLE,
+    lifecycle: ROAD_LIFECYCLE,
+    hasTracks: false,
     violations: roadViolations,
     warnings: roadWarnings,
     riskRules: ROAD_RISK_RULES,
@@ -108,7 +130,8 @@ export const DECLARATION_TYPES: {
     mode: 'RAIL',
     direction: 'IMPORT',
     workflow: 'rail-import',
-    lifecycle: PRE_ARRIVAL_LIFECYCLE,
+    lifecycle: RAIL_IMPORT_LIFECYCLE,
+    hasTracks: true,
     violations: railImportViolations,
     warnings: noWarnings,
     riskRules: RAIL_IMPORT_RISK_RULES,
@@ -154,7 +177,20 @@ export function lifecycleOf(type: DeclarationType): Lifecycle {
 
 /** The statuses a type can reach: those its lifecycle's transitions lead to. */
 export function statusesOf(type: DeclarationType): DeclarationStatus[] {
-  return [...new Set(lifecycleOf(type).map((transition: TransitionName) => TRANSITIONS[transition].to))];
+  const targets = lifecycleOf(type).map((transition: TransitionName) => TRANSITIONS[transition].to as string);
+  return STATUS_NAMES.filter((status) => targets.includes(status));
+}
+
+/**
+ * The tracks a declaration of this type gets on arrival: rail has the gauge change and an inspection where
+ * its risk channel asks for one; road (so far) has none.
+ */
+export function tracksOnArrivalOf(record: {
+  readonly declarationType: DeclarationType;
+  readonly facts: Readonly<Record<string, unknown>>;
+}): Tracks | undefined {
+  if (!DECLARATION_TYPES[record.declarationType].hasTracks) return undefined;
+  return tracksOnArrival(record.facts.riskChannel !== 'GREEN');
 }
 
 /** How much of a declaration a caller in `role` may see; the filing broker sees all of its own. */

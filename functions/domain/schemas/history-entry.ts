@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { STATUS_NAMES, TRANSITION_NAMES } from '../lifecycle.ts';
+import { STATUS_NAMES, TRACK_STATES, TRANSITION_NAMES } from '../lifecycle.ts';
 import { ActorSchema } from './actor.ts';
 
 /** One entry of a declaration's history: what changed, who did it, when it happened and was recorded, and why. */
@@ -8,6 +8,10 @@ export const HistoryEntrySchema = Type.Object(
     version: Type.Integer({ minimum: 1, description: 'The workflow version this entry created (1 = filed)' }),
     status: Type.Enum(STATUS_NAMES),
     previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
+    track: Type.Optional(
+      Type.Enum(Object.keys(TRACK_STATES), { description: 'The track this entry moved; the status stays' }),
+    ),
+    trackState: Type.Optional(Type.Enum([...new Set(Object.values(TRACK_STATES).flat())])),
     transition: Type.Enum(TRANSITION_NAMES),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
