@@ -151,6 +151,8 @@ export const TRANSITIONS = {
     reason: 'the declaration breaks a clearance rule',
   },
   CANCEL: { to: 'CANCELLED', from: OPEN, reason: 'the broker cancelled the declaration' },
+  // A missed deadline changes no status: it is flagged on the declaration, kept in history and notified.
+  FLAG_SLA_BREACH: { to: 'SAME', from: OPEN, reason: 'a clearance deadline passed' },
   // An officer takes over when something did not come in time or the goods need a decision; not a dead end:
   // RESUME takes the declaration back to where it was, and the workflow goes on from there.
   ESCALATE_TO_MANUAL_REVIEW: {
@@ -270,7 +272,7 @@ export function decideTransition(
   const to = rule.to === 'PREVIOUS' ? current.resumeStatus : rule.to === 'SAME' ? current.status : rule.to;
   if (to === undefined)
     return { kind: 'not-allowed', from: current.status, to: current.status, because: 'nowhere to go back to' };
-  if (current.status === to && !fromAllowed) return { kind: 'already-applied' };
+  if (rule.to !== 'SAME' && current.status === to && !fromAllowed) return { kind: 'already-applied' };
   if (!inLifecycle || !fromAllowed) return { kind: 'not-allowed', from: current.status, to };
   if (rule.requiresTracksDone === true && !tracksDone(current.tracks)) {
     return { kind: 'not-allowed', from: current.status, to, because: 'transshipment and inspection are not both done' };
