@@ -28,6 +28,17 @@ export const PORT_EVENTS: {
   },
 };
 
+/**
+ * What a rail declaration's workflow waits for, each resumed by whoever reports it: the railway's arrival of
+ * the train, the terminal's end of the gauge change for the whole train, the broker's amendment.
+ */
+export const RAIL_WAIT = {
+  TRAIN_ARRIVED: 'TRAIN_ARRIVED',
+  TRANSSHIPMENT_COMPLETED: 'TRANSSHIPMENT_COMPLETED',
+  DECLARATION_AMENDED: 'DECLARATION_AMENDED',
+} as const;
+export type RailWait = (typeof RAIL_WAIT)[keyof typeof RAIL_WAIT];
+
 /** What a waiting declaration learns when its milestone is reported: recorded in its history. */
 export interface MilestoneNotice {
   readonly milestone: Milestone;

@@ -73,7 +73,7 @@ export function assertRunnableLocally(machineName: string, machine: AslMachine, 
       if (reason !== undefined) problem(reason);
     }
     if ((options.timeScale ?? 1) !== 1) {
-      for (const field of ['SecondsPath', 'TimestampPath', 'Timestamp', 'TimeoutSecondsPath'] as const) {
+      for (const field of ['SecondsPath', 'TimestampPath', 'Timestamp'] as const) {
         if (field in state) problem(`${field} cannot be scaled by LOCAL_TIME_SCALE; run with LOCAL_TIME_SCALE=1`);
       }
     }

@@ -11,7 +11,7 @@ import {
 } from './asl-support.ts';
 import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
 import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
-import { executionTimeoutMs, runnableDefinition, setLongTimeout } from './time-scale.ts';
+import { DYNAMIC_TIMEOUT_PARAMETER, executionTimeoutMs, runnableDefinition, setLongTimeout } from './time-scale.ts';
 
 /**
  * Step Functions, locally: runs each synthesized state machine definition unchanged with
@@ -375,8 +375,13 @@ export class LocalStepFunctions {
         : resource === LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN
           ? 'invoke.waitForTaskToken'
           : 'function';
-    const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
-    return async (rawInput) => {
+    const fixedTimeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+    return async (resolvedParameters) => {
+      const { parameters: rawInput, timeoutSeconds: dynamicTimeout } = withoutDynamicTimeout(
+        stateName,
+        resolvedParameters,
+      );
+      const timeoutSeconds = dynamicTimeout ?? fixedTimeoutSeconds;
       // Each waiting task gets a token of its own in place of the placeholder $$.Task.Token resolved to.
       const token = kind === 'invoke.waitForTaskToken' ? `${TOKEN_PREFIX}${randomUUID()}` : undefined;
       const input =
@@ -391,9 +396,29 @@ export class LocalStepFunctions {
         parameters: input,
         ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       });
+      // A timeout read from the state input (TimeoutSecondsPath) is armed here, at the harness's time scale.
+      const timer =
+        dynamicTimeout === undefined
+          ? undefined
+          : (() => {
+              let fire: (error: Error) => void = () => undefined;
+              const fired = new Promise<never>((_resolve, reject) => {
+                fire = reject;
+              });
+              const armed = setLongTimeout((dynamicTimeout * 1000) / this.timeScale, () => {
+                if (token !== undefined) this.closeTokens((_task, candidate) => candidate === token);
+                fire(Object.assign(new Error('the task timed out'), { name: 'States.Timeout' }));
+              });
+              return { fired, clear: () => armed.clear() };
+            })();
       try {
         let output: Json;
-        if (kind === 'invoke') {
+        if (timer !== undefined) {
+          output = await Promise.race([
+            this.runTask(execution, stateName, kind, resource, attempt, token, input),
+            timer.fired,
+          ]);
+        } else if (kind === 'invoke') {
           const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
           const result = await this.lambda(FunctionName).invoke(Payload);
           output = { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
@@ -408,8 +433,31 @@ export class LocalStepFunctions {
         const failure = asStatesError(error);
         attempt.failed(failure.name, failure.message);
         throw failure;
+      } finally {
+        timer?.clear();
       }
     };
+  }
+
+  /** One attempt of a task, for a caller that races it against a timeout of its own. */
+  private async runTask(
+    execution: Execution,
+    stateName: string,
+    kind: TaskKind,
+    resource: string,
+    attempt: TaskAttempt,
+    token: string | undefined,
+    input: Json,
+  ): Promise<Json> {
+    if (kind === 'invoke') {
+      const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
+      const result = await this.lambda(FunctionName).invoke(Payload);
+      return { ExecutedVersion: '$LATEST', Payload: result as Json, StatusCode: 200 };
+    }
+    if (kind === 'invoke.waitForTaskToken') {
+      return this.waitForToken(execution, stateName, attempt, token ?? '', input as WaitForTokenInput);
+    }
+    return (await this.lambda(resource).invoke(input)) as Json;
   }
 
   private waitForToken(
@@ -461,9 +509,9 @@ export class LocalStepFunctions {
    * because the runner clears a task's (possibly days-long) timeout only when the task settles. Where the
    * runner has already moved on (timeout, end of execution) the rejection goes unheard.
    */
-  private closeTokens(predicate: (task: PendingTask) => boolean): void {
+  private closeTokens(predicate: (task: PendingTask, token: string) => boolean): void {
     for (const [token, task] of this.pendingTasks) {
-      if (!predicate(task)) continue;
+      if (!predicate(task, token)) continue;
       this.pendingTasks.delete(token);
       this.closedTokens.add(token);
       task.reject(Object.assign(new Error('the task was closed without a callback'), { name: 'States.Runtime' }));
@@ -491,6 +539,23 @@ export class LocalStepFunctions {
  * The error a failed task hands the runner: named as Step Functions names it (a function's errorType), with
  * Lambda's error document as the cause, e.g. {"errorType":"DeclarationNotFound","errorMessage":"...","trace":[]}.
  */
+/**
+ * Takes the timeout a TimeoutSecondsPath resolved to (see DYNAMIC_TIMEOUT_PARAMETER) out of a task's parameters.
+ * As on AWS, a path that does not resolve to a positive integer fails the state with States.Runtime.
+ */
+function withoutDynamicTimeout(stateName: string, parameters: Json): { parameters: Json; timeoutSeconds?: number } {
+  if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) return { parameters };
+  if (!Object.hasOwn(parameters, DYNAMIC_TIMEOUT_PARAMETER)) return { parameters };
+  const { [DYNAMIC_TIMEOUT_PARAMETER]: value, ...rest } = parameters;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw Object.assign(
+      new Error(`state ${stateName}: TimeoutSecondsPath resolved to ${JSON.stringify(value)}, not a positive integer`),
+      { name: 'States.Runtime' },
+    );
+  }
+  return { parameters: rest, timeoutSeconds: value };
+}
+
 function asStatesError(error: unknown): Error {
   if (error instanceof LambdaInvocationError) {
     const { errorType, errorMessage, trace } = error.error;

@@ -14,6 +14,14 @@ import { LocalStackStartError } from './start-errors.ts';
  *   execution timeout is exact at any length: the harness arms it itself with chained timers.
  */
 export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+
+/**
+ * Where the runnable copy carries a task's TimeoutSecondsPath. The runner would resolve that path against the
+ * task's parameters rather than its state input (as AWS does) and could not scale it; so the path moves into the
+ * parameters under this name, where the runner resolves it against the state input, and the harness's task
+ * handler takes it out again and arms the (scaled) timeout itself.
+ */
+export const DYNAMIC_TIMEOUT_PARAMETER = 'harness:TimeoutSeconds';
 /** The longest delay one setTimeout can wait. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 const MAX_TIMER_SECONDS = MAX_TIMER_MS / 1000;
@@ -71,6 +79,11 @@ function scaleMachine(machine: AslMachine, timeScale: number): AslMachine {
           scaled.TimeoutSeconds = seconds(
             typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
           );
+        if (state.Type === 'Task' && typeof state.TimeoutSecondsPath === 'string') {
+          delete scaled.TimeoutSecondsPath;
+          scaled.TimeoutSeconds = seconds(AWS_DEFAULT_TASK_TIMEOUT_SECONDS);
+          scaled.Parameters = { ...state.Parameters, [`${DYNAMIC_TIMEOUT_PARAMETER}.$`]: state.TimeoutSecondsPath };
+        }
         if (Array.isArray(state.Retry)) {
           scaled.Retry = (state.Retry as Record<string, unknown>[]).map((retrier) => ({
             ...retrier,

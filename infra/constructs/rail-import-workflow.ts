@@ -1,0 +1,283 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Choice,
+  Condition,
+  Errors,
+  Fail,
+  IntegrationPattern,
+  JsonPath,
+  Parallel,
+  type State,
+  type StateMachine,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { WORKFLOWS } from '#domain/declaration-types/registry.ts';
+import { PERMANENT_WORKFLOW_ERRORS } from '#domain/errors.ts';
+import { TRANSITION } from '#domain/lifecycle.ts';
+import { OFFICER_DECISION, OFFICER_QUEUE, OFFICER_TASK_KIND } from '#domain/officer-tasks.ts';
+import { RAIL_WAIT } from '#domain/port-events.ts';
+import { RISK_CHANNEL } from '#domain/risk.ts';
+import { MANIFEST_MATCH } from '#domain/screening.ts';
+import { PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
+
+/** The Lambda steps the rail workflow is built from. */
+export interface RailImportSteps {
+  /** Matches the declaration against its train's manifest, then assesses its risk. */
+  readonly screen: IFunction;
+  /** Parks the execution on a task token until the port, the terminal or the broker reports (see RAIL_WAIT). */
+  readonly awaitMilestone: IFunction;
+  readonly recordTransition: IFunction;
+  readonly flagSlaBreach: IFunction;
+  /** Puts a task in an officer's queue and parks the execution on its token until the officer decides. */
+  readonly openOfficerTask: IFunction;
+  readonly escalateOfficerTask: IFunction;
+  readonly awaitBrokerDocuments: IFunction;
+}
+
+export interface RailImportWorkflowProps {
+  readonly steps: RailImportSteps;
+  readonly stateMachineName: string;
+  /** How long a matched declaration waits for its train before an officer must look at it. */
+  readonly arrivalTimeout: Duration;
+  /** How long a declaration that does not match the manifest waits for an amendment. */
+  readonly amendmentTimeout?: Duration;
+  /** How long a task waits for an officer (after its SLA) or for the broker's documents. */
+  readonly officerTimeout?: Duration;
+}
+
+const STEP_TIMEOUT = Timeout.duration(Duration.seconds(30));
+
+/**
+ * Rail import, stage by stage (DOMAIN.md R1–R7), one Standard execution per declaration. Every name it branches
+ * on (transitions, risk channels, decisions, waits, errors) comes from the domain. The green path passes six
+ * states, each a billed transition:
+ *
+ *   Screen → IsOnManifest → AwaitTrainArrival → ByChannel → AwaitTransshipment → SecureDutiesAndRelease
+ *
+ * Yellow and red run the gauge change and the officer's inspection side by side (Parallel), then release.
+ * Every wait has a timeout and somewhere to go: a missed amendment or train goes to an officer's manual review,
+ * a missed SLA is flagged and the task moves to the supervisors' queue; an officer's REJECT ends the execution.
+ * Arrival and the gauge change are recorded by whoever resumes the wait (the train event's fan-out), so no state
+ * is spent on them.
+ */
+export class RailImportWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: RailImportWorkflowProps) {
+    super(scope, id);
+    const { steps } = props;
+    const officerTimeout = props.officerTimeout ?? Duration.days(7);
+    const declarationId = JsonPath.stringAt('$.declarationId');
+
+    const task = (name: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | undefined) =>
+      withRetries(
+        new LambdaInvoke(this, name, {
+          lambdaFunction: fn,
+          payloadResponseOnly: true,
+          payload: TaskInput.fromObject({ declarationId, ...payload }),
+          resultPath: resultPath ?? JsonPath.DISCARD,
+          taskTimeout: STEP_TIMEOUT,
+        }),
+      );
+    const waitFor = (
+      name: string,
+      fn: IFunction,
+      payload: Record<string, unknown>,
+      timeout: Timeout,
+      resultPath?: string,
+    ) =>
+      withRetries(
+        new LambdaInvoke(this, name, {
+          lambdaFunction: fn,
+          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+          payload: TaskInput.fromObject({ declarationId, taskToken: JsonPath.taskToken, ...payload }),
+          resultPath: resultPath ?? JsonPath.DISCARD,
+          taskTimeout: timeout,
+        }),
+      );
+    const rejected = new Succeed(this, 'Rejected', { comment: 'The officer rejected it; the decision is in history' });
+
+    /**
+     * An officer's task and what follows each decision: APPROVE goes on to `approved`; REQUEST_DOCUMENTS waits
+     * for the broker and brings the task back; REJECT ends. A task not decided by `timeoutPath` (its SLA) is
+     * flagged and moved to the supervisors' queue, where it waits again.
+     */
+    const officerReview = (
+      name: string,
+      kind: string,
+      approved: State,
+      onReject: State,
+      timeout: { readonly secondsPath?: string; readonly dueAtPath?: string; readonly reason?: string },
+    ): State => {
+      const decided = `$.${name}Decision`;
+      const open = waitFor(
+        `${name}Task`,
+        steps.openOfficerTask,
+        {
+          kind,
+          queue: OFFICER_QUEUE.OFFICERS,
+          ...(timeout.dueAtPath === undefined ? {} : { dueAt: JsonPath.stringAt(timeout.dueAtPath) }),
+          ...(timeout.reason === undefined ? {} : { reason: timeout.reason }),
+        },
+        timeout.secondsPath === undefined ? Timeout.duration(officerTimeout) : Timeout.at(timeout.secondsPath),
+        decided,
+      );
+      const escalate = task(
+        `${name}Escalate`,
+        steps.escalateOfficerTask,
+        { reason: `${name}: not decided in time` },
+        undefined,
+      );
+      const bySupervisor = waitFor(
+        `${name}SupervisorTask`,
+        steps.openOfficerTask,
+        { kind, queue: OFFICER_QUEUE.SUPERVISORS },
+        Timeout.duration(officerTimeout),
+        decided,
+      );
+      const documents = waitFor(
+        `${name}AwaitDocuments`,
+        steps.awaitBrokerDocuments,
+        {},
+        Timeout.duration(officerTimeout),
+      );
+      const decision = new Choice(this, `${name}Decided`)
+        .when(Condition.stringEquals(`${decided}.decision`, OFFICER_DECISION.APPROVE), approved)
+        .when(Condition.stringEquals(`${decided}.decision`, OFFICER_DECISION.REQUEST_DOCUMENTS), documents)
+        .when(Condition.stringEquals(`${decided}.decision`, OFFICER_DECISION.REJECT), onReject)
+        .otherwise(new Fail(this, `${name}UnknownDecision`, { error: 'UnknownDecision' }));
+      open.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      escalate.next(bySupervisor);
+      // The broker's documents go back to whoever asked, with a fresh task; no answer in time: the supervisors'.
+      documents.next(open);
+      documents.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      // The supervisors' queue is the last stop: a task nobody decides is flagged again and stays there.
+      bySupervisor.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      open.next(decision);
+      bySupervisor.next(decision);
+      return open;
+    };
+
+    // The end: duties, release, and (in the step) the manifest's write-off once every line is closed.
+    const release = task(
+      'SecureDutiesAndRelease',
+      steps.recordTransition,
+      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE] },
+      undefined,
+    );
+
+    /** The gauge change, with its 2-hour clock from arrival; `suffix` keeps state names unique per branch. */
+    const transshipment = (suffix: string, onReject: State, next?: State) => {
+      const wait = waitFor(
+        `AwaitTransshipment${suffix}`,
+        steps.awaitMilestone,
+        { milestone: RAIL_WAIT.TRANSSHIPMENT_COMPLETED },
+        Timeout.at('$.arrival.sla.TRANSSHIPMENT.secondsLeft'),
+      );
+      const flag = task(`FlagTransshipmentBreach${suffix}`, steps.flagSlaBreach, { sla: 'TRANSSHIPMENT' }, undefined);
+      const late = waitFor(
+        `AwaitLateTransshipment${suffix}`,
+        steps.awaitMilestone,
+        { milestone: RAIL_WAIT.TRANSSHIPMENT_COMPLETED },
+        Timeout.duration(officerTimeout),
+      );
+      const review = officerReview(`ReviewTransshipment${suffix}`, OFFICER_TASK_KIND.MANUAL_REVIEW, late, onReject, {
+        reason: 'the gauge change was not reported complete',
+      });
+      wait.addCatch(flag, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      flag.next(late);
+      late.addCatch(review, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      if (next !== undefined) {
+        wait.next(next);
+        late.next(next);
+      }
+      return wait;
+    };
+
+    // Inspection by channel, beside the gauge change. REJECT fails the branch, which stops the other branch.
+    const inspectionRejected = new Fail(this, 'InspectionRejected', { error: 'Clearance.Rejected' });
+    const inspectionPassed = new Succeed(this, 'InspectionPassed');
+    const inspection = new Choice(this, 'InspectionByChannel')
+      .when(
+        Condition.stringEquals('$.screening.channel', RISK_CHANNEL.YELLOW),
+        officerReview('DocumentReview', OFFICER_TASK_KIND.DOCUMENT_REVIEW, inspectionPassed, inspectionRejected, {
+          secondsPath: '$.arrival.sla.RELEASE.secondsLeft',
+          dueAtPath: '$.arrival.sla.RELEASE.dueAt',
+        }),
+      )
+      .otherwise(
+        officerReview(
+          'PhysicalInspection',
+          OFFICER_TASK_KIND.PHYSICAL_INSPECTION,
+          new Succeed(this, 'PhysicalInspectionPassed'),
+          new Fail(this, 'PhysicalInspectionRejected', { error: 'Clearance.Rejected' }),
+          { secondsPath: '$.arrival.sla.RELEASE.secondsLeft', dueAtPath: '$.arrival.sla.RELEASE.dueAt' },
+        ),
+      );
+    const clearInParallel = new Parallel(this, 'ClearInParallel', { resultPath: JsonPath.DISCARD })
+      .branch(transshipment('InParallel', new Fail(this, 'TransshipmentRejected', { error: 'Clearance.Rejected' })))
+      .branch(inspection)
+      .addCatch(rejected, { errors: ['Clearance.Rejected'], resultPath: JsonPath.DISCARD });
+    clearInParallel.next(release);
+
+    const byChannel = new Choice(this, 'ByChannel')
+      .when(Condition.stringEquals('$.screening.channel', RISK_CHANNEL.GREEN), transshipment('', rejected, release))
+      .otherwise(clearInParallel);
+
+    const awaitArrival = waitFor(
+      'AwaitTrainArrival',
+      steps.awaitMilestone,
+      { milestone: RAIL_WAIT.TRAIN_ARRIVED },
+      Timeout.duration(props.arrivalTimeout),
+      '$.arrival',
+    );
+    awaitArrival.addCatch(
+      officerReview('ReviewMissedArrival', OFFICER_TASK_KIND.MANUAL_REVIEW, awaitArrival, rejected, {
+        reason: `the ${WORKFLOWS['rail-import'].awaits} report did not come in time`,
+      }),
+      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    );
+    awaitArrival.next(byChannel);
+
+    const screen = task('Screen', steps.screen, {}, '$.screening');
+    const awaitAmendment = waitFor(
+      'AwaitAmendment',
+      steps.awaitMilestone,
+      { milestone: RAIL_WAIT.DECLARATION_AMENDED },
+      Timeout.duration(props.amendmentTimeout ?? Duration.days(3)),
+    );
+    awaitAmendment.next(screen);
+    // An officer who approves a declaration the manifest does not match overrides the match: it waits for its train.
+    awaitAmendment.addCatch(
+      officerReview('ReviewManifestMismatch', OFFICER_TASK_KIND.MANUAL_REVIEW, awaitArrival, rejected, {
+        reason: 'the declaration still does not match the train manifest',
+      }),
+      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    );
+    const definition = screen.next(
+      new Choice(this, 'IsOnManifest')
+        .when(Condition.stringEquals('$.screening.manifest', MANIFEST_MATCH.MISMATCH), awaitAmendment)
+        .otherwise(awaitArrival),
+    );
+
+    this.stateMachine = new PreClearanceStateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      comment: WORKFLOWS['rail-import'].description,
+      definition,
+      // Long enough for every wait on the longest path, short of Step Functions' one-year limit.
+      timeout: props.arrivalTimeout.plus(Duration.days(60)),
+    });
+  }
+}
+
+/** A transient fault is retried; a permanent one (listed first, so it wins) is not. */
+function withRetries(task: LambdaInvoke): LambdaInvoke {
+  task.addRetry({ errors: [...PERMANENT_WORKFLOW_ERRORS], maxAttempts: 0 });
+  task.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3 });
+  return task;
+}

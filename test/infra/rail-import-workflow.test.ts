@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { TRANSITION } from '#domain/lifecycle.ts';
+import { OFFICER_DECISION } from '#domain/officer-tasks.ts';
+import { RISK_CHANNEL } from '#domain/risk.ts';
+import { MANIFEST_MATCH } from '#domain/screening.ts';
+import { type RailImportSteps, RailImportWorkflow } from '../../infra/constructs/rail-import-workflow.ts';
+import type { AslMachine } from '../../infra/local/asl-support.ts';
+import { DYNAMIC_TIMEOUT_PARAMETER, runnableDefinition } from '../../infra/local/time-scale.ts';
+import { type AslDefinition, parseDefinition, resourcesOf, type StateMachineProps } from './cdk-app.ts';
+
+type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+
+/**
+ * The rail workflow, run: synthesized by CDK, executed by aws-local-stepfunctions with every Lambda step replaced
+ * by a scripted answer. The tests follow a declaration through the port and assert on the states it passes.
+ */
+function synthesizeRailWorkflow(): AslDefinition {
+  const stack = new Stack(new App(), 'RailWorkflowTest');
+  const fn = (name: keyof RailImportSteps) =>
+    new LambdaFunction(stack, name, {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => ({})'),
+    });
+  const names: (keyof RailImportSteps)[] = [
+    'screen',
+    'awaitMilestone',
+    'recordTransition',
+    'flagSlaBreach',
+    'openOfficerTask',
+    'escalateOfficerTask',
+    'awaitBrokerDocuments',
+  ];
+  const steps = Object.fromEntries(names.map((name) => [name, fn(name)])) as unknown as RailImportSteps;
+  new RailImportWorkflow(stack, 'Rail', {
+    steps,
+    stateMachineName: 'rail-test',
+    arrivalTimeout: Duration.seconds(1),
+    amendmentTimeout: Duration.seconds(1),
+  });
+  const [machine] = resourcesOf<StateMachineProps>(Template.fromStack(stack), 'AWS::StepFunctions::StateMachine');
+  assert.ok(machine !== undefined);
+  const { asl } = parseDefinition(machine[1].Properties.DefinitionString);
+  const text = JSON.stringify(asl)
+    .replace(/arn:<TOKEN:\d+>:/g, 'arn:aws:')
+    .replace(/<TOKEN:(\d+)>/g, 'arn:aws:lambda:us-east-1:000000000000:function:f$1');
+  // What the local harness runs: times as synthesized (scale 1), a TimeoutSecondsPath moved into the parameters.
+  return runnableDefinition(JSON.parse(text) as AslMachine, 1) as unknown as AslDefinition;
+}
+
+const definition = synthesizeRailWorkflow();
+
+/** Every Task state, including those inside Parallel branches. */
+function taskStates(states: AslDefinition['States']): string[] {
+  return Object.entries(states).flatMap(([name, state]) => {
+    const branches = (state as { Branches?: AslDefinition[] }).Branches ?? [];
+    return [...(state.Type === 'Task' ? [name] : []), ...branches.flatMap((branch) => taskStates(branch.States))];
+  });
+}
+
+const NEVER = Symbol('never answers');
+/** A step's answers, one per call (the last one repeats); NEVER leaves a wait hanging until it times out. */
+type Script = Record<string, readonly (JSONValue | typeof NEVER)[]>;
+
+const arrivedNow = () => {
+  const now = Date.now();
+  const clock = (hours: number) => ({
+    startedAt: new Date(now).toISOString(),
+    dueAt: new Date(now + hours * 3_600_000).toISOString(),
+    secondsLeft: hours * 3600,
+  });
+  return { notice: { milestone: 'TRAIN_ARRIVED' }, sla: { TRANSSHIPMENT: clock(2), RELEASE: clock(16) } };
+};
+
+async function run(script: Script) {
+  const calls: { state: string; input: Record<string, unknown> }[] = [];
+  const count = new Map<string, number>();
+  const handlers: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
+  for (const name of taskStates(definition.States)) {
+    handlers[name] = (parameters) => {
+      // A timeout read from the state input arrives as a parameter (see DYNAMIC_TIMEOUT_PARAMETER).
+      const { [DYNAMIC_TIMEOUT_PARAMETER]: timeoutSeconds, ...input } = parameters as Record<string, JSONValue>;
+      const { Payload } = input as { Payload?: Record<string, unknown> };
+      calls.push({ state: name, input: Payload ?? input });
+      const answers = script[name] ?? [{}];
+      const n = count.get(name) ?? 0;
+      count.set(name, n + 1);
+      const answer = answers[Math.min(n, answers.length - 1)];
+      if (answer !== NEVER) return Promise.resolve(answer as JSONValue);
+      return new Promise<JSONValue>((_resolve, reject) => {
+        if (typeof timeoutSeconds !== 'number') return;
+        setTimeout(
+          () => reject(Object.assign(new Error('timed out'), { name: 'States.Timeout' })),
+          timeoutSeconds * 1000,
+        );
+      });
+    };
+  }
+  const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  const execution = machine.run(
+    { declarationId: 'DCL-000000000000000000000001' },
+    {
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, 0])),
+      },
+      context: { Task: { Token: 'test-task-token' } },
+    },
+  );
+  const entered: string[] = [];
+  const logs = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') entered.push(event.state.name);
+    }
+  })();
+  const outcome = await execution.result.then(
+    () => ({ ok: true as const }),
+    (error: Error) => ({
+      ok: false as const,
+      error: (error.cause as Error | undefined)?.name ?? error.name,
+      message: String((error.cause as Error | undefined)?.message ?? error.message),
+    }),
+  );
+  await logs;
+  return { entered, calls, outcome };
+}
+
+const screened = (channel: string, manifest: string = MANIFEST_MATCH.MATCHED) => ({ manifest, channel });
+
+describe('the rail import workflow, stage by stage', () => {
+  it('takes a green declaration from screening to release in six billed states', async () => {
+    const { entered, calls, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [arrivedNow()],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered, [
+      'Screen',
+      'IsOnManifest',
+      'AwaitTrainArrival',
+      'ByChannel',
+      'AwaitTransshipment',
+      'SecureDutiesAndRelease',
+    ]);
+    assert.deepEqual(calls.at(-1)?.input.transitions, [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE]);
+    assert.equal(calls.find((c) => c.state === 'AwaitTransshipment')?.input.milestone, 'TRANSSHIPMENT_COMPLETED');
+  });
+
+  it('waits for an amendment when the declaration does not match the manifest, then matches it again', async () => {
+    const { entered, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.GREEN, MANIFEST_MATCH.MISMATCH), screened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [arrivedNow()],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(0, 6), [
+      'Screen',
+      'IsOnManifest',
+      'AwaitAmendment',
+      'Screen',
+      'IsOnManifest',
+      'AwaitTrainArrival',
+    ]);
+    assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+  });
+
+  it('runs a yellow declaration’s document review beside the gauge change, and releases it once approved', async () => {
+    const { entered, calls, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.YELLOW)],
+      AwaitTrainArrival: [arrivedNow()],
+      DocumentReviewTask: [{ decision: OFFICER_DECISION.APPROVE }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    for (const state of ['ClearInParallel', 'AwaitTransshipmentInParallel', 'DocumentReviewTask', 'InspectionPassed']) {
+      assert.ok(entered.includes(state), state);
+    }
+    assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+    const task = calls.find((c) => c.state === 'DocumentReviewTask')?.input;
+    assert.equal(task?.kind, 'DOCUMENT_REVIEW');
+    assert.equal(typeof task?.dueAt, 'string', 'the task is due by the release SLA');
+  });
+
+  it('asks the broker for documents, brings the task back to the officer, and releases once approved', async () => {
+    const { entered, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.YELLOW)],
+      AwaitTrainArrival: [arrivedNow()],
+      DocumentReviewTask: [{ decision: OFFICER_DECISION.REQUEST_DOCUMENTS }, { decision: OFFICER_DECISION.APPROVE }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    const review = entered.filter((state) => state.startsWith('DocumentReview'));
+    assert.deepEqual(review, [
+      'DocumentReviewTask',
+      'DocumentReviewDecided',
+      'DocumentReviewAwaitDocuments',
+      'DocumentReviewTask',
+      'DocumentReviewDecided',
+    ]);
+    assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+  });
+
+  it('ends a red declaration the officer rejects after inspection, without releasing it', async () => {
+    const { entered, outcome, calls } = await run({
+      Screen: [screened(RISK_CHANNEL.RED)],
+      AwaitTrainArrival: [arrivedNow()],
+      PhysicalInspectionTask: [{ decision: OFFICER_DECISION.REJECT }],
+      AwaitTransshipmentInParallel: [NEVER],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.equal(entered.at(-1), 'Rejected');
+    assert.equal(calls.find((c) => c.state === 'PhysicalInspectionTask')?.input.kind, 'PHYSICAL_INSPECTION');
+    assert.equal(entered.includes('SecureDutiesAndRelease'), false);
+  });
+
+  it('flags a gauge change that overruns its SLA, then releases once the terminal reports it done', async () => {
+    const late = arrivedNow();
+    late.sla.TRANSSHIPMENT.secondsLeft = 1;
+    const { entered, calls, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [late],
+      AwaitTransshipment: [NEVER],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(4), [
+      'AwaitTransshipment',
+      'FlagTransshipmentBreach',
+      'AwaitLateTransshipment',
+      'SecureDutiesAndRelease',
+    ]);
+    assert.equal(calls.find((c) => c.state === 'FlagTransshipmentBreach')?.input.sla, 'TRANSSHIPMENT');
+  });
+
+  it('hands a train that never arrives to an officer, who sends the declaration back to wait for it', async () => {
+    const { entered, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [NEVER, arrivedNow()],
+      ReviewMissedArrivalTask: [{ decision: OFFICER_DECISION.APPROVE }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(2, 6), [
+      'AwaitTrainArrival',
+      'ReviewMissedArrivalTask',
+      'ReviewMissedArrivalDecided',
+      'AwaitTrainArrival',
+    ]);
+    assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+  });
+
+  it('moves an officer task not decided within the release SLA to the supervisors’ queue', async () => {
+    const arrival = arrivedNow();
+    arrival.sla.RELEASE.secondsLeft = 1;
+    const { entered, calls, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.YELLOW)],
+      AwaitTrainArrival: [arrival],
+      DocumentReviewTask: [NEVER],
+      DocumentReviewSupervisorTask: [{ decision: OFFICER_DECISION.APPROVE }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.ok(entered.includes('DocumentReviewEscalate'));
+    assert.equal(calls.find((c) => c.state === 'DocumentReviewSupervisorTask')?.input.queue, 'supervisors');
+    assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+  });
+});
