@@ -10,6 +10,7 @@ import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors
 import { isTransitionName, TRANSITION, type TransitionName } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
 import type { RiskDecision } from '#domain/risk.ts';
+import { isSlaName, SLAS, type SlaClock } from '#domain/sla.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type { Clock, DeclarationRecord, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
 
@@ -119,4 +120,34 @@ export async function recordTransition(
     appliedAny ||= outcome.applied;
   }
   return { status: String(outcome?.record.status), applied: appliedAny };
+}
+
+/**
+ * A deadline passed while the workflow waited (its timer fired): the breach is flagged on the declaration,
+ * written to its history and emitted as an event, once per SLA however often the step runs.
+ */
+export async function flagSlaBreach(
+  ports: StepPorts,
+  input: { readonly declarationId: string; readonly sla: string },
+): Promise<{ readonly flagged: boolean }> {
+  if (!isSlaName(input.sla)) throw new UnknownTransitionError(`FLAG_SLA_BREACH of ${input.sla}`);
+  const record = await ports.declarations.load(input.declarationId);
+  if (record === undefined) throw new DeclarationNotFoundError(input.declarationId);
+  const breaches = (record.facts.slaBreaches ?? {}) as Record<string, unknown>;
+  if (Object.hasOwn(breaches, input.sla)) return { flagged: false };
+  const clock = (record.facts.sla as Record<string, SlaClock> | undefined)?.[input.sla];
+  const detectedAt = ports.clock().toISOString();
+  const breach = { sla: input.sla, dueAt: clock?.dueAt, detectedAt };
+  const { applied } = await advanceDeclaration(
+    ports,
+    record,
+    {
+      transition: TRANSITION.FLAG_SLA_BREACH,
+      actor: systemActor('sla-clock'),
+      reason: `${input.sla.toLowerCase()} deadline ${clock?.dueAt ?? ''} passed: ${SLAS[input.sla].meaning}`.trim(),
+      details: breach,
+    },
+    { slaBreaches: { ...breaches, [input.sla]: breach } },
+  );
+  return { flagged: applied };
 }

@@ -10,6 +10,10 @@ export const SLAS = {
 export type SlaName = keyof typeof SLAS;
 export const SLA_NAMES = Object.keys(SLAS) as SlaName[];
 
+export function isSlaName(candidate: unknown): candidate is SlaName {
+  return typeof candidate === 'string' && Object.hasOwn(SLAS, candidate);
+}
+
 export type SlaPolicy = Readonly<Record<SlaName, { readonly hours: number }>>;
 
 export const DEFAULT_SLA_POLICY: SlaPolicy = {

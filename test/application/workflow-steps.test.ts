@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reportPortEvent } from '#application/report-port-event.ts';
-import { assessRisk, awaitMilestone, recordTransition } from '#application/workflow-steps.ts';
+import { assessRisk, awaitMilestone, flagSlaBreach, recordTransition } from '#application/workflow-steps.ts';
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
 import { noticeOf } from '#domain/port-events.ts';
 import {
@@ -261,5 +261,33 @@ describe('the workflow records the later stages', () => {
     await assert.rejects(recordTransition(ports, { declarationId: id, transition: 'RELEASE' }), {
       name: 'TransitionNotAllowed',
     });
+  });
+});
+
+describe('a clearance deadline passes while the workflow waits', () => {
+  it('flags the breach once, in history and on the declaration, without changing its status', async () => {
+    const ports = fakePorts();
+    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
+    await recordTransition(ports, {
+      declarationId: id,
+      transition: 'RECORD_ARRIVAL',
+      milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
+    });
+
+    assert.deepEqual(await flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }), { flagged: true });
+    assert.deepEqual(await flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }), { flagged: false });
+
+    const last = ports.declarationStore.history(id).at(-1);
+    assert.equal(last?.transition, 'FLAG_SLA_BREACH');
+    assert.equal(last?.status, 'ARRIVED');
+    assert.equal(last?.actor.id, 'sla-clock');
+    const record = await ports.declarations.load(id);
+    assert.ok(Object.hasOwn(record?.facts.slaBreaches ?? {}, 'TRANSSHIPMENT'));
+    assert.equal(ports.declarationStore.events().at(-1)?.transition, 'FLAG_SLA_BREACH', 'the broker is notified');
+  });
+
+  it('refuses an SLA the domain does not know, as a bug in the state machine', async () => {
+    const ports = fakePorts();
+    await assert.rejects(flagSlaBreach(ports, { declarationId: 'DCL-1', sla: 'LUNCH' }), UnknownTransitionError);
   });
 });
