@@ -13,6 +13,7 @@ export function summaryOf(record: DeclarationRecord, self: string): DeclarationS
     cusresCode: DECLARATION_STATUSES[record.status].cusresCode,
     version: record.version,
     documentVersion: record.documentVersion,
+    declarationNumber: record.declarationNumber,
     filedAt: record.filedAt,
     updatedAt: record.updatedAt,
     facts: record.facts,

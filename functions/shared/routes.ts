@@ -1,5 +1,6 @@
 import Type, { type TSchema } from 'typebox';
 import { DECLARATION_ID_PATTERN } from '#domain/declaration.ts';
+import { DECLARATION_NUMBER_PATTERN } from '#domain/declaration-number.ts';
 import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
@@ -127,6 +128,9 @@ export const ROUTES = {
         {
           status: Type.Optional(Type.Enum(STATUS_NAMES)),
           declarationType: Type.Optional(Type.Enum(DECLARATION_TYPE_NAMES)),
+          declarationNumber: Type.Optional(
+            Type.String({ pattern: DECLARATION_NUMBER_PATTERN, description: 'The 18-digit declaration number' }),
+          ),
           filedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Filed at or after' })),
           filedTo: Type.Optional(Type.String({ format: 'date-time', description: 'Filed at or before' })),
           limit: Type.Optional(PAGE_LIMIT),
