@@ -95,6 +95,11 @@ export class StatelessStack extends Stack {
         }),
       getDeclaration: (f) =>
         f.bindTable(declarationsTable, ...declarations(access.readDeclaration, access.readHistory)),
+      amendDeclaration: (f) =>
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.readDeclaration, access.readHistory, access.amendDocument),
+        ),
       reportPortEvent: (f) => {
         f.bindTable(declarationsTable, ...declarations(access.reportMilestone)).bindTable(
           idempotencyTable,

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { DOCUMENT_CHANGE_NAMES } from '../amendment.ts';
 import { STATUS_NAMES, TRANSITION_NAMES } from '../lifecycle.ts';
 import { ActorSchema } from './actor.ts';
 
@@ -8,7 +9,9 @@ export const HistoryEntrySchema = Type.Object(
     version: Type.Integer({ minimum: 1, description: 'The workflow version this entry created (1 = filed)' }),
     status: Type.Enum(STATUS_NAMES),
     previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
-    transition: Type.Enum(TRANSITION_NAMES),
+    transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
+      description: 'The lifecycle transition, or AMEND_DOCUMENT when the broker amended the document',
+    }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
     recordedAt: Type.String({ format: 'date-time', description: 'When the system recorded it' }),
