@@ -37,10 +37,11 @@ function apiClient(stack: LocalStack) {
   const call = async (
     method: string,
     path: string,
-    options: { token?: string; idempotencyKey?: string; json?: unknown; rawBody?: string } = {},
+    options: { token?: string; idempotencyKey?: string; ifMatch?: string; json?: unknown; rawBody?: string } = {},
   ): Promise<ApiAnswer> => {
     const headers: Record<string, string> = {};
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -63,6 +64,7 @@ function apiClient(stack: LocalStack) {
   return {
     get: (path: string, token?: string) => call('GET', path, token === undefined ? {} : { token }),
     post: call.bind(null, 'POST'),
+    put: call.bind(null, 'PUT'),
     call,
   };
 }
