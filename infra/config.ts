@@ -6,6 +6,11 @@ const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
 
 export const DEFAULT_ARRIVAL_TIMEOUT = Duration.days(7);
 export const DEFAULT_WEBHOOK_RETRY_INTERVAL = Duration.seconds(30);
+/**
+ * The customs office whose declaration numbers this deployment issues. 6501 is a placeholder for Horgos that
+ * nobody has verified against GACC's code list: set the real code with context `customsCode` before production.
+ */
+export const DEFAULT_CUSTOMS_CODE = '6501';
 
 /** Everything that differs between a sandbox, staging and production comes from CDK context, read here once. */
 export interface StageSettings {
@@ -18,6 +23,8 @@ export interface StageSettings {
   readonly allowLoopbackWebhooks: boolean;
   /** The first wait before a failed webhook delivery is retried; each later wait doubles (a test may shorten it). */
   readonly webhookRetryInterval: Duration;
+  /** The 4-digit customs code that opens every declaration number (context `customsCode`). */
+  readonly customsCode: string;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -44,9 +51,14 @@ export function stageSettingsFrom(node: Node): StageSettings {
       `context "webhookRetryIntervalSeconds" must be a positive whole number; got "${webhookRetryIntervalSeconds}"`,
     );
   }
+  const customsCode = String(node.tryGetContext('customsCode') ?? DEFAULT_CUSTOMS_CODE);
+  if (!/^[0-9]{4}$/.test(customsCode)) {
+    throw new Error(`context "customsCode" must be the 4-digit customs office code; got "${customsCode}"`);
+  }
   return {
     stage,
     isSandbox,
+    customsCode,
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),

@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  Amendment,
   DeclarationQuery,
   DeclarationRecord,
   DeclarationStore,
@@ -150,6 +151,56 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
       }
     },
 
+    async amend(amendment: Amendment) {
+      const { record, entry } = amendment;
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: KEYS.declaration(record.id),
+                  UpdateExpression: 'SET #version = :next, documentVersion = :nextDocument, updatedAt = :at',
+                  ConditionExpression: '#version = :expected AND documentVersion = :expectedDocument',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: {
+                    ':next': record.version,
+                    ':nextDocument': record.documentVersion,
+                    ':expected': amendment.expectedVersion,
+                    ':expectedDocument': amendment.expectedDocumentVersion,
+                    ':at': record.updatedAt,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...KEYS.document(record.id, record.documentVersion),
+                    entity: ENTITY.document,
+                    document: amendment.document,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: historyItem(record.id, entry),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              { Put: { TableName: tableName, Item: eventItem(record.brokerId, amendment.event) } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new VersionConflictError(record.id, amendment.expectedVersion);
+        throw error;
+      }
+    },
+
     async listForBroker(brokerId, query: DeclarationQuery): Promise<Page<DeclarationRecord>> {
       const partition = KEYS.brokerIndex.partition(brokerId);
       const conditions = ['GSI1PK = :pk'];
@@ -177,6 +228,10 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
       if (query.declarationType !== undefined) {
         filters.push('declarationType = :type');
         values[':type'] = query.declarationType;
+      }
+      if (query.declarationNumber !== undefined) {
+        filters.push('declarationNumber = :number');
+        values[':number'] = query.declarationNumber;
       }
       const items: DeclarationRecord[] = [];
       for (let page = 0; page < MAX_PAGES_PER_LISTING && items.length < query.limit; page++) {
@@ -252,6 +307,7 @@ function toRecord(item: Record<string, unknown>): DeclarationRecord {
     status: item.status as DeclarationRecord['status'],
     version: Number(item.version),
     documentVersion: Number(item.documentVersion),
+    declarationNumber: String(item.declarationNumber),
     filedAt: String(item.filedAt),
     updatedAt: String(item.updatedAt),
     facts: (item.facts ?? {}) as Record<string, unknown>,

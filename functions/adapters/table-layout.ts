@@ -12,6 +12,7 @@
  *   WEBHOOKS#<brokerId>         COUNT                            how many webhooks the broker has (guards the limit)
  *   DELIVERIES#<webhookId>      LOG#<attemptedAt>#<eventId>#<attempt:4>  one delivery attempt (TTL `expiresAt`)
  *   DELIVERIES#<webhookId>      ATTEMPTS#<eventId>               the attempt counter of one event (TTL `expiresAt`)
+ *   DECLNO#<customsCode>#<year> SERIAL                           the last declaration-number serial issued there
  *
  * The table's stream (NEW_IMAGE) carries every write; the dispatcher's event source mapping lets through only
  * the INSERTs of outbox items (entity = DomainEvent), which are never updated, so each event arrives once.
@@ -37,6 +38,7 @@ export const KEYS = {
   wait: (milestone: string, key: string, id: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: `WAIT#${id}` }),
   waitPrefix: 'WAIT#',
   brokerIndex: { name: 'GSI1', partition: (brokerId: string) => `BROKER#${brokerId}` },
+  declarationSerial: (customsCode: string, year: number) => ({ PK: `DECLNO#${customsCode}#${year}`, SK: 'SERIAL' }),
 } as const;
 
 /** Entity names stored on every item, so that a stream consumer or an operator can tell items apart. */
@@ -47,6 +49,7 @@ export const ENTITY = {
   event: 'DomainEvent',
   milestone: 'Milestone',
   wait: 'MilestoneWait',
+  declarationSerial: 'DeclarationSerial',
 } as const;
 
 /** The notification items (webhooks and their delivery log), apart so that functions without them bundle none. */

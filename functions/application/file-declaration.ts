@@ -1,5 +1,7 @@
 import { declarationIdFor, documentSizeInBytes, MAX_DOCUMENT_BYTES } from '#domain/declaration.ts';
+import { declarationYearOf, formatDeclarationNumber } from '#domain/declaration-number.ts';
 import {
+  DECLARATION_TYPES,
   type DeclarationDocument,
   ruleViolationsOf,
   warningsOf,
@@ -8,7 +10,14 @@ import {
 import type { RuleViolation } from '#domain/document-parts.ts';
 import { statusChanged } from '#domain/events.ts';
 import { filingEntry } from '#domain/lifecycle.ts';
-import type { Caller, Clock, DeclarationRecord, DeclarationStore, WorkflowEngine } from './ports.ts';
+import type {
+  Caller,
+  Clock,
+  DeclarationNumbers,
+  DeclarationRecord,
+  DeclarationStore,
+  WorkflowEngine,
+} from './ports.ts';
 
 export type FilingOutcome =
   | { readonly kind: 'filed'; readonly record: DeclarationRecord }
@@ -20,7 +29,12 @@ export type FilingOutcome =
  * event in one write, then its workflow. The request schema has already checked every field.
  */
 export async function fileDeclaration(
-  ports: { readonly declarations: DeclarationStore; readonly workflows: WorkflowEngine; readonly clock: Clock },
+  ports: {
+    readonly declarations: DeclarationStore;
+    readonly declarationNumbers: DeclarationNumbers;
+    readonly workflows: WorkflowEngine;
+    readonly clock: Clock;
+  },
   input: {
     readonly caller: Caller;
     readonly brokerId: string;
@@ -35,10 +49,20 @@ export async function fileDeclaration(
 
   const id = declarationIdFor(input.brokerId, input.idempotencyKey);
   const warnings = warningsOf(input.document);
+  const acceptedAt = ports.clock();
   const entry = filingEntry(
     { actor: input.caller.actor, ...(warnings.length === 0 ? {} : { details: { warnings } }) },
-    ports.clock(),
+    acceptedAt,
   );
+  // Accepted (RECEIVED, CUSRES 1) is when customs numbers a declaration. A retry of a filing already stored
+  // keeps the first number; the serial it drew here is left unused.
+  const year = declarationYearOf(acceptedAt);
+  const declarationNumber = formatDeclarationNumber({
+    customsCode: ports.declarationNumbers.customsCode,
+    year,
+    direction: DECLARATION_TYPES[input.document.declarationType].direction,
+    serial: await ports.declarationNumbers.nextSerial(year),
+  });
   const record: DeclarationRecord = {
     id,
     brokerId: input.brokerId,
@@ -46,6 +70,7 @@ export async function fileDeclaration(
     status: entry.status,
     version: entry.version,
     documentVersion: 1,
+    declarationNumber,
     filedAt: entry.recordedAt,
     updatedAt: entry.recordedAt,
     facts: {},

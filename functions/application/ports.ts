@@ -21,6 +21,8 @@ export interface DeclarationRecord {
   readonly version: number;
   /** The document's version: 1 as filed, one more per amendment (what an ETag and If-Match will carry). */
   readonly documentVersion: number;
+  /** The 18-digit number customs gave it on acceptance (see domain/declaration-number.ts); amendments keep it. */
+  readonly declarationNumber: string;
   readonly filedAt: string;
   readonly updatedAt: string;
   /** Facts the workflow learned, kept for queries and views (risk channel, arrival). */
@@ -46,6 +48,18 @@ export interface StatusChange {
   readonly event: DomainEvent;
 }
 
+/** A new version of the document: the head moves on both versions, the old document stays readable. */
+export interface Amendment {
+  /** The workflow version read: the guard against a concurrent status change. */
+  readonly expectedVersion: number;
+  /** The document version read: the guard against a concurrent amendment. */
+  readonly expectedDocumentVersion: number;
+  readonly record: DeclarationRecord;
+  readonly document: DeclarationDocument;
+  readonly entry: HistoryEntry;
+  readonly event: DomainEvent;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** Opaque; absent on the last page. */
@@ -54,6 +68,7 @@ export interface Page<T> {
 
 export interface DeclarationQuery {
   readonly status?: DeclarationStatus;
+  readonly declarationNumber?: string;
   readonly declarationType?: DeclarationType;
   readonly filedFrom?: string;
   readonly filedTo?: string;
@@ -69,8 +84,18 @@ export interface DeclarationStore {
   loadHistory(id: string): Promise<HistoryEntry[]>;
   /** Writes a status change, its history entry and its event at once; VersionConflictError if the version moved. */
   save(change: StatusChange): Promise<void>;
+  /** Writes a new document version, its history entry and its event at once; VersionConflictError if either version moved. */
+  amend(amendment: Amendment): Promise<void>;
   /** A broker's declarations, newest first. InvalidCursorError for a cursor this store did not issue. */
   listForBroker(brokerId: string, query: DeclarationQuery): Promise<Page<DeclarationRecord>>;
+}
+
+/** Allocates the serials of declaration numbers: per customs office and year, each once. */
+export interface DeclarationNumbers {
+  /** The customs office whose numbers these are (configuration, not a fact of the code). */
+  readonly customsCode: string;
+  /** The next serial of that office in that year: 1, 2, 3… never the same twice (a failed filing leaves a gap). */
+  nextSerial(year: number): Promise<number>;
 }
 
 export interface MilestoneWait {

@@ -35,19 +35,31 @@ function historyAs(visibility: Exclude<Visibility, 'none'>, history: readonly Hi
  */
 export async function readDeclaration(
   ports: { readonly declarations: DeclarationStore },
-  input: { readonly id: string; readonly caller: Caller },
-): Promise<{ record: DeclarationRecord; declaration: Record<string, unknown>; history: HistoryEntry[] } | undefined> {
+  input: { readonly id: string; readonly caller: Caller; readonly documentVersion?: number },
+): Promise<
+  | {
+      record: DeclarationRecord;
+      /** The version of the document shown: the current one unless an earlier one was asked for. */
+      documentVersion: number;
+      declaration: Record<string, unknown>;
+      history: HistoryEntry[];
+    }
+  | undefined
+> {
   const record = await ports.declarations.load(input.id);
   if (record === undefined) return undefined;
   const visibility = visibilityOf(input.caller, record);
   if (visibility === 'none') return undefined;
+  const documentVersion = input.documentVersion ?? record.documentVersion;
+  if (documentVersion > record.documentVersion) return undefined;
   const [document, history] = await Promise.all([
-    ports.declarations.loadDocument(record.id, record.documentVersion),
+    ports.declarations.loadDocument(record.id, documentVersion),
     ports.declarations.loadHistory(record.id),
   ]);
   if (document === undefined) return undefined;
   return {
     record,
+    documentVersion,
     declaration: documentAs(visibility, document as DeclarationDocument),
     history: historyAs(visibility, history),
   };

@@ -1,5 +1,3 @@
-import type { GoodsLine } from './schemas/document-parts.ts';
-
 export type { GoodsLine, Party } from './schemas/document-parts.ts';
 
 /** A broken business rule on a submitted document: the field (JSON Pointer) and the rule that failed. */
@@ -12,7 +10,7 @@ export interface RuleViolation {
 /** Containers listed twice, and goods lines naming a container the declaration does not list. */
 export function containerViolations(
   containers: readonly { readonly number: string }[],
-  goods: readonly GoodsLine[],
+  goods: readonly { readonly containerNumber?: string }[],
 ): RuleViolation[] {
   const violations: RuleViolation[] = [];
   const seen = new Set<string>();

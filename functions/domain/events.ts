@@ -15,7 +15,7 @@ export function statusChanged(
 ): DomainEvent {
   return {
     eventId: `${declaration.id}.v${entry.version}`,
-    eventType: 'declaration.status-changed',
+    eventType: entry.transition === 'AMEND_DOCUMENT' ? 'declaration.amended' : 'declaration.status-changed',
     declarationId: declaration.id,
     declarationType: declaration.declarationType,
     ...entry,

@@ -1,4 +1,4 @@
-import { declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { declarationNumbersFromEnv, declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
 import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
@@ -9,7 +9,12 @@ import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
 import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
 
-const ports = { declarations: declarationStoreFromEnv(), workflows: workflowEngineFromEnv(), clock: systemClock };
+const ports = {
+  declarations: declarationStoreFromEnv(),
+  declarationNumbers: declarationNumbersFromEnv(),
+  workflows: workflowEngineFromEnv(),
+  clock: systemClock,
+};
 
 export const handler = httpRoute(
   routes.fileDeclaration,

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { DECLARATION_NUMBER_PATTERN } from '#domain/declaration-number.ts';
 import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES, TRACK_STATES } from '#domain/lifecycle.ts';
 import { DomainEventSchema } from '#domain/schemas/domain-event.ts';
@@ -14,7 +15,14 @@ export const DeclarationSummarySchema = Type.Object(
       Type.String({ description: 'UN/EDIFACT CUSRES response code (7365) of the status; none for CANCELLED' }),
     ),
     version: Type.Integer({ description: 'Workflow version: one more per status change' }),
-    documentVersion: Type.Integer({ description: 'Document version: 1 as filed, one more per amendment' }),
+    documentVersion: Type.Integer({
+      description: 'Document version: 1 as filed, one more per amendment; the ETag, and what If-Match names',
+    }),
+    declarationNumber: Type.String({
+      pattern: DECLARATION_NUMBER_PATTERN,
+      description:
+        '18 digits assigned on acceptance: customs code, year, 1 import / 0 export, 9-digit serial; kept by amendments',
+    }),
     filedAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     facts: Type.Record(Type.String(), Type.Unknown(), {

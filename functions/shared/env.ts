@@ -20,6 +20,8 @@ export const ENV = {
   deliveryStateMachineArn: 'WEBHOOK_DELIVERY_STATE_MACHINE_ARN',
   /** "true" where webhooks may point at 127.0.0.1 / localhost (the local harness), else "false". */
   allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
+  /** The 4-digit customs office code that opens every declaration number the filing function assigns. */
+  customsCode: 'CUSTOMS_CODE',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

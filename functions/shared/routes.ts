@@ -1,5 +1,6 @@
 import Type, { type TSchema } from 'typebox';
 import { DECLARATION_ID_PATTERN } from '#domain/declaration.ts';
+import { DECLARATION_NUMBER_PATTERN } from '#domain/declaration-number.ts';
 import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
@@ -127,6 +128,9 @@ export const ROUTES = {
         {
           status: Type.Optional(Type.Enum(STATUS_NAMES)),
           declarationType: Type.Optional(Type.Enum(DECLARATION_TYPE_NAMES)),
+          declarationNumber: Type.Optional(
+            Type.String({ pattern: DECLARATION_NUMBER_PATTERN, description: 'The 18-digit declaration number' }),
+          ),
           filedFrom: Type.Optional(Type.String({ format: 'date-time', description: 'Filed at or after' })),
           filedTo: Type.Optional(Type.String({ format: 'date-time', description: 'Filed at or before' })),
           limit: Type.Optional(PAGE_LIMIT),
@@ -148,9 +152,61 @@ export const ROUTES = {
     tags: ['Declarations'],
     roles: ['broker', 'officer', 'port-operator', 'railway'],
     handler: 'get-declaration',
-    request: { path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }) },
-    success: { status: 200, description: 'The declaration as you may see it', schema: DeclarationDetailSchema },
-    problems: ['not-found'],
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      query: Type.Object(
+        {
+          documentVersion: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 9999, description: 'An earlier version of the document' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    success: {
+      status: 200,
+      description: 'The declaration as you may see it',
+      schema: DeclarationDetailSchema,
+      headers: { etag: 'The document version shown, e.g. "2": send it as If-Match to amend it' },
+    },
+    problems: ['not-found', 'invalid-query'],
+  },
+  amendDeclaration: {
+    operationId: 'amendDeclaration',
+    method: 'PUT',
+    path: '/v1/declarations/{id}/document',
+    summary: 'Amend your declaration: a new version of its document',
+    description:
+      'Replaces the document with a new version under If-Match (the ETag you read): the old version stays readable with ?documentVersion=, the declaration keeps its id and number, and a declaration.amended event is sent. Allowed until inspection starts; the type and the train number cannot change, and a COMPLETE declaration cannot return to SUMMARY. Sending the current document again changes nothing.',
+    tags: ['Declarations'],
+    roles: ['broker'],
+    handler: 'amend-declaration',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      headers: Type.Object({
+        'if-match': Type.Optional(
+          Type.String({ pattern: '^"[1-9][0-9]{0,3}"$', description: 'The ETag of the version you amend, e.g. "1"' }),
+        ),
+      }),
+      body: DeclarationDocumentSchema,
+    },
+    success: {
+      status: 200,
+      description: 'Amended (or already so): the declaration with its new document',
+      schema: DeclarationDetailSchema,
+      headers: { etag: 'The new document version', 'content-location': 'The declaration’s URL' },
+    },
+    problems: [
+      'malformed-json',
+      'unsupported-media-type',
+      'validation-failed',
+      'invalid-header',
+      'not-found',
+      'precondition-required',
+      'precondition-failed',
+      'amendment-not-allowed',
+      'payload-too-large',
+    ],
   },
   reportPortEvent: {
     operationId: 'reportPortEvent',

@@ -26,12 +26,16 @@ export const INDEX_ACTIONS: ReadonlySet<TableAction> = new Set(['dynamodb:Query'
 export const DECLARATIONS_TABLE_ACCESS = {
   /** DeclarationStore.file: a transaction of four Puts; on a taken id it reads the existing head back. */
   fileDeclaration: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+  /** DeclarationNumbers.nextSerial: an atomic ADD on the counter of the customs office and year. */
+  allocateDeclarationNumber: ['dynamodb:UpdateItem'],
   /** DeclarationStore.load and loadDocument: one consistent GetItem each. */
   readDeclaration: ['dynamodb:GetItem'],
   /** DeclarationStore.loadHistory: a Query on the declaration's partition (the base table). */
   readHistory: ['dynamodb:Query'],
   /** DeclarationStore.save: a transaction of an Update (the head) and two Puts (history, outbox event). */
   saveStatusChange: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  /** DeclarationStore.amend: a transaction of an Update (the head) and three Puts (document, history, outbox event). */
+  amendDocument: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
   /** DeclarationStore.listForBroker: a Query on GSI1 (granted with the index). */
   listForBroker: ['dynamodb:Query'],
   /** EventFeed.after: a Query on the broker's outbox partition. */

@@ -81,11 +81,9 @@ export class StatelessStack extends Stack {
     ) as Record<OperationId, PreClearanceFunction>;
     const bindings: Record<OperationId, (fn: PreClearanceFunction) => void> = {
       fileDeclaration: (f) => {
-        f.bindTable(declarationsTable, ...declarations(access.fileDeclaration)).bindTable(
-          idempotencyTable,
-          IDEMPOTENCY_TABLE_ACCESS,
-          ENV.idempotencyTable,
-        );
+        f.bindTable(declarationsTable, ...declarations(access.fileDeclaration, access.allocateDeclarationNumber))
+          .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
+          .addEnvironment(ENV.customsCode, settings.customsCode);
         for (const workflow of this.workflows) {
           workflow.stateMachine.grantStartExecution(f);
           f.addEnvironment(stateMachineArnVariable(workflow.workflow), workflow.stateMachine.stateMachineArn);
@@ -97,6 +95,11 @@ export class StatelessStack extends Stack {
         }),
       getDeclaration: (f) =>
         f.bindTable(declarationsTable, ...declarations(access.readDeclaration, access.readHistory)),
+      amendDeclaration: (f) =>
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.readDeclaration, access.readHistory, access.amendDocument),
+        ),
       reportPortEvent: (f) => {
         f.bindTable(declarationsTable, ...declarations(access.reportMilestone)).bindTable(
           idempotencyTable,

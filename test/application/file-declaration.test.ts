@@ -46,6 +46,7 @@ describe('a broker files an advance declaration', () => {
         status: 'RECEIVED',
         version: 1,
         documentVersion: 1,
+        declarationNumber: type === 'ROAD_EXPORT' ? '650120250000000001' : '650120251000000001',
         filedAt: '2025-03-01T06:00:00.000Z',
         updatedAt: '2025-03-01T06:00:00.000Z',
         facts: {},
@@ -73,6 +74,26 @@ describe('a broker files an advance declaration', () => {
       );
     });
   }
+
+  it('numbers each accepted declaration from the office’s counter for the year: 1 import, 0 export', async () => {
+    const ports = fakePorts({ clock: () => new Date('2026-11-20T17:30:00Z') });
+
+    const rail = await fileAs(ports, railImportDeclaration(), 'order-1');
+    const road = await fileAs(ports, roadExportDeclaration(), 'order-2');
+
+    // 17:30 UTC on 20 November is already 21 November in Horgos; the year is the office's.
+    assert.equal(rail.kind === 'filed' && rail.record.declarationNumber, '650120261000000001');
+    assert.equal(road.kind === 'filed' && road.record.declarationNumber, '650120260000000002');
+  });
+
+  it('a refused document draws no number', async () => {
+    const ports = fakePorts();
+    const document = railImportDeclaration();
+
+    await fileAs(ports, { ...document, containers: [...(document.containers ?? []), ...(document.containers ?? [])] });
+
+    assert.deepEqual(ports.numbersDrawn, []);
+  });
 
   it('answers a retry with the same key with the first declaration, filing nothing twice', async () => {
     const ports = fakePorts();

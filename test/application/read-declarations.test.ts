@@ -151,6 +151,22 @@ describe('a broker lists its declarations', () => {
     );
   });
 
+  it('finds one declaration by its declaration number', async () => {
+    const ports = fakePorts();
+    const ids = await fileMany(ports, 3);
+    const wanted = await ports.declarations.load(ids[1] ?? '');
+
+    const page = await listDeclarations(ports, {
+      brokerId: BROKERS.almaty,
+      query: { declarationNumber: wanted?.declarationNumber ?? '', limit: 25 },
+    });
+
+    assert.deepEqual(
+      page.items.map((record) => record.id),
+      [ids[1]],
+    );
+  });
+
   it('filters by filing time, both ends included, reading times with an offset in UTC', async () => {
     const ports = fakePorts();
     // Filed at 06:00Z, 06:01Z, 06:02Z, 06:03Z, 06:04Z.

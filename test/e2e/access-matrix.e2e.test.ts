@@ -27,6 +27,7 @@ const EXPECTED = {
   fileDeclaration:                  { anonymous: 401, expiredToken: 401, ownBroker: 202, otherBroker: 202, railway: 403, portOperator: 403, officer: 403 },
   listDeclarations:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
   'getDeclaration RAIL_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 200, portOperator: 200, officer: 200 },
+  amendDeclaration:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   'getDeclaration ROAD_EXPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'getDeclaration ROAD_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 202, portOperator: 202, officer: 403 },
@@ -56,8 +57,12 @@ const ROLE_OF: Readonly<Record<CallerName, Role | undefined>> = {
   officer: 'officer',
 };
 const BROKER_ID_OF: Partial<Record<CallerName, string>> = { ownBroker: OWN_BROKER_ID, otherBroker: OTHER_BROKER_ID };
-/** Routes on one webhook: only the broker that registered it may touch it. */
-const WEBHOOK_OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([ROUTES.listWebhookDeliveries, ROUTES.deleteWebhook]);
+/** Routes on one webhook or one declaration: only the broker that owns it may touch it. */
+const OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([
+  ROUTES.listWebhookDeliveries,
+  ROUTES.deleteWebhook,
+  ROUTES.amendDeclaration,
+]);
 
 /** One cell's request, what a refusal must leave alone, and what a success must show. */
 interface Cell {
@@ -117,6 +122,19 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
   'getDeclaration RAIL_IMPORT': (context, caller) => readingOf(context, caller, 'RAIL_IMPORT'),
   'getDeclaration ROAD_EXPORT': (context, caller) => readingOf(context, caller, 'ROAD_EXPORT'),
   'getDeclaration ROAD_IMPORT': (context, caller) => readingOf(context, caller, 'ROAD_IMPORT'),
+  // The owner's rail fixture waits for its train (still amendable); the owner's cell amends document version 1.
+  amendDeclaration: ({ callers, fixtures }, caller) => ({
+    request: {
+      method: 'PUT',
+      path: `/v1/declarations/${fixtures.RAIL_IMPORT}/document`,
+      headers: { ...callers[caller], 'content-type': 'application/json', 'if-match': '"1"' },
+      body: json(railImportDeclaration({ waybillNumber: 'MATRIX-RAIL-001', incoterm: 'CPT' })),
+    },
+    succeeded: (answer) => {
+      assert.equal((answer.json as { documentVersion?: number }).documentVersion, 2);
+      assert.equal(answer.headers.etag, '"2"');
+    },
+  }),
   'reportPortEvent TRAIN_ARRIVED': ({ callers }, caller) => {
     const waybill = fresh('MATRIXWB');
     return portEvent(callers[caller], 'TRAIN_ARRIVED', waybill, {
@@ -264,7 +282,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
                     ? mayReport(role, variantOf(row) as Milestone)
                       ? 202
                       : 403
-                    : WEBHOOK_OWNER_ONLY.has(route) && caller !== 'ownBroker'
+                    : OWNER_ONLY.has(route) && caller !== 'ownBroker'
                       ? 404
                       : route.success.status;
         assert.equal(EXPECTED[row][caller], derived, `${row} × ${caller}`);

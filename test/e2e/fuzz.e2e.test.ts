@@ -19,6 +19,7 @@ import {
 import {
   CONTAINERS,
   railImportDeclaration,
+  railImportSummary,
   roadExportDeclaration,
   roadImportDeclaration,
   VINS,
@@ -424,6 +425,112 @@ function fileDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     // Rare: each is 700 KB, and the deterministic case below sends one anyway.
     { weight: 1, arbitrary: tooLarge },
     { weight: 2, arbitrary: badIdempotencyKey },
+  ]);
+}
+
+/**
+ * Amendments of the owner's rail fixture that must all be refused: the valid amendment (document version 1, a
+ * new Incoterm) with one breaking change, without If-Match (428), naming another version (412), with a malformed
+ * If-Match (400), changing what an amendment may not (422), on another broker's or an unknown declaration (404).
+ * None may write: the fixture stays at document version 1.
+ */
+function amendDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const id = context.fixtures.RAIL_IMPORT ?? '';
+  const at = (declarationId: string) => `/v1/declarations/${declarationId}/document`;
+  const route = { ...ROUTES.amendDeclaration, path: at(id) };
+  const fixture = railImportDeclaration({ waybillNumber: 'FUZZ-RAIL-001' });
+  const amended = { ...fixture, incoterm: 'CPT' as const };
+  const headers = { ...context.callers.ownBroker, 'if-match': '"1"' };
+  const valid: fc.Arbitrary<ValidWrite> = fc.constant({
+    body: amended as unknown as Record<string, unknown>,
+    schema: unionBranch(ROUTES.amendDeclaration.request.body, 'declarationType', 'RAIL_IMPORT'),
+    headers,
+    untouched: {},
+  });
+  const put = (
+    what: string,
+    body: unknown,
+    requestHeaders: Record<string, string> = headers,
+    refusal?: FuzzCase['refusal'],
+    path = at(id),
+  ): FuzzCase => ({
+    what,
+    request: {
+      method: 'PUT',
+      path,
+      headers: { 'content-type': 'application/json', ...requestHeaders },
+      body: JSON.stringify(body),
+    },
+    expect: 'refused',
+    ...(refusal === undefined ? {} : { refusal }),
+  });
+  const { 'if-match': _ifMatch, ...withoutIfMatch } = headers;
+  const preconditions = fc.oneof(
+    fc.constant(put('no If-Match', amended, withoutIfMatch, { status: 428, field: 'if-match', rules: ['required'] })),
+    fc.integer({ min: 2, max: 9999 }).map((version) =>
+      put(
+        `If-Match "${version}", not the current version`,
+        amended,
+        { ...headers, 'if-match': `"${version}"` },
+        {
+          status: 412,
+          field: 'if-match',
+          rules: ['current-version'],
+        },
+      ),
+    ),
+    fc
+      .constantFrom('1', 'W/"1"', '*', '"0"', '"01"', '"1", "2"', '""', '"12345"', `"${'9'.repeat(20)}"`)
+      .map((ifMatch) =>
+        put(
+          `If-Match ${ifMatch}`,
+          amended,
+          { ...headers, 'if-match': ifMatch },
+          {
+            status: 400,
+            field: 'if-match',
+            rules: ['pattern'],
+          },
+        ),
+      ),
+  );
+  const forbiddenChanges = fc.constantFrom(
+    put('another train number', { ...amended, train: { ...fixture.train, trainNumber: 'Y9999' } }, headers, {
+      status: 422,
+      field: '/train/trainNumber',
+      rules: ['same-train'],
+    }),
+    put('a complete declaration back to a summary', railImportSummary({ waybillNumber: 'FUZZ-RAIL-001' }), headers, {
+      status: 422,
+      field: '/filingMode',
+      rules: ['no-return-to-summary'],
+    }),
+    put('another declaration type', roadImportDeclaration(), headers, {
+      status: 422,
+      field: '/declarationType',
+      rules: ['same-declaration-type'],
+    }),
+    put(
+      'complete without its invoice',
+      { ...amended, supportingDocuments: fixture.supportingDocuments?.slice(1) },
+      headers,
+      {
+        status: 422,
+        field: '/supportingDocuments',
+        rules: ['required-document'],
+      },
+    ),
+  );
+  const notYours = fc.oneof(
+    fc.constant(put('another broker’s declaration', amended, { ...context.callers.otherBroker, 'if-match': '"1"' })),
+    fc
+      .stringMatching(/^DCL-[0-9A-F]{24}$/)
+      .map((unknown) => put('a declaration nobody filed', amended, headers, undefined, at(unknown))),
+  );
+  return refusedWrites(route, context, valid, [
+    { weight: 4, arbitrary: preconditions },
+    { weight: 3, arbitrary: forbiddenChanges },
+    { weight: 2, arbitrary: notYours },
   ]);
 }
 
@@ -1259,6 +1366,7 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   fileDeclaration: fileDeclarationCases,
   reportPortEvent: reportPortEventCases,
   getDeclaration: getDeclarationCases,
+  amendDeclaration: amendDeclarationCases,
   listDeclarations: listDeclarationsCases,
   listEvents: listEventsCases,
   registerWebhook: registerWebhookCases,

@@ -37,10 +37,11 @@ function apiClient(stack: LocalStack) {
   const call = async (
     method: string,
     path: string,
-    options: { token?: string; idempotencyKey?: string; json?: unknown; rawBody?: string } = {},
+    options: { token?: string; idempotencyKey?: string; ifMatch?: string; json?: unknown; rawBody?: string } = {},
   ): Promise<ApiAnswer> => {
     const headers: Record<string, string> = {};
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -63,6 +64,7 @@ function apiClient(stack: LocalStack) {
   return {
     get: (path: string, token?: string) => call('GET', path, token === undefined ? {} : { token }),
     post: call.bind(null, 'POST'),
+    put: call.bind(null, 'PUT'),
     call,
   };
 }
@@ -91,13 +93,18 @@ export async function eventually<T>(
 let sequence = 0;
 const uniqueSuffix = () => `${Date.now().toString().slice(-8)}${++sequence}`;
 
-/** A valid rail-import declaration; each call gets its own waybill unless one is given. */
+/** A valid COMPLETE rail-import declaration; each call gets its own waybill unless one is given. */
 export function railImportDeclaration(overrides: { waybillNumber?: string; hsCode?: string } = {}) {
   return {
     declarationType: 'RAIL_IMPORT',
+    filingMode: 'COMPLETE',
+    train: { trainNumber: 'X8001', trainDate: '2026-11-14' },
     waybillNumber: overrides.waybillNumber ?? `SMGS${uniqueSuffix()}`,
-    trainNumber: 'X8001',
+    waybillKind: 'CIM_SMGS',
+    consignor: { name: 'Xi’an Electronics Export Co', country: 'CN' },
     consignee: { name: 'Almaty Trading LLP', taxId: 'KZ123456789' },
+    incoterm: 'FCA',
+    clearance: { at: 'PORT' },
     containers: [{ number: 'CSQU3054383' }],
     goods: [
       {
@@ -108,6 +115,10 @@ export function railImportDeclaration(overrides: { waybillNumber?: string; hsCod
         originCountry: 'CN',
         containerNumber: 'CSQU3054383',
       },
+    ],
+    supportingDocuments: [
+      { type: 'INVOICE', number: 'INV-0042', issuer: 'Xi’an Electronics Export Co', issuedOn: '2026-11-10' },
+      { type: 'PACKING_LIST', number: 'PL-0042', issuer: 'Xi’an Electronics Export Co', issuedOn: '2026-11-10' },
     ],
   };
 }

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { declarationIdFor } from '#domain/declaration.ts';
+import { declarationYearOf } from '#domain/declaration-number.ts';
 import type { DeclarationDocument } from '#domain/declaration-types/registry.ts';
 import {
   DECLARATIONS_TABLE,
@@ -94,7 +95,15 @@ describe('POST /v1/declarations: a broker files a declaration of each type', () 
       const id = declarationIdFor(BROKER_ID, 'LRN-2025-0001');
       assert.equal(response.statusCode, 202, JSON.stringify(response.body));
       assert.equal(response.headers.location, `/dev/v1/declarations/${id}`);
-      const { filedAt, updatedAt, ...summary } = response.body;
+      const { filedAt, updatedAt, declarationNumber, ...summary } = response.body;
+      const year = declarationYearOf(new Date(filedAt));
+      const flag = document.declarationType === 'ROAD_EXPORT' ? '0' : '1';
+      assert.equal(declarationNumber, `6501${year}${flag}000000001`, 'numbered on acceptance by the customs office');
+      assert.deepEqual(
+        documents.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key),
+        [{ PK: `DECLNO#6501#${year}`, SK: 'SERIAL' }],
+        'one serial drawn from the counter of the office and year',
+      );
       assert.deepEqual(summary, {
         id,
         declarationType: document.declarationType,

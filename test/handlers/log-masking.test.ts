@@ -81,7 +81,7 @@ describe('personal data never reaches a log line', () => {
     assert.deepEqual(masked.drivers, REDACTED);
     assert.equal(masked.contactEmail, REDACTED);
     assert.equal(masked.waybillNumber, 'SMGS-24117790');
-    assert.equal(masked.containers[0]?.number, 'CSQU3054383');
+    assert.equal(masked.containers?.[0]?.number, 'CSQU3054383');
     assert.equal(masked.goods[0]?.hsCode, '85171300');
     assertNoPersonalData(JSON.stringify(masked));
   });

@@ -164,10 +164,13 @@ describe('GET /v1/declarations/{id}: customs and the port', () => {
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.body.declaration, {
       declarationType: 'RAIL_IMPORT',
+      filingMode: railDocument.filingMode,
+      train: railDocument.train,
       waybillNumber: railDocument.waybillNumber,
-      trainNumber: railDocument.trainNumber,
+      waybillKind: railDocument.waybillKind,
       expectedArrivalAt: railDocument.expectedArrivalAt,
       containers: railDocument.containers,
+      clearance: railDocument.clearance,
     });
     assert.equal(response.body.declaration.goods, undefined);
     assert.equal(response.body.declaration.consignee, undefined);

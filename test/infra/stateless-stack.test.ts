@@ -311,6 +311,7 @@ describe('stateless stack: least privilege', () => {
   const DELETE_WEBHOOK = routeKey(ROUTES.deleteWebhook);
   const DELIVERIES = routeKey(ROUTES.listWebhookDeliveries);
   const LIST = routeKey(ROUTES.listDeclarations);
+  const AMEND = routeKey(ROUTES.amendDeclaration);
   const EVENTS = routeKey(ROUTES.listEvents);
   const OPENAPI = routeKey(ROUTES.getOpenApi);
 
@@ -318,6 +319,7 @@ describe('stateless stack: least privilege', () => {
   const expectedOtherActions: Record<string, string[]> = {
     [SUBMIT]: ['states:StartExecution'],
     [GET]: [],
+    [AMEND]: [],
     [LIST]: [],
     [EVENTS]: [],
     [OPENAPI]: [],
@@ -372,10 +374,12 @@ describe('stateless stack: least privilege', () => {
     { declarations: string[]; idempotency?: string[]; brokerIndex?: string[]; declarationsStream?: string[] }
   > = {
     [SUBMIT]: {
-      declarations: ['GetItem', 'PutItem'],
+      // UpdateItem: the declaration-number counter.
+      declarations: ['GetItem', 'PutItem', 'UpdateItem'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     },
     [GET]: { declarations: ['GetItem', 'Query'] },
+    [AMEND]: { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     [LIST]: { declarations: ['Query'], brokerIndex: ['Query'] },
     [EVENTS]: { declarations: ['Query'] },
     [OPENAPI]: { declarations: [] },

@@ -48,6 +48,9 @@ export function resetAwsMocks(): void {
   idempotencyRecords.clear();
   installIdempotencyTable();
   documents.onAnyCommand().resolves({});
+  // The declaration-number counter answers the serial it moved to, as DynamoDB's ADD with UPDATED_NEW does.
+  let serial = 0;
+  documents.on(UpdateCommand, { Key: { SK: 'SERIAL' } }).callsFake(() => ({ Attributes: { serial: ++serial } }));
   tableHolds();
   stepFunctions.on(StartExecutionCommand).callsFake((input: { stateMachineArn?: string; name?: string }) => ({
     executionArn: `${String(input.stateMachineArn).replace(':stateMachine:', ':execution:')}:${input.name}`,
@@ -156,6 +159,7 @@ export function declarationHeadItem(declaration: StoredDeclaration): Item {
     status: declaration.status,
     version: declaration.version,
     documentVersion: 1,
+    declarationNumber: '650120251000000001',
     filedAt,
     updatedAt: filedAt,
     facts: declaration.facts ?? {},

@@ -38,16 +38,19 @@ export function goodsLine(hsCode: string, overrides: Partial<GoodsLine> = {}): G
   };
 }
 
-/** A well-formed advance rail-import declaration, as a broker's system would send it. */
+/** A well-formed COMPLETE advance rail-import declaration, as a broker's system would send it. */
 export function railImportDeclaration(overrides: Partial<RailImportDeclaration> = {}): RailImportDeclaration {
   return {
     declarationType: 'RAIL_IMPORT',
+    filingMode: 'COMPLETE',
+    train: { trainNumber: 'X8001', trainDate: '2025-02-27' },
     waybillNumber: 'SMGS-24117790',
-    trainNumber: 'X8001',
+    waybillKind: 'CIM_SMGS',
     expectedArrivalAt: '2025-03-01T06:00:00Z',
     consignor: { name: 'Xi’an Electronics Export Co.', country: 'CN' },
     consignee: { name: 'Almaty Trade LLP', taxId: '123456789012' },
     incoterm: 'FCA',
+    clearance: { at: 'INLAND', customsOffice: '6501' },
     containers: [{ number: CONTAINERS.first }],
     goods: [
       goodsLine('85171300', {
@@ -58,6 +61,24 @@ export function railImportDeclaration(overrides: Partial<RailImportDeclaration> 
         containerNumber: CONTAINERS.first,
       }),
     ],
+    supportingDocuments: [
+      { type: 'INVOICE', number: 'INV-2025-0042', issuer: 'Xi’an Electronics Export Co.', issuedOn: '2025-02-20' },
+      { type: 'PACKING_LIST', number: 'PL-2025-0042', issuer: 'Xi’an Electronics Export Co.', issuedOn: '2025-02-20' },
+    ],
+    ...overrides,
+  };
+}
+
+/**
+ * The same consignment as a SUMMARY (the two-step first step): only what the 2024 fast-clearance filing needs,
+ * no values, parties, Incoterm or documents.
+ */
+export function railImportSummary(overrides: Partial<RailImportDeclaration> = {}): RailImportDeclaration {
+  const { consignor: _c, consignee: _e, incoterm: _i, supportingDocuments: _d, ...rest } = railImportDeclaration();
+  return {
+    ...rest,
+    filingMode: 'SUMMARY',
+    goods: rest.goods.map(({ value: _value, ...line }) => line),
     ...overrides,
   };
 }

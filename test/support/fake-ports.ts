@@ -1,6 +1,7 @@
 import {
   type Caller,
   type Clock,
+  type DeclarationNumbers,
   type DeclarationQuery,
   type DeclarationRecord,
   type DeclarationStore,
@@ -111,6 +112,24 @@ export function inMemoryDeclarationStore() {
       outbox.push(clone(event));
     },
 
+    async amend(amendment) {
+      const { record, entry, event, expectedVersion, expectedDocumentVersion } = amendment;
+      concurrentWriteBeforeSave(record.id);
+      const stored = declarations.get(record.id);
+      if (
+        stored === undefined ||
+        stored.record.version !== expectedVersion ||
+        stored.record.documentVersion !== expectedDocumentVersion ||
+        stored.documents.has(record.documentVersion)
+      ) {
+        throw new VersionConflictError(record.id, expectedVersion);
+      }
+      stored.record = clone(record);
+      stored.documents.set(record.documentVersion, clone(amendment.document));
+      stored.history.push(clone(entry));
+      outbox.push(clone(event));
+    },
+
     async listForBroker(brokerId, query: DeclarationQuery): Promise<Page<DeclarationRecord>> {
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const matching = [...declarations.values()]
@@ -120,6 +139,7 @@ export function inMemoryDeclarationStore() {
             record.brokerId === brokerId &&
             (query.status === undefined || record.status === query.status) &&
             (query.declarationType === undefined || record.declarationType === query.declarationType) &&
+            (query.declarationNumber === undefined || record.declarationNumber === query.declarationNumber) &&
             (query.filedFrom === undefined || record.filedAt >= query.filedFrom) &&
             (query.filedTo === undefined || record.filedAt <= query.filedTo),
         )
@@ -209,6 +229,22 @@ export function inMemoryMilestoneStore() {
   };
 }
 
+/** Serials per year from 1, as the counter item hands them out; `drawn` lists every serial given. */
+export function inMemoryDeclarationNumbers(customsCode = '6501') {
+  const last = new Map<number, number>();
+  const drawn: { year: number; serial: number }[] = [];
+  const numbers: DeclarationNumbers = {
+    customsCode,
+    async nextSerial(year) {
+      const serial = (last.get(year) ?? 0) + 1;
+      last.set(year, serial);
+      drawn.push({ year, serial });
+      return serial;
+    },
+  };
+  return { numbers, drawn };
+}
+
 /** A workflow engine that remembers every start; a second start of the same declaration starts nothing. */
 export function fakeWorkflowEngine() {
   const starts: { workflow: WorkflowId; declarationId: string }[] = [];
@@ -270,10 +306,12 @@ export function fakePorts(options: { readonly goneTokens?: Iterable<string>; rea
   const declarationStore = inMemoryDeclarationStore();
   const milestoneStore = inMemoryMilestoneStore();
   const workflowEngine = fakeWorkflowEngine();
+  const declarationNumbers = inMemoryDeclarationNumbers();
   const taskCallbacks = fakeTaskCallbacks(options.goneTokens);
   return {
     declarations: declarationStore.store,
     milestones: milestoneStore.store,
+    declarationNumbers: declarationNumbers.numbers,
     workflows: workflowEngine.engine,
     tasks: taskCallbacks.tasks,
     clock: options.clock ?? steppingClock(),
@@ -281,6 +319,7 @@ export function fakePorts(options: { readonly goneTokens?: Iterable<string>; rea
     milestoneStore,
     workflowEngine,
     taskCallbacks,
+    numbersDrawn: declarationNumbers.drawn,
   };
 }
 export type FakePorts = ReturnType<typeof fakePorts>;

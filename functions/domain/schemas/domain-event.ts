@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { DOCUMENT_CHANGE_NAMES } from '../amendment.ts';
 import { DECLARATION_TYPE_NAMES } from '../declaration-types/registry.ts';
 import { STATUS_NAMES, TRANSITION_NAMES } from '../lifecycle.ts';
 import { ActorSchema } from './actor.ts';
@@ -6,13 +7,18 @@ import { ActorSchema } from './actor.ts';
 export const DomainEventSchema = Type.Object(
   {
     eventId: Type.String({ description: 'Unique per change; the same on every delivery of it' }),
-    eventType: Type.Literal('declaration.status-changed'),
+    eventType: Type.Enum(['declaration.status-changed', 'declaration.amended'], {
+      description:
+        'A status change, or an amendment of the document (the status stays; details name the new documentVersion)',
+    }),
     declarationId: Type.String(),
     declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
     status: Type.Enum(STATUS_NAMES),
     previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
     version: Type.Integer({ minimum: 1 }),
-    transition: Type.Enum(TRANSITION_NAMES),
+    transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
+      description: 'The lifecycle transition, or AMEND_DOCUMENT when the broker amended the document',
+    }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time' }),
     recordedAt: Type.String({ format: 'date-time' }),

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { DOCUMENT_CHANGE_NAMES } from '../amendment.ts';
 import { STATUS_NAMES, TRACK_STATES, TRANSITION_NAMES } from '../lifecycle.ts';
 import { ActorSchema } from './actor.ts';
 
@@ -12,7 +13,9 @@ export const HistoryEntrySchema = Type.Object(
       Type.Enum(Object.keys(TRACK_STATES), { description: 'The track this entry moved; the status stays' }),
     ),
     trackState: Type.Optional(Type.Enum([...new Set(Object.values(TRACK_STATES).flat())])),
-    transition: Type.Enum(TRANSITION_NAMES),
+    transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
+      description: 'The lifecycle transition, or AMEND_DOCUMENT when the broker amended the document',
+    }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
     recordedAt: Type.String({ format: 'date-time', description: 'When the system recorded it' }),

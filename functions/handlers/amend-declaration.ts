@@ -1,0 +1,63 @@
+import { declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { amendDeclaration } from '#application/amend-declaration.ts';
+import { readDeclaration } from '#application/read-declarations.ts';
+import { detailOf, etagOf } from '#application/views.ts';
+import * as routes from '#generated/routes.ts';
+import { httpRoute, json } from '#shared/http.ts';
+import { linkTo } from '#shared/links.ts';
+import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
+
+const ports = { declarations: declarationStoreFromEnv(), clock: systemClock };
+
+/**
+ * PUT of a new document version under If-Match. Idempotent by design, without an idempotency store: a retry of
+ * an amendment that went through finds its document already in place and answers it again, writing nothing.
+ */
+export const handler = httpRoute(routes.amendDeclaration, async ({ event, path, headers, body, caller }) => {
+  const ifMatch = headers['if-match'];
+  if (ifMatch === undefined) {
+    throw new ProblemError('precondition-required', 'name the document version you amend: If-Match: "<version>"', [
+      { field: 'if-match', rule: 'required', detail: 'the ETag of the document version you read' },
+    ]);
+  }
+  const outcome = await amendDeclaration(ports, {
+    caller,
+    id: path.id,
+    expectedDocumentVersion: Number(ifMatch.slice(1, -1)),
+    document: body,
+  });
+  switch (outcome.kind) {
+    case 'not-found':
+      throw new ProblemError('not-found', `no declaration ${path.id} is yours to amend`);
+    case 'stale':
+      throw new ProblemError(
+        'precondition-failed',
+        `the document is at version ${outcome.currentDocumentVersion}: read it again and amend that version`,
+        [
+          {
+            field: 'if-match',
+            rule: 'current-version',
+            detail: `the current ETag is ${etagOf(outcome.currentDocumentVersion)}`,
+          },
+        ],
+      );
+    case 'not-amendable':
+      throw new ProblemError(
+        'amendment-not-allowed',
+        `a declaration in status ${outcome.status} can no longer be amended`,
+        [{ field: '', rule: 'amendable-status', detail: 'amendment is allowed until inspection starts' }],
+      );
+    case 'refused':
+      throw ruleViolationsProblem('amended document', outcome.violations);
+    case 'too-large':
+      throw new ProblemError(
+        'payload-too-large',
+        `the document takes ${outcome.sizeInBytes} bytes; a declaration may hold ${outcome.limitInBytes}`,
+        [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
+      );
+  }
+  const found = await readDeclaration(ports, { id: path.id, caller });
+  if (found === undefined) throw new ProblemError('not-found', `no declaration ${path.id} is yours to amend`);
+  const self = linkTo(event, routes.getDeclaration, { id: path.id });
+  return json(200, detailOf(found, self), { etag: etagOf(found.documentVersion), 'content-location': self });
+});
