@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -18,6 +19,13 @@ export interface StageSettings {
   readonly allowLoopbackWebhooks: boolean;
   /** The first wait before a failed webhook delivery is retried; each later wait doubles (a test may shorten it). */
   readonly webhookRetryInterval: Duration;
+  /**
+   * The risk engine's random selection per lane: context `riskRandomSelection` ("default", "off", "0" or JSON
+   * rates per lane over the defaults); the local stack and the end-to-end tests turn it off.
+   */
+  readonly riskRandomSelection: RandomSelectionRates;
+  /** Context `riskSelectionSeed`, mixed into every random-selection draw; the stage's name by default. */
+  readonly riskSelectionSeed: string;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -44,9 +52,16 @@ export function stageSettingsFrom(node: Node): StageSettings {
       `context "webhookRetryIntervalSeconds" must be a positive whole number; got "${webhookRetryIntervalSeconds}"`,
     );
   }
+  const randomSelectionContext: unknown = node.tryGetContext('riskRandomSelection') ?? 'default';
+  const riskRandomSelection = parseRandomSelection(
+    typeof randomSelectionContext === 'string' ? randomSelectionContext : JSON.stringify(randomSelectionContext),
+  );
+  const riskSelectionSeed = String(node.tryGetContext('riskSelectionSeed') ?? `preclearance-${stage}`);
   return {
     stage,
     isSandbox,
+    riskRandomSelection,
+    riskSelectionSeed,
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),

@@ -2,16 +2,28 @@ import { systemActor } from '#domain/actors.ts';
 import {
   type DeclarationDocument,
   milestoneKeyOf,
-  riskDecisionFor,
+  riskAssessmentFor,
   WORKFLOWS,
   workflowOf,
 } from '#domain/declaration-types/registry.ts';
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
 import { isTransitionName, TRANSITION } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
-import type { RiskDecision } from '#domain/risk.ts';
+import {
+  consigneeKeyOf,
+  type RandomSelectionSettings,
+  type RiskAssessment,
+  riskEntryReason,
+} from '#domain/risk.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
-import type { Clock, DeclarationRecord, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
+import type {
+  Clock,
+  DeclarationRecord,
+  DeclarationStore,
+  MilestoneStore,
+  TaskCallbacks,
+  TraderHistory,
+} from './ports.ts';
 
 /** The use cases behind the workflows' Task states, shared by every declaration type. */
 interface StepPorts {
@@ -29,22 +41,32 @@ async function loadWithDocument(
   return { record, document };
 }
 
-/** Assigns the risk channel by the type's rules and records the rule that fired. */
-export async function assessRisk(ports: StepPorts, declarationId: string): Promise<RiskDecision> {
+/**
+ * Assigns the risk channel by the type's risk profile and records every rule that fired. The rules may be
+ * confidential, so the declaration's facts keep only the channel (and the priority lane); the history keeps all.
+ */
+export async function assessRisk(
+  ports: StepPorts & { readonly traderHistory: TraderHistory; readonly randomSelection: RandomSelectionSettings },
+  declarationId: string,
+): Promise<RiskAssessment> {
   const { record, document } = await loadWithDocument(ports, declarationId);
-  const decision = riskDecisionFor(document);
+  const assessment = riskAssessmentFor(document, {
+    declarationId,
+    consigneeHasClearedBefore: await ports.traderHistory.hasClearedBefore(consigneeKeyOf(document.consignee)),
+    randomSelection: ports.randomSelection,
+  });
   await advanceDeclaration(
     ports,
     record,
     {
       transition: TRANSITION.ASSIGN_RISK_CHANNEL,
       actor: systemActor('risk-engine'),
-      reason: `${decision.channel.toLowerCase()} channel: ${decision.reason}`,
-      details: { ...decision },
+      reason: riskEntryReason(assessment),
+      details: { ...assessment },
     },
-    { riskChannel: decision.channel, riskRule: decision.rule },
+    { riskChannel: assessment.channel, ...(assessment.priority ? { riskPriority: true } : {}) },
   );
-  return decision;
+  return assessment;
 }
 
 /**
@@ -84,7 +106,7 @@ export interface RecordTransitionInput {
 
 /** A later stage named in the state machine (arrival, release, manual review). */
 export async function recordTransition(
-  ports: StepPorts,
+  ports: StepPorts & { readonly traderHistory: TraderHistory },
   input: RecordTransitionInput,
 ): Promise<{ status: string; applied: boolean }> {
   const { transition, milestone } = input;
@@ -109,5 +131,11 @@ export async function recordTransition(
     },
     milestone === undefined ? {} : { [milestone.milestone === 'TRAIN_ARRIVED' ? 'arrival' : 'gateIn']: milestone },
   );
+  // Also when a retry finds the release already applied: the first attempt may have stopped before recording it.
+  if (transition === TRANSITION.RELEASE && record.status === 'RELEASED') {
+    const document = await ports.declarations.loadDocument(record.id, record.documentVersion);
+    if (document === undefined) throw new DeclarationNotFoundError(record.id);
+    await ports.traderHistory.recordClearance(consigneeKeyOf(document.consignee), record.id, new Date(record.updatedAt));
+  }
   return { status: record.status, applied };
 }

@@ -20,6 +20,10 @@ export const ENV = {
   deliveryStateMachineArn: 'WEBHOOK_DELIVERY_STATE_MACHINE_ARN',
   /** "true" where webhooks may point at 127.0.0.1 / localhost (the local harness), else "false". */
   allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
+  /** The random-selection rates per lane: "default", "off" or JSON (see parseRandomSelection). */
+  riskRandomSelection: 'RISK_RANDOM_SELECTION',
+  /** The seed mixed into each random-selection draw. */
+  riskSelectionSeed: 'RISK_SELECTION_SEED',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */
