@@ -9,12 +9,7 @@ import {
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
 import { isTransitionName, TRANSITION } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
-import {
-  consigneeKeyOf,
-  type RandomSelectionSettings,
-  type RiskAssessment,
-  riskEntryReason,
-} from '#domain/risk.ts';
+import { consigneeKeyOf, type RandomSelectionSettings, type RiskAssessment, riskEntryReason } from '#domain/risk.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type {
   Clock,
@@ -135,7 +130,11 @@ export async function recordTransition(
   if (transition === TRANSITION.RELEASE && record.status === 'RELEASED') {
     const document = await ports.declarations.loadDocument(record.id, record.documentVersion);
     if (document === undefined) throw new DeclarationNotFoundError(record.id);
-    await ports.traderHistory.recordClearance(consigneeKeyOf(document.consignee), record.id, new Date(record.updatedAt));
+    await ports.traderHistory.recordClearance(
+      consigneeKeyOf(document.consignee),
+      record.id,
+      new Date(record.updatedAt),
+    );
   }
   return { status: record.status, applied };
 }

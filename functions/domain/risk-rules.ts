@@ -161,7 +161,8 @@ const RANDOM_SELECTION: RiskRule = {
     const rates = context.randomSelection.rates[context.lane];
     const draw = selectionDraw(context.randomSelection.seed, context.declarationId);
     if (draw < rates.RED) return { channel: 'RED', reason: 'selected at random for inspection' };
-    if (draw < rates.RED + rates.YELLOW) return { channel: 'YELLOW', reason: 'selected at random for a document check' };
+    if (draw < rates.RED + rates.YELLOW)
+      return { channel: 'YELLOW', reason: 'selected at random for a document check' };
     return undefined;
   },
 };

@@ -1,6 +1,6 @@
-import type { Role } from './roles.ts';
 import type { Lane, RandomSelectionRates, SupportingDocumentType } from './risk-reference-data.ts';
 import { moreSevere, RISK_RULES, type RiskRuleName } from './risk-rules.ts';
+import type { Role } from './roles.ts';
 import type { HistoryEntry } from './schemas/history-entry.ts';
 
 /**
