@@ -172,7 +172,8 @@ export function entryWithDisclosableRisk(entry: HistoryEntry): HistoryEntry {
     fired: Array.isArray(details.fired) ? (details.fired as FiredRule[]) : [],
   };
   const disclosed = disclosedAssessment(assessment);
-  return { ...entry, reason: riskEntryReason(disclosed), details: { ...disclosed } };
+  const hidesNothing = disclosed.rule !== undefined && disclosed.fired.length === assessment.fired.length;
+  return hidesNothing ? entry : { ...entry, reason: riskEntryReason(disclosed), details: { ...disclosed } };
 }
 
 /** The history as a caller holding these roles may see its risk reasons. */
