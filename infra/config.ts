@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -25,6 +26,13 @@ export interface StageSettings {
   readonly webhookRetryInterval: Duration;
   /** The 4-digit customs code that opens every declaration number (context `customsCode`). */
   readonly customsCode: string;
+  /**
+   * The risk engine's random selection per lane: context `riskRandomSelection` ("default", "off", "0" or JSON
+   * rates per lane over the defaults); the local stack and the end-to-end tests turn it off.
+   */
+  readonly riskRandomSelection: RandomSelectionRates;
+  /** Context `riskSelectionSeed`, mixed into every random-selection draw; the stage's name by default. */
+  readonly riskSelectionSeed: string;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -55,10 +63,17 @@ export function stageSettingsFrom(node: Node): StageSettings {
   if (!/^[0-9]{4}$/.test(customsCode)) {
     throw new Error(`context "customsCode" must be the 4-digit customs office code; got "${customsCode}"`);
   }
+  const randomSelectionContext: unknown = node.tryGetContext('riskRandomSelection') ?? 'default';
+  const riskRandomSelection = parseRandomSelection(
+    typeof randomSelectionContext === 'string' ? randomSelectionContext : JSON.stringify(randomSelectionContext),
+  );
+  const riskSelectionSeed = String(node.tryGetContext('riskSelectionSeed') ?? `preclearance-${stage}`);
   return {
     stage,
     isSandbox,
     customsCode,
+    riskRandomSelection,
+    riskSelectionSeed,
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),

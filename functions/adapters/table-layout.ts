@@ -8,6 +8,7 @@
  *   EVENTS#<brokerId>           <recordedAt>#<id>#<version:6>    the outbox: one domain event per change
  *   MILESTONE#<event>#<key>     OCCURRED                         the first report of a milestone (arrival, gate-in)
  *   MILESTONE#<event>#<key>     WAIT#<id>                        a workflow waiting for it: its task token
+ *   TRADER#<consigneeKey>       CLEARANCE#<id>                   a declaration released to that consignee
  *   WEBHOOKS#<brokerId>         WEBHOOK#<id>                     a broker's webhook: url, description, signing secret
  *   WEBHOOKS#<brokerId>         COUNT                            how many webhooks the broker has (guards the limit)
  *   DELIVERIES#<webhookId>      LOG#<attemptedAt>#<eventId>#<attempt:4>  one delivery attempt (TTL `expiresAt`)
@@ -37,6 +38,10 @@ export const KEYS = {
   milestone: (milestone: string, key: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: 'OCCURRED' }),
   wait: (milestone: string, key: string, id: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: `WAIT#${id}` }),
   waitPrefix: 'WAIT#',
+  /** Kept without expiry: a consignee's record at the port is what the first-time-consignee rule reads. */
+  clearance: (consigneeKey: string, id: string) => ({ PK: `TRADER#${consigneeKey}`, SK: `CLEARANCE#${id}` }),
+  clearancesOf: (consigneeKey: string) => `TRADER#${consigneeKey}`,
+  clearancePrefix: 'CLEARANCE#',
   brokerIndex: { name: 'GSI1', partition: (brokerId: string) => `BROKER#${brokerId}` },
   declarationSerial: (customsCode: string, year: number) => ({ PK: `DECLNO#${customsCode}#${year}`, SK: 'SERIAL' }),
 } as const;
@@ -50,6 +55,7 @@ export const ENTITY = {
   milestone: 'Milestone',
   wait: 'MilestoneWait',
   declarationSerial: 'DeclarationSerial',
+  clearance: 'Clearance',
 } as const;
 
 /** The notification items (webhooks and their delivery log), apart so that functions without them bundle none. */

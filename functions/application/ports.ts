@@ -112,6 +112,13 @@ export interface MilestoneStore {
   removeWait(milestone: Milestone, key: string, declarationId: string): Promise<void>;
 }
 
+/** Which consignees have cleared goods at this port: the memory behind the first-time-consignee rule. */
+export interface TraderHistory {
+  hasClearedBefore(consigneeKey: string): Promise<boolean>;
+  /** Records a released declaration; recording the same one again changes nothing. */
+  recordClearance(consigneeKey: string, declarationId: string, at: Date): Promise<void>;
+}
+
 export interface EventFeed {
   /** A broker's events in the order they were recorded, after the cursor, up to `settledBefore`. */
   after(brokerId: string, cursor: string | undefined, limit: number, settledBefore: Date): Promise<Page<DomainEvent>>;

@@ -5,6 +5,7 @@ import {
   visibilityFor,
 } from '#domain/declaration-types/registry.ts';
 import type { HistoryEntry } from '#domain/lifecycle.ts';
+import { historyWithRiskReasonsFor } from '#domain/risk.ts';
 import {
   type Caller,
   type DeclarationQuery,
@@ -24,9 +25,15 @@ function visibilityOf(caller: Caller, record: DeclarationRecord): Visibility {
     .reduce<Visibility>((best, next) => (RANK[next] > RANK[best] ? next : best), 'none');
 }
 
-function historyAs(visibility: Exclude<Visibility, 'none'>, history: readonly HistoryEntry[]): HistoryEntry[] {
+function historyAs(
+  caller: Caller,
+  visibility: Exclude<Visibility, 'none'>,
+  history: readonly HistoryEntry[],
+): HistoryEntry[] {
+  // Confidential risk rules are the officers' only; the domain decides which rules a broker may be told.
+  const told = historyWithRiskReasonsFor(caller.roles, history);
   // Details carry risk rules and document problems: the owner's and the officers' business only.
-  return visibility === 'full' ? [...history] : history.map(({ details: _details, ...entry }) => entry);
+  return visibility === 'full' ? told : told.map(({ details: _details, ...entry }) => entry);
 }
 
 /**
@@ -61,7 +68,7 @@ export async function readDeclaration(
     record,
     documentVersion,
     declaration: documentAs(visibility, document as DeclarationDocument),
-    history: historyAs(visibility, history),
+    history: historyAs(input.caller, visibility, history),
   };
 }
 

@@ -2,17 +2,24 @@ import { systemActor } from '#domain/actors.ts';
 import {
   type DeclarationDocument,
   milestoneKeyOf,
-  riskDecisionFor,
+  riskAssessmentFor,
   WORKFLOWS,
   workflowOf,
 } from '#domain/declaration-types/registry.ts';
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
-import { isTransitionName, TRANSITION, type TransitionName } from '#domain/lifecycle.ts';
+import { isTransitionName, TRANSITION, TRANSITIONS, type TransitionName } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
-import type { RiskDecision } from '#domain/risk.ts';
+import { consigneeKeyOf, type RandomSelectionSettings, type RiskAssessment, riskEntryReason } from '#domain/risk.ts';
 import { isSlaName, SLAS, type SlaClock } from '#domain/sla.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
-import type { Clock, DeclarationRecord, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
+import type {
+  Clock,
+  DeclarationRecord,
+  DeclarationStore,
+  MilestoneStore,
+  TaskCallbacks,
+  TraderHistory,
+} from './ports.ts';
 
 /** The use cases behind the workflows' Task states, shared by every declaration type. */
 interface StepPorts {
@@ -30,22 +37,34 @@ async function loadWithDocument(
   return { record, document };
 }
 
-/** Assigns the risk channel by the type's rules and records the rule that fired. */
-export async function assessRisk(ports: StepPorts, declarationId: string): Promise<RiskDecision> {
+/**
+ * Assigns the risk channel by the type's risk profile and records every rule that fired. The rules may be
+ * confidential, so the declaration's facts keep only the channel (and the priority lane); the history keeps all.
+ */
+export async function assessRisk(
+  ports: StepPorts & { readonly traderHistory: TraderHistory; readonly randomSelection: RandomSelectionSettings },
+  declarationId: string,
+): Promise<RiskAssessment> {
   const { record, document } = await loadWithDocument(ports, declarationId);
-  const decision = riskDecisionFor(document);
+  const assessment = riskAssessmentFor(document, {
+    declarationId,
+    consigneeHasClearedBefore:
+      document.consignee !== undefined &&
+      (await ports.traderHistory.hasClearedBefore(consigneeKeyOf(document.consignee))),
+    randomSelection: ports.randomSelection,
+  });
   await advanceDeclaration(
     ports,
     record,
     {
       transition: TRANSITION.ASSIGN_RISK_CHANNEL,
       actor: systemActor('risk-engine'),
-      reason: `${decision.channel.toLowerCase()} channel: ${decision.reason}`,
-      details: { ...decision },
+      reason: riskEntryReason(assessment),
+      details: { ...assessment },
     },
-    { riskChannel: decision.channel, riskRule: decision.rule },
+    { riskChannel: assessment.channel, ...(assessment.priority ? { riskPriority: true } : {}) },
   );
-  return decision;
+  return assessment;
 }
 
 /**
@@ -87,7 +106,7 @@ export interface RecordTransitionInput {
 
 /** A later stage named in the state machine (arrival, duties and release, manual review). */
 export async function recordTransition(
-  ports: StepPorts,
+  ports: StepPorts & { readonly traderHistory: TraderHistory },
   input: RecordTransitionInput,
 ): Promise<{ status: string; applied: boolean }> {
   const { milestone } = input;
@@ -97,7 +116,16 @@ export async function recordTransition(
   for (const name of names) if (!isTransitionName(name)) throw new UnknownTransitionError(name);
   let outcome: { record: DeclarationRecord; applied: boolean } | undefined;
   let appliedAny = false;
-  for (const transition of names as TransitionName[]) {
+  let pending = names as TransitionName[];
+  if (pending.length > 1) {
+    // A retried step whose first attempt got partway (or all the way) starts after the last stage it reached.
+    const current = await ports.declarations.load(input.declarationId);
+    if (current === undefined) throw new DeclarationNotFoundError(input.declarationId);
+    const reached = pending.findLastIndex((name) => TRANSITIONS[name].to === current.status);
+    if (reached >= 0) pending = pending.slice(reached + 1);
+    outcome = { record: current, applied: false };
+  }
+  for (const transition of pending) {
     outcome = await advanceDeclaration(
       ports,
       outcome?.record ?? input.declarationId,
@@ -119,7 +147,20 @@ export async function recordTransition(
     );
     appliedAny ||= outcome.applied;
   }
-  return { status: String(outcome?.record.status), applied: appliedAny };
+  const record = outcome?.record;
+  // Also when a retry finds the release already applied: the first attempt may have stopped before recording it.
+  if (record !== undefined && names.includes(TRANSITION.RELEASE) && record.status === 'RELEASED') {
+    const document = await ports.declarations.loadDocument(record.id, record.documentVersion);
+    if (document === undefined) throw new DeclarationNotFoundError(record.id);
+    if (document.consignee !== undefined) {
+      await ports.traderHistory.recordClearance(
+        consigneeKeyOf(document.consignee),
+        record.id,
+        new Date(record.updatedAt),
+      );
+    }
+  }
+  return { status: String(record?.status), applied: appliedAny };
 }
 
 /**

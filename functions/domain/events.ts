@@ -1,5 +1,6 @@
 import type { DeclarationType } from './declaration-types/registry.ts';
 import type { HistoryEntry } from './lifecycle.ts';
+import { entryWithDisclosableRisk } from './risk.ts';
 import type { DomainEvent } from './schemas/domain-event.ts';
 
 export type { DomainEvent };
@@ -18,6 +19,7 @@ export function statusChanged(
     eventType: entry.transition === 'AMEND_DOCUMENT' ? 'declaration.amended' : 'declaration.status-changed',
     declarationId: declaration.id,
     declarationType: declaration.declarationType,
-    ...entry,
+    // Events go to the broker: a risk assessment names only the rules a broker may be told.
+    ...entryWithDisclosableRisk(entry),
   };
 }

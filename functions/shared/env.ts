@@ -22,6 +22,10 @@ export const ENV = {
   allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
   /** The 4-digit customs office code that opens every declaration number the filing function assigns. */
   customsCode: 'CUSTOMS_CODE',
+  /** The random-selection rates per lane: "default", "off" or JSON (see parseRandomSelection). */
+  riskRandomSelection: 'RISK_RANDOM_SELECTION',
+  /** The seed mixed into each random-selection draw. */
+  riskSelectionSeed: 'RISK_SELECTION_SEED',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

@@ -44,6 +44,10 @@ export const DECLARATIONS_TABLE_ACCESS = {
   awaitMilestone: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
   /** MilestoneStore.record, waitsFor, removeWait: a port event finds and releases the waits. */
   reportMilestone: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  /** TraderHistory.hasClearedBefore: a Query (Limit 1) on the consignee's partition. */
+  readTraderHistory: ['dynamodb:Query'],
+  /** TraderHistory.recordClearance: one Put of the released declaration under its consignee. */
+  recordClearance: ['dynamodb:PutItem'],
   /** WebhookStore.add: a transaction of an Update (the broker's webhook count) and a Put (the webhook). */
   registerWebhook: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
   /** WebhookStore.listForBroker: a Query on the broker's webhook partition. */

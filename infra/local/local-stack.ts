@@ -4,6 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDbTraderHistory } from '#adapters/dynamodb-trader-history.ts';
+import { consigneeKeyOf } from '#domain/risk.ts';
 import { apiGatewayEndpoint, type RestApiModel, restApisFrom } from './api-gateway.ts';
 import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -32,6 +36,13 @@ export interface LocalStackOptions {
   readonly lambdaLogs?: 'console' | 'discard' | { readonly file: string };
   /** Seconds of workflow time per second (LOCAL_TIME_SCALE by default, else 1); see time-scale.ts. */
   readonly timeScale?: number;
+  /** Consignees who have cleared goods at the port before the stack starts; LOCAL_REGULAR_CONSIGNEES by default. */
+  readonly regularConsignees?: readonly LocalConsignee[];
+}
+
+export interface LocalConsignee {
+  readonly name: string;
+  readonly taxId?: string;
 }
 
 export interface LocalStack {
@@ -55,7 +66,17 @@ export interface LocalStack {
  * Context the local stack synthesizes with unless told otherwise: webhooks may point at receivers on this
  * machine (http://127.0.0.1:<port>/…, http://localhost:<port>/…), so they work through the same code.
  */
-export const LOCAL_CONTEXT: Readonly<Record<string, unknown>> = { allowLoopbackWebhooks: true };
+export const LOCAL_CONTEXT: Readonly<Record<string, unknown>> = {
+  allowLoopbackWebhooks: true,
+  // A demo or a test decides its channel by its goods and trader, never by chance (`-c riskRandomSelection=default`).
+  riskRandomSelection: 'off',
+};
+
+/**
+ * The trader history the local stack starts with: the README's consignee has cleared goods here before, so the
+ * quick start shows the green channel; any other consignee is a first-time consignee (yellow).
+ */
+export const LOCAL_REGULAR_CONSIGNEES: readonly LocalConsignee[] = [{ name: 'Almaty Trading LLP' }];
 
 /** Credentials and endpoints every local function gets on top of its template environment. */
 function runtimeEnvironment(region: string, endpoints: { dynamoDb: string; stepFunctions: string }) {
@@ -99,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamoDb = await dynamo.ready;
     const dynamoDbMs = performance.now() - dynamoStarted;
     const tables = await createTablesFromTemplates(dynamoDb.client, resolver);
+    await recordRegularConsignees(dynamoDb.client, tables, options.regularConsignees ?? LOCAL_REGULAR_CONSIGNEES);
 
     const endpoints = { dynamoDb: dynamoDb.endpoint, stepFunctions: `http://127.0.0.1:${ports.stepFunctions}` };
     const logSink = await lambdaLogSink(options.lambdaLogs ?? 'console');
@@ -177,6 +199,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Each consignee gets one earlier clearance, written through the same adapter the workflow uses. */
+async function recordRegularConsignees(
+  client: DynamoDBClient,
+  tables: readonly string[],
+  consignees: readonly LocalConsignee[],
+): Promise<void> {
+  const declarationsTable = tables.find((table) => table.includes('Declarations'));
+  if (declarationsTable === undefined || consignees.length === 0) return;
+  const history = dynamoDbTraderHistory(DynamoDBDocumentClient.from(client), declarationsTable);
+  const before = new Date('2025-01-01T00:00:00Z');
+  for (const consignee of consignees) {
+    await history.recordClearance(consigneeKeyOf(consignee), 'DCL-LOCAL-HISTORY', before);
   }
 }
 

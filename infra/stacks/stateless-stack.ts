@@ -43,14 +43,26 @@ export class StatelessStack extends Stack {
         ...declarations(access.readDeclaration, access.saveStatusChange, extra),
       );
     const steps = {
-      assessRisk: step('AssessRiskFn', 'workflow/assess-risk', 'Workflow: assign the risk channel'),
+      assessRisk: step(
+        'AssessRiskFn',
+        'workflow/assess-risk',
+        'Workflow: assign the risk channel',
+        access.readTraderHistory,
+      )
+        .addEnvironment(ENV.riskRandomSelection, JSON.stringify(settings.riskRandomSelection))
+        .addEnvironment(ENV.riskSelectionSeed, settings.riskSelectionSeed),
       awaitMilestone: step(
         'AwaitMilestoneFn',
         'workflow/await-milestone',
         'Workflow: wait for the port',
         access.awaitMilestone,
       ),
-      recordTransition: step('RecordTransitionFn', 'workflow/record-transition', 'Workflow: record a stage'),
+      recordTransition: step(
+        'RecordTransitionFn',
+        'workflow/record-transition',
+        'Workflow: record a stage',
+        access.recordClearance,
+      ),
     };
     this.workflows = WORKFLOW_IDS.map(
       (workflow) =>

@@ -4,6 +4,7 @@ import { InvalidCursorError } from '#application/ports.ts';
 import { listDeclarations, readDeclaration } from '#application/read-declarations.ts';
 import { assessRisk } from '#application/workflow-steps.ts';
 import { documentAs } from '#domain/declaration-types/registry.ts';
+import { entryWithDisclosableRisk } from '#domain/risk.ts';
 import {
   goodsLine,
   railImportDeclaration,
@@ -15,7 +16,10 @@ import { filed } from './scenarios.ts';
 
 const owner = brokerCaller(BROKERS.almaty);
 
-/** A rail import filed and risk-assessed: its second history entry carries the risk rule. */
+/**
+ * A rail import of apples without their certificate for a first-time consignee, filed and risk-assessed: its
+ * second history entry carries a disclosable rule (the certificate) and a confidential one (the consignee).
+ */
 async function assessedRailImport(ports: ReturnType<typeof fakePorts>) {
   const document = railImportDeclaration({ goods: [goodsLine('08081000')] });
   const { id } = await filed(ports, document, 'rail-1', owner);
@@ -24,15 +28,17 @@ async function assessedRailImport(ports: ReturnType<typeof fakePorts>) {
 }
 
 describe('reading a declaration', () => {
-  it('shows the filing broker the whole document and the history with its details', async () => {
-    const ports = fakePorts();
+  it('shows the filing broker the whole document and the history, with the risk rules it may be told', async () => {
+    const ports = fakePorts({ clearedConsignees: [] });
     const { id, document } = await assessedRailImport(ports);
 
     const found = await readDeclaration(ports, { id, caller: owner });
 
     assert.deepEqual(found?.declaration, document);
-    assert.deepEqual(found?.history, ports.declarationStore.history(id));
-    assert.equal(found?.history[1]?.details?.rule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
+    assert.deepEqual(found?.history, ports.declarationStore.history(id).map(entryWithDisclosableRisk));
+    assert.equal(found?.history[1]?.details?.rule, 'QUARANTINE_CERTIFICATE_MISSING');
+    assert.equal(found?.history[1]?.reason, 'yellow channel: missing phytosanitary certificate (line 1)');
+    assert.doesNotMatch(JSON.stringify(found?.history), /FIRST_TIME_CONSIGNEE/);
     assert.equal(found?.record.status, 'RISK_ASSESSED');
   });
 
@@ -49,18 +55,19 @@ describe('reading a declaration', () => {
     assert.equal(await readDeclaration(ports, { id: 'DCL-0123456789ABCDEF01234567', caller: owner }), undefined);
   });
 
-  it('shows a customs officer everything', async () => {
-    const ports = fakePorts();
+  it('shows a customs officer everything, confidential risk rules included', async () => {
+    const ports = fakePorts({ clearedConsignees: [] });
     const { id, document } = await assessedRailImport(ports);
 
     const found = await readDeclaration(ports, { id, caller: callerAs('officer') });
 
     assert.deepEqual(found?.declaration, document);
     assert.deepEqual(found?.history, ports.declarationStore.history(id));
+    assert.match(JSON.stringify(found?.history), /FIRST_TIME_CONSIGNEE/);
   });
 
   it('shows the port operator the transport and the stages, without the details behind them', async () => {
-    const ports = fakePorts();
+    const ports = fakePorts({ clearedConsignees: [] });
     const { id, document } = await assessedRailImport(ports);
 
     const found = await readDeclaration(ports, { id, caller: callerAs('port-operator') });
@@ -68,7 +75,10 @@ describe('reading a declaration', () => {
     assert.deepEqual(found?.declaration, documentAs('logistics', document));
     assert.deepEqual(
       found?.history,
-      ports.declarationStore.history(id).map(({ details: _details, ...entry }) => entry),
+      ports.declarationStore
+        .history(id)
+        .map(entryWithDisclosableRisk)
+        .map(({ details: _details, ...entry }) => entry),
     );
     assert.equal(
       found?.history.some((entry) => Object.hasOwn(entry, 'details')),

@@ -4,6 +4,8 @@ import { reportPortEvent } from '#application/report-port-event.ts';
 import { assessRisk, awaitMilestone, flagSlaBreach, recordTransition } from '#application/workflow-steps.ts';
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
 import { noticeOf } from '#domain/port-events.ts';
+import { consigneeKeyOf } from '#domain/risk.ts';
+import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import {
   goodsLine,
   railImportDeclaration,
@@ -14,26 +16,52 @@ import { callerAs, fakePorts } from '../support/fake-ports.ts';
 import { filed, taskTokenOf, trainArrived, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
 
 const railway = callerAs('railway', { userId: 'dispatcher-2' });
+
+/** After arrival: the gauge change done, an inspection (where the channel asks for one) passed, then release. */
+async function releasedAfterArrival(ports: ReturnType<typeof fakePorts>, declarationId: string) {
+  await recordTransition(ports, { declarationId, transition: 'COMPLETE_TRANSSHIPMENT' });
+  const record = await ports.declarations.load(declarationId);
+  if (record?.tracks?.inspection === 'PENDING') {
+    await recordTransition(ports, { declarationId, transitions: ['OPEN_DOCUMENT_REVIEW', 'PASS_INSPECTION'] });
+  }
+  await recordTransition(ports, { declarationId, transitions: ['SECURE_DUTIES', 'RELEASE'] });
+}
 const gateClerk = callerAs('port-operator', { userId: 'gate-clerk-5' });
 
 describe('the workflow assesses the risk', () => {
-  it('sends a train load with arms to the red channel, recording the rule as a fact and the reason in the history', async () => {
+  it('sends a train load with arms to the red channel, keeping the channel as a fact and every reason in the history', async () => {
     const ports = fakePorts();
     const { id } = await filed(ports, railImportDeclaration({ goods: [goodsLine('85171300'), goodsLine('93020000')] }));
 
-    const decision = await assessRisk(ports, id);
+    const assessment = await assessRisk(ports, id);
 
-    assert.equal(decision.channel, 'RED');
+    assert.equal(assessment.channel, 'RED');
     const record = await ports.declarations.load(id);
     assert.equal(record?.status, 'RISK_ASSESSED');
-    assert.deepEqual(record?.facts, { riskChannel: 'RED', riskRule: 'REGULATED_GOODS_CHAPTER_93' });
+    assert.deepEqual(record?.facts, { riskChannel: 'RED' }, 'the confidential rule stays out of what a broker lists');
     const entry = ports.declarationStore.history(id).at(-1);
     assert.deepEqual(entry?.actor, { kind: 'system', id: 'risk-engine' });
-    assert.equal(entry?.reason, 'red channel: arms and ammunition are always inspected');
-    assert.deepEqual(entry?.details, decision);
+    assert.equal(entry?.reason, 'red channel: high-risk HS chapter: arms and ammunition (line 2)');
+    assert.deepEqual(entry?.details, assessment);
+    assert.deepEqual(
+      assessment.fired.map((rule) => rule.rule),
+      ['HIGH_RISK_CHAPTER', 'LICENCE_MISSING'],
+    );
   });
 
-  it('sends a truck of fresh apples to the yellow channel and a car carrier to the green one', async () => {
+  it('tells the broker, in its event, only that the goods will be inspected', async () => {
+    const ports = fakePorts();
+    const { id } = await filed(ports, railImportDeclaration({ goods: [goodsLine('93020000')] }));
+
+    await assessRisk(ports, id);
+
+    const event = ports.declarationStore.events().at(-1);
+    assert.equal(event?.reason, 'red channel: selected for inspection');
+    assert.doesNotMatch(JSON.stringify(event), /HIGH_RISK_CHAPTER/);
+    assert.match(JSON.stringify(event), /LICENCE_MISSING/, 'a missing licence is the broker’s to fix');
+  });
+
+  it('sends a truck of fresh apples without their certificate to yellow, and a car carrier to green', async () => {
     const ports = fakePorts();
     const apples = await filed(
       ports,
@@ -42,10 +70,38 @@ describe('the workflow assesses the risk', () => {
     );
     const cars = await filed(ports, roadExportDeclaration(), 'k2');
 
-    assert.equal((await assessRisk(ports, apples.id)).rule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
+    assert.equal((await assessRisk(ports, apples.id)).rule, 'QUARANTINE_CERTIFICATE_MISSING');
     assert.equal((await assessRisk(ports, cars.id)).rule, 'DEFAULT_GREEN');
-    assert.equal((await ports.declarations.load(apples.id))?.facts.riskChannel, 'YELLOW');
+    assert.deepEqual((await ports.declarations.load(apples.id))?.facts, { riskChannel: 'YELLOW', riskPriority: true });
     assert.equal((await ports.declarations.load(cars.id))?.facts.riskChannel, 'GREEN');
+  });
+
+  it('sends a consignee who has never cleared goods here to yellow, and lets it through once it has', async () => {
+    const ports = fakePorts({ clearedConsignees: [] });
+    const first = await filed(ports, railImportDeclaration(), 'k1');
+    assert.equal((await assessRisk(ports, first.id)).rule, 'FIRST_TIME_CONSIGNEE');
+
+    const earlier = await waitingForItsMilestone(ports, railImportDeclaration({ waybillNumber: 'SMGS-1' }), 'k2');
+    await recordTransition(ports, {
+      declarationId: earlier,
+      transition: 'RECORD_ARRIVAL',
+      milestone: noticeOf(trainArrived(['SMGS-1']), railway.actor),
+    });
+    await releasedAfterArrival(ports, earlier);
+
+    const next = await filed(ports, railImportDeclaration({ waybillNumber: 'SMGS-2' }), 'k3');
+    assert.equal((await assessRisk(ports, next.id)).channel, 'GREEN');
+  });
+
+  it('selects at random as configured for the lane, the same way on a retry', async () => {
+    const ports = fakePorts({
+      randomSelection: { rates: { ...NO_RANDOM_SELECTION, RAIL_IMPORT: { YELLOW: 0, RED: 1 } }, seed: 's' },
+    });
+    const { id } = await filed(ports, railImportDeclaration());
+
+    assert.equal((await assessRisk(ports, id)).rule, 'RANDOM_SELECTION');
+    assert.equal((await assessRisk(ports, id)).rule, 'RANDOM_SELECTION');
+    assert.equal((await ports.declarations.load(id))?.facts.riskChannel, 'RED');
   });
 
   it('writes nothing more when the step is retried after it succeeded', async () => {
@@ -209,6 +265,28 @@ describe('the workflow records the later stages', () => {
       ],
     );
     assert.equal(ports.declarationStore.events().length, 7);
+    assert.deepEqual(
+      ports.traderHistoryStore.clearancesOf(consigneeKeyOf(railImportDeclaration().consignee)),
+      ['DCL-EARLIER', id],
+      'the consignee’s record at the port now holds this clearance',
+    );
+  });
+
+  it('records a clearance for a release only, and once however often the step is retried', async () => {
+    const ports = fakePorts({ clearedConsignees: [] });
+    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
+    const consignee = consigneeKeyOf(railImportDeclaration().consignee);
+    await recordTransition(ports, {
+      declarationId: id,
+      transition: 'RECORD_ARRIVAL',
+      milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
+    });
+    assert.deepEqual(ports.traderHistoryStore.clearancesOf(consignee), [], 'an arrival is not a clearance');
+
+    await releasedAfterArrival(ports, id);
+    await recordTransition(ports, { declarationId: id, transitions: ['SECURE_DUTIES', 'RELEASE'] });
+
+    assert.deepEqual(ports.traderHistoryStore.clearancesOf(consignee), [id]);
   });
 
   it('sends a declaration whose goods never came to an officer, with the reason the workflow gives', async () => {

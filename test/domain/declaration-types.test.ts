@@ -8,7 +8,7 @@ import {
   documentAs,
   lifecycleOf,
   milestoneKeyOf,
-  riskDecisionFor,
+  riskAssessmentFor,
   ruleViolationsOf,
   statusesOf,
   visibilityFor,
@@ -20,6 +20,8 @@ import {
 import { vinCheckCharacter } from '#domain/identifiers.ts';
 import { type DeclarationStatus, STATUS_NAMES } from '#domain/lifecycle.ts';
 import { PORT_EVENTS } from '#domain/port-events.ts';
+import type { RiskContext } from '#domain/risk.ts';
+import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import { ROLES } from '#domain/roles.ts';
 import * as routes from '#generated/routes.ts';
 import {
@@ -286,35 +288,65 @@ describe('rules a document must keep, per type', () => {
   });
 });
 
-describe('the risk channel, per type', () => {
+describe('the risk profile, per type', () => {
+  const regular: RiskContext = {
+    declarationId: 'DCL-0123456789ABCDEF01234567',
+    consigneeHasClearedBefore: true,
+    randomSelection: { rates: NO_RANDOM_SELECTION, seed: 'test' },
+  };
+  const riskOf = (document: DeclarationDocument, context: RiskContext = regular) =>
+    riskAssessmentFor(document, context);
+
   for (const type of DECLARATION_TYPE_NAMES) {
     it(`${type}: sends arms and ammunition (chapter 93) to the red channel, naming the rule`, () => {
-      const decision = riskDecisionFor(withGoods(type, '85171300', '93020000'));
+      const assessment = riskOf(withGoods(type, '85171300', '93020000'));
 
-      assert.equal(decision.channel, 'RED');
-      assert.equal(decision.rule, 'REGULATED_GOODS_CHAPTER_93');
-      assert.ok(decision.reason.length > 0);
-    });
-
-    it(`${type}: sends animal, plant and food products (chapters 01–14) to the yellow channel`, () => {
-      for (let chapter = 1; chapter <= 14; chapter++) {
-        const decision = riskDecisionFor(withGoods(type, '85171300', `${String(chapter).padStart(2, '0')}010000`));
-        assert.equal(decision.channel, 'YELLOW', `chapter ${chapter}`);
-        assert.equal(decision.rule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
-      }
+      assert.equal(assessment.channel, 'RED');
+      assert.equal(assessment.rule, 'HIGH_RISK_CHAPTER');
+      assert.ok(assessment.reason.length > 0);
     });
 
     it(`${type}: inspects a load with arms even when it also carries foodstuffs`, () => {
-      assert.equal(riskDecisionFor(withGoods(type, '01012100', '93069000')).channel, 'RED');
+      assert.equal(riskOf(withGoods(type, '01012100', '93069000')).channel, 'RED');
     });
 
-    it(`${type}: releases everything else through the green channel`, () => {
-      for (let chapter = 15; chapter <= 97; chapter++) {
-        if (chapter === 77 || chapter === 93) continue;
-        const decision = riskDecisionFor(withGoods(type, `${chapter}0100`));
-        assert.equal(decision.channel, 'GREEN', `chapter ${chapter}`);
-        assert.equal(decision.rule, 'DEFAULT_GREEN');
+    it(`${type}: releases goods of ordinary chapters through the green channel`, () => {
+      for (let chapter = 24; chapter <= 97; chapter++) {
+        if ([28, 29, 36, 71, 77, 93].includes(chapter)) continue;
+        const assessment = riskOf(withGoods(type, `${chapter}0100`));
+        assert.equal(assessment.channel, 'GREEN', `chapter ${chapter}`);
+        assert.equal(assessment.rule, 'DEFAULT_GREEN');
       }
     });
+
+    it(`${type}: runs in its own lane, so its random selection follows its lane's rates`, () => {
+      const lane = DECLARATION_TYPES[type].risk.lane;
+      const alwaysYellow = { ...NO_RANDOM_SELECTION, [lane]: { YELLOW: 1, RED: 0 } };
+      const assessment = riskOf(withGoods(type, '85171300'), {
+        ...regular,
+        randomSelection: { rates: alwaysYellow, seed: 's' },
+      });
+      assert.equal(assessment.rule, 'RANDOM_SELECTION');
+    });
   }
+
+  for (const type of ['RAIL_IMPORT', 'ROAD_IMPORT'] as const) {
+    it(`${type}: sends agricultural goods (chapters 01–14) without their quarantine certificate to yellow`, () => {
+      for (let chapter = 1; chapter <= 14; chapter++) {
+        const assessment = riskOf(withGoods(type, `${String(chapter).padStart(2, '0')}010000`));
+        assert.equal(assessment.channel, 'YELLOW', `chapter ${chapter}`);
+        assert.equal(assessment.rule, 'QUARANTINE_CERTIFICATE_MISSING');
+      }
+    });
+
+    it(`${type}: sends a first-time consignee to yellow`, () => {
+      const assessment = riskOf(withGoods(type, '85171300'), { ...regular, consigneeHasClearedBefore: false });
+      assert.deepEqual([assessment.channel, assessment.rule], ['YELLOW', 'FIRST_TIME_CONSIGNEE']);
+    });
+  }
+
+  it('ROAD_EXPORT: asks for no quarantine certificate and does not hold the foreign consignee’s record against it', () => {
+    const assessment = riskOf(withGoods('ROAD_EXPORT', '08081000'), { ...regular, consigneeHasClearedBefore: false });
+    assert.equal(assessment.channel, 'GREEN');
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { issueLocalToken } from '../../infra/local/local-identity.ts';
-import { type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
+import { LOCAL_REGULAR_CONSIGNEES, type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { checkAgainstContract } from '../support/contract.ts';
 
 /** A local stack of its own for one test file, in its own cloud-assembly directory, on free ports. */
@@ -14,6 +14,12 @@ export async function startTestStack(context: Record<string, unknown> = {}) {
     outdir: join(workdir, 'cdk.out'),
     context,
     lambdaLogs: { file: join(workdir, 'lambda.log') },
+    // The fixtures' consignees have cleared goods here before: a test's channel follows from its goods.
+    regularConsignees: [
+      ...LOCAL_REGULAR_CONSIGNEES,
+      railImportDeclaration().consignee,
+      roadExportDeclaration().consignee,
+    ],
   });
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const sfn = new SFNClient({ endpoint: stack.stepFunctionsEndpoint, region: stack.region, credentials });

@@ -9,10 +9,12 @@ import {
   ListExecutionsCommand,
 } from '@aws-sdk/client-sfn';
 import { declarationIdFor } from '#domain/declaration.ts';
+import { consigneeKeyOf } from '#domain/risk.ts';
 import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import {
   brokerToken,
   eventually,
+  officerToken,
   portOperatorToken,
   railImportDeclaration,
   railwayToken,
@@ -123,6 +125,18 @@ describe('rail import, end to end on the local stack', () => {
       'ReleaseDeclaration',
     ]);
     assert.ok(events[0]?.timestamp instanceof Date, 'timestamps arrive as dates through the SDK');
+
+    const clearances = await env.dynamodb.send(
+      new QueryCommand({
+        TableName: tableNamed('Declarations'),
+        KeyConditionExpression: 'PK = :pk AND SK = :sk',
+        ExpressionAttributeValues: {
+          ':pk': { S: `TRADER#${consigneeKeyOf(declaration.consignee)}` },
+          ':sk': { S: `CLEARANCE#${id}` },
+        },
+      }),
+    );
+    assert.equal(clearances.Count, 1, 'the release is in the consignee’s record at the port');
   });
 
   it('runs the state machine exactly as synthesized: the loaded ASL equals the template definition', async () => {
@@ -354,8 +368,7 @@ describe('rail import, end to end on the local stack', () => {
     assert.equal(((await tooLarge.json()) as { type: string }).type, 'urn:preclearance:problem:payload-too-large');
   });
 
-  it('sends a yellow-channel declaration to an officer after arrival instead of releasing it', async () => {
-    // Chapter 08 (fruit) needs quarantine documents: the placeholder rule routes it to the yellow channel.
+  it('sends grapes without their phytosanitary certificate to an officer after arrival, telling the broker why', async () => {
     const declaration = railImportDeclaration({ hsCode: '080610' });
     const id = String((await submit(declaration, 'acme-yellow-1')).body.id);
     await eventually(
@@ -371,8 +384,25 @@ describe('rail import, end to end on the local stack', () => {
     );
     const read = await readDeclaration(id);
     const facts = read.body.facts as Record<string, unknown>;
-    assert.equal(facts.riskChannel, 'YELLOW');
-    assert.equal(facts.riskRule, 'QUARANTINE_DOCUMENTS_CHAPTERS_01_14');
+    assert.deepEqual([facts.riskChannel, facts.riskPriority], ['YELLOW', true]);
+    const assessed = (read.body.history as { status: string; reason: string }[])[1];
+    assert.equal(assessed?.reason, 'yellow channel: missing phytosanitary certificate (line 1)');
+  });
+
+  it('sends a first-time consignee to yellow, telling the broker only the channel and the officer the rule', async () => {
+    const declaration = { ...railImportDeclaration(), consignee: { name: `Newcomer ${Date.now()} LLP` } };
+    const id = String((await submit(declaration, 'acme-first-time-1')).body.id);
+    await eventually(
+      () => statusOf(id),
+      (status) => status === 'AWAITING_ARRIVAL',
+    );
+
+    const forBroker = JSON.stringify((await readDeclaration(id)).body.history);
+    const forOfficer = JSON.stringify((await readDeclaration(id, await officerToken())).body.history);
+
+    assert.match(forBroker, /yellow channel: selected for a document check/);
+    assert.doesNotMatch(forBroker, /FIRST_TIME_CONSIGNEE|has not cleared/);
+    assert.match(forOfficer, /FIRST_TIME_CONSIGNEE/);
   });
 
   it('releases at once a declaration filed after its train was already reported', async () => {

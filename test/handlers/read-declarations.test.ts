@@ -58,14 +58,14 @@ function historyOf(id: string): HistoryEntry[] {
       actor: { kind: 'system', id: 'risk-engine' },
       occurredAt: '2025-02-27T08:00:02.000Z',
       recordedAt: '2025-02-27T08:00:02.000Z',
-      reason: `green channel: no risk rule matched (${id})`,
-      details: { channel: 'GREEN', rule: 'DEFAULT_GREEN', reason: 'no risk rule matched' },
+      reason: `green channel: no risk rule fired (${id})`,
+      details: { channel: 'GREEN', rule: 'DEFAULT_GREEN', reason: 'no risk rule fired', priority: false, fired: [] },
     },
   ];
 }
 
 function filedDeclarations(): Item[] {
-  const facts = { riskChannel: 'GREEN', riskRule: 'DEFAULT_GREEN' };
+  const facts = { riskChannel: 'GREEN' };
   return [
     ...declarationItems({
       id: RAIL_ID,
@@ -122,7 +122,7 @@ describe('GET /v1/declarations/{id}: the broker who filed it', () => {
     assert.equal(response.statusCode, 200, JSON.stringify(response.body));
     assert.equal(response.body.id, RAIL_ID);
     assert.equal(response.body.status, 'RISK_ASSESSED');
-    assert.deepEqual(response.body.facts, { riskChannel: 'GREEN', riskRule: 'DEFAULT_GREEN' });
+    assert.deepEqual(response.body.facts, { riskChannel: 'GREEN' });
     assert.equal(response.body.links.self, `/dev/v1/declarations/${RAIL_ID}`);
     assert.deepEqual(response.body.declaration, railDocument);
     assert.deepEqual(response.body.history, historyOf(RAIL_ID));

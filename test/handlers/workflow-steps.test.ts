@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeclarationDocument } from '#domain/declaration-types/registry.ts';
 import type { DeclarationStatus } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
+import { consigneeKeyOf } from '#domain/risk.ts';
 import {
+  clearanceItem,
   conditionFailedTransaction,
   DECLARATIONS_TABLE,
   declarationHeadItem,
@@ -30,13 +32,20 @@ const ID = 'DCL-0123456789ABCDEF01234567';
 const WAYBILL = railImportDeclaration().waybillNumber;
 const PLATE = roadExportDeclaration().truck.plate;
 
-/** The declaration as the step reads it: its head at a status and version, and its document. */
+/**
+ * The declaration as the step reads it: its head at a status and version, and its document; its consignee has
+ * cleared goods here before unless told otherwise.
+ */
 function declarationAt(
   status: DeclarationStatus,
   version: number,
   document: DeclarationDocument = railImportDeclaration(),
+  consigneeHistory: 'regular' | 'first-time' = 'regular',
 ): FakeTable {
-  return tableHolds(...declarationItems({ id: ID, brokerId: BROKER_ID, document, status, version }));
+  return tableHolds(
+    ...declarationItems({ id: ID, brokerId: BROKER_ID, document, status, version }),
+    ...(consigneeHistory === 'regular' ? [clearanceItem(consigneeKeyOf(document.consignee), 'DCL-EARLIER')] : []),
+  );
 }
 
 /** The status changes the step wrote: each a guarded head update, a history entry and an event. */
@@ -68,21 +77,24 @@ beforeEach(() => {
 });
 
 describe('workflow step: assess risk', () => {
-  it('gives goods of no risky chapter the green channel, keeping the rule as a fact and the decision in history', async () => {
+  it('gives goods of no risky chapter the green channel, keeping the channel as a fact and the decision in history', async () => {
     declarationAt('RECEIVED', 1);
 
     const decision = await assessRisk({ declarationId: ID }, lambdaContext('assess-risk'));
 
-    assert.deepEqual(decision, { channel: 'GREEN', rule: 'DEFAULT_GREEN', reason: 'no risk rule matched' });
+    assert.deepEqual(decision, {
+      channel: 'GREEN',
+      rule: 'DEFAULT_GREEN',
+      reason: 'no risk rule fired',
+      priority: false,
+      fired: [],
+    });
     const [write] = statusWrites();
     assert.equal(write?.head?.TableName, DECLARATIONS_TABLE);
     assert.deepEqual(write?.head?.Key, { PK: `DECL#${ID}`, SK: 'DECLARATION' });
     assert.equal(write?.head?.ConditionExpression, '#version = :expected');
     assert.deepEqual(write?.head?.ExpressionAttributeValues?.[':expected'], 1);
-    assert.deepEqual(write?.head?.ExpressionAttributeValues?.[':facts'], {
-      riskChannel: 'GREEN',
-      riskRule: 'DEFAULT_GREEN',
-    });
+    assert.deepEqual(write?.head?.ExpressionAttributeValues?.[':facts'], { riskChannel: 'GREEN' });
     assert.equal(write?.history?.SK, 'HISTORY#000002');
     assert.equal(write?.history?.status, 'RISK_ASSESSED');
     assert.deepEqual(write?.history?.details, decision);
@@ -98,7 +110,21 @@ describe('workflow step: assess risk', () => {
     const decision = await assessRisk({ declarationId: ID }, lambdaContext('assess-risk'));
 
     assert.equal(decision.channel, 'RED');
-    assert.equal(decision.rule, 'REGULATED_GOODS_CHAPTER_93');
+    assert.equal(decision.rule, 'HIGH_RISK_CHAPTER');
+  });
+
+  it('sends a consignee with no clearance at the port to yellow, having read its record under its key', async () => {
+    declarationAt('RECEIVED', 1, railImportDeclaration(), 'first-time');
+
+    const decision = await assessRisk({ declarationId: ID }, lambdaContext('assess-risk'));
+
+    assert.deepEqual([decision.channel, decision.rule], ['YELLOW', 'FIRST_TIME_CONSIGNEE']);
+    const [query] = documents.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    assert.equal(
+      query?.ExpressionAttributeValues?.[':pk'],
+      `TRADER#${consigneeKeyOf(railImportDeclaration().consignee)}`,
+    );
+    assert.equal(query?.Limit, 1);
   });
 
   it('fails with TransitionNotAllowed for a declaration already released, writing nothing', async () => {
@@ -191,6 +217,34 @@ describe('workflow step: record a stage (arrival, release, manual review)', () =
 
     assert.deepEqual(result, { status: 'ARRIVED', applied: false });
     assert.deepEqual(declarationTableWrites(), []);
+  });
+
+  it('a release is recorded as a clearance under the consignee’s key, and again (same item) on a retry', async () => {
+    declarationAt('DUTIES_SECURED', 5);
+
+    const result = await recordTransition(
+      { declarationId: ID, transition: 'RELEASE' },
+      lambdaContext('record-transition'),
+    );
+
+    assert.deepEqual(result, { status: 'RELEASED', applied: true });
+    const [clearance] = documents.commandCalls(PutCommand).map((call) => call.args[0].input);
+    assert.equal(clearance?.TableName, DECLARATIONS_TABLE);
+    assert.deepEqual(
+      [clearance?.Item?.PK, clearance?.Item?.SK],
+      [`TRADER#${consigneeKeyOf(railImportDeclaration().consignee)}`, `CLEARANCE#${ID}`],
+    );
+  });
+
+  it('an arrival is no clearance: nothing is written under the consignee', async () => {
+    declarationAt('AWAITING_ARRIVAL', 3);
+
+    await recordTransition(
+      { declarationId: ID, transition: 'RECORD_ARRIVAL', milestone: arrival },
+      lambdaContext('record-transition'),
+    );
+
+    assert.equal(documents.commandCalls(PutCommand).length, 0);
   });
 
   it('fails with TransitionNotAllowed when the lifecycle forbids the move (release before arrival)', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
+import { DEFAULT_RANDOM_SELECTION, NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import { stateMachineArnVariable } from '#shared/env.ts';
 import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
 import {
@@ -171,6 +172,28 @@ describe('stateless stack: each function is told where its resources are', () =>
     ].sort();
     assert.deepEqual(functionsWith('ALLOW_LOOPBACK_WEBHOOKS'), expected);
     for (const id of expected) assert.equal(envOfFunction(id).ALLOW_LOOPBACK_WEBHOOKS, 'false', id);
+  });
+
+  it('the risk step, and only it, is told the random-selection rates and seed: the defaults unless context says', () => {
+    const assessRiskId = functionBehindState(template, 'AssessRisk');
+    assert.deepEqual(functionsWith('RISK_RANDOM_SELECTION'), [assessRiskId]);
+    assert.deepEqual(functionsWith('RISK_SELECTION_SEED'), [assessRiskId]);
+    assert.deepEqual(JSON.parse(String(envOfFunction(assessRiskId).RISK_RANDOM_SELECTION)), DEFAULT_RANDOM_SELECTION);
+    assert.equal(envOfFunction(assessRiskId).RISK_SELECTION_SEED, 'preclearance-test');
+
+    const { statelessTemplate: off } = synthApp({ stage: 'test', riskRandomSelection: 'off', riskSelectionSeed: 'x' });
+    const offEnv = resourcesOf<LambdaFunctionProps>(off, 'AWS::Lambda::Function')
+      .map(([, fn]) => envOf(fn.Properties))
+      .find((env) => 'RISK_RANDOM_SELECTION' in env);
+    assert.deepEqual(JSON.parse(String(offEnv?.RISK_RANDOM_SELECTION)), NO_RANDOM_SELECTION);
+    assert.equal(offEnv?.RISK_SELECTION_SEED, 'x');
+  });
+
+  it('refuses random-selection rates that make no sense, at synth', () => {
+    assert.throws(
+      () => synthApp({ stage: 'test', riskRandomSelection: '{"RAIL_IMPORT":{"YELLOW":0.9,"RED":0.2}}' }),
+      /at most 1 together/,
+    );
   });
 
   it('keeps idempotency records apart from declarations: the two table names differ', () => {
@@ -387,8 +410,10 @@ describe('stateless stack: least privilege', () => {
       declarations: ['DeleteItem', 'PutItem', 'Query'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     },
-    'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // It reads the consignee's record at the port (TraderHistory.hasClearedBefore).
+    'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    // A release is recorded as a clearance (TraderHistory.recordClearance): a Put it already had.
     'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     [REGISTER_WEBHOOK]: {
       declarations: ['PutItem', 'UpdateItem'],

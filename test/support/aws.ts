@@ -189,6 +189,17 @@ export function historyItem(id: string, entry: HistoryEntry): Item {
   };
 }
 
+/** A declaration released to a consignee earlier: the consignee's record at the port. */
+export function clearanceItem(consigneeKey: string, declarationId: string): Item {
+  return {
+    PK: `TRADER#${consigneeKey}`,
+    SK: `CLEARANCE#${declarationId}`,
+    entity: 'Clearance',
+    declarationId,
+    clearedAt: '2025-01-10T09:00:00.000Z',
+  };
+}
+
 /** The port's first report of a milestone for a key (a waybill, a plate). */
 export function milestoneItem(milestone: Milestone, key: string, notice: MilestoneNotice): Item {
   return { PK: `MILESTONE#${milestone}#${key}`, SK: 'OCCURRED', entity: 'Milestone', notice, expiresAt: 1_743_000_000 };

@@ -10,6 +10,7 @@ import {
   type MilestoneWait,
   type Page,
   type TaskCallbacks,
+  type TraderHistory,
   type WorkflowEngine,
 } from '#application/ports.ts';
 import type { DeclarationDocument, WorkflowId } from '#domain/declaration-types/registry.ts';
@@ -17,7 +18,10 @@ import { VersionConflictError } from '#domain/errors.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import type { HistoryEntry } from '#domain/lifecycle.ts';
 import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
+import { consigneeKeyOf, type RandomSelectionSettings } from '#domain/risk.ts';
+import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import type { Role } from '#domain/roles.ts';
+import { railImportDeclaration, roadExportDeclaration } from './declarations.ts';
 
 /**
  * Hand-written, in-memory fakes of the application's ports: no AWS, no mocks. They keep each port's contract
@@ -302,7 +306,35 @@ export function brokerCaller(brokerId: string = BROKERS.almaty, userId = `${brok
 }
 
 /** Every port the use cases need, with handles to look at what they were asked to do. */
-export function fakePorts(options: { readonly goneTokens?: Iterable<string>; readonly clock?: Clock } = {}) {
+/** Consignees' clearances, in memory: which declarations were released to each consignee key. */
+export function inMemoryTraderHistory(clearedConsignees: Iterable<{ name: string; taxId?: string } | undefined> = []) {
+  const clearances = new Map<string, Set<string>>();
+  const store: TraderHistory = {
+    async hasClearedBefore(consigneeKey) {
+      return (clearances.get(consigneeKey)?.size ?? 0) > 0;
+    },
+    async recordClearance(consigneeKey, declarationId) {
+      clearances.set(consigneeKey, (clearances.get(consigneeKey) ?? new Set()).add(declarationId));
+    },
+  };
+  for (const consignee of clearedConsignees) clearances.set(consigneeKeyOf(consignee), new Set(['DCL-EARLIER']));
+  return { store, clearancesOf: (consigneeKey: string) => [...(clearances.get(consigneeKey) ?? [])] };
+}
+
+/** The fixtures' usual consignees (test/support/declarations.ts), who have cleared goods here before. */
+export const REGULAR_CONSIGNEES = [railImportDeclaration().consignee, roadExportDeclaration().consignee];
+
+export function fakePorts(
+  options: {
+    readonly goneTokens?: Iterable<string>;
+    readonly clock?: Clock;
+    /** Consignees with clearances at the port already; the fixtures' usual consignees unless given. */
+    readonly clearedConsignees?: Iterable<{ name: string; taxId?: string } | undefined>;
+    /** No random selection unless given, so a test's channel follows from its goods and trader. */
+    readonly randomSelection?: RandomSelectionSettings;
+  } = {},
+) {
+  const traderHistory = inMemoryTraderHistory(options.clearedConsignees ?? REGULAR_CONSIGNEES);
   const declarationStore = inMemoryDeclarationStore();
   const milestoneStore = inMemoryMilestoneStore();
   const workflowEngine = fakeWorkflowEngine();
@@ -315,7 +347,10 @@ export function fakePorts(options: { readonly goneTokens?: Iterable<string>; rea
     workflows: workflowEngine.engine,
     tasks: taskCallbacks.tasks,
     clock: options.clock ?? steppingClock(),
+    traderHistory: traderHistory.store,
+    randomSelection: options.randomSelection ?? { rates: NO_RANDOM_SELECTION, seed: 'test' },
     declarationStore,
+    traderHistoryStore: traderHistory,
     milestoneStore,
     workflowEngine,
     taskCallbacks,

@@ -12,6 +12,8 @@ export const TEST_ENV = {
   STATE_MACHINE_ARN_RAIL_IMPORT: 'arn:aws:states:eu-central-1:123456789012:stateMachine:rail-import',
   STATE_MACHINE_ARN_ROAD: 'arn:aws:states:eu-central-1:123456789012:stateMachine:road',
   CUSTOMS_CODE: '6501',
+  RISK_RANDOM_SELECTION: 'off',
+  RISK_SELECTION_SEED: 'test-seed',
 } as const;
 
 /**

@@ -1,5 +1,5 @@
 import { containerViolations, type RuleViolation } from '../document-parts.ts';
-import { ARMS_ARE_INSPECTED, QUARANTINE_DOCUMENTS_ARE_CHECKED, type RiskRule } from '../risk.ts';
+import type { RiskProfile } from '../risk.ts';
 import type { RailImportDeclaration, SupportingDocumentType } from '../schemas/rail-import.ts';
 
 export type { RailImportDeclaration };
@@ -94,10 +94,19 @@ export function completenessViolations(document: RailImportDeclaration): RuleVio
   return violations;
 }
 
-export const RAIL_IMPORT_RISK_RULES: readonly RiskRule<RailImportDeclaration>[] = [
-  ARMS_ARE_INSPECTED,
-  QUARANTINE_DOCUMENTS_ARE_CHECKED,
-];
+/** Every rule applies to a train load; the port's green channel speeds its agricultural imports. */
+export const RAIL_IMPORT_RISK_PROFILE: RiskProfile = {
+  lane: 'RAIL_IMPORT',
+  rules: [
+    'AGRICULTURAL_GREEN_CHANNEL',
+    'QUARANTINE_CERTIFICATE_MISSING',
+    'HIGH_RISK_CHAPTER',
+    'LICENCE_MISSING',
+    'VALUE_BELOW_REFERENCE',
+    'FIRST_TIME_CONSIGNEE',
+    'RANDOM_SELECTION',
+  ],
+};
 
 /** What the railway and the port see: the transport, not the commercial values, the parties or the documents. */
 export function railImportLogistics(document: RailImportDeclaration) {

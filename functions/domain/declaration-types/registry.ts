@@ -10,21 +10,22 @@ import {
   tracksOnArrival,
 } from '../lifecycle.ts';
 import type { Milestone } from '../port-events.ts';
-import { decideRiskChannel, type RiskDecision, type RiskRule } from '../risk.ts';
+import { assessRiskOf, type RiskAssessment, type RiskContext, type RiskProfile } from '../risk.ts';
 import type { Role } from '../roles.ts';
 import type { DeclarationDocument } from '../schemas/declaration-document.ts';
 
 export type { DeclarationDocument };
 
 import {
-  RAIL_IMPORT_RISK_RULES,
+  RAIL_IMPORT_RISK_PROFILE,
   type RailImportDeclaration,
   railImportLogistics,
   railImportViolations,
 } from './rail-import.ts';
 import {
   gateKeyOf,
-  ROAD_RISK_RULES,
+  ROAD_EXPORT_RISK_PROFILE,
+  ROAD_IMPORT_RISK_PROFILE,
   type RoadExportDeclaration,
   type RoadImportDeclaration,
   roadLogistics,
@@ -71,7 +72,8 @@ interface DeclarationTypeDefinition<TDocument> {
   readonly hasTracks: boolean;
   readonly violations: (document: TDocument) => RuleViolation[];
   readonly warnings: (document: TDocument) => RuleViolation[];
-  readonly riskRules: readonly RiskRule<TDocument>[];
+  /** Its lane and the risk rules it runs (functions/domain/risk-rules.ts). */
+  readonly risk: RiskProfile;
   /** The key its milestone event is matched on (a waybill, a plate). */
   readonly milestoneKey: (document: TDocument) => string;
   /** Owners (the filing broker) always see the full document; other roles as listed. */
@@ -114,7 +116,7 @@ function roadDefinition<TDocument extends RoadExportDeclaration | RoadImportDecl
     hasTracks: false,
     violations: roadViolations,
     warnings: roadWarnings,
-    riskRules: ROAD_RISK_RULES,
+    risk: direction === 'IMPORT' ? ROAD_IMPORT_RISK_PROFILE : ROAD_EXPORT_RISK_PROFILE,
     milestoneKey: gateKeyOf,
     visibility: { officer: 'full', railway: 'none', 'port-operator': 'logistics' },
     logistics: roadLogistics,
@@ -134,7 +136,7 @@ export const DECLARATION_TYPES: {
     hasTracks: true,
     violations: railImportViolations,
     warnings: noWarnings,
-    riskRules: RAIL_IMPORT_RISK_RULES,
+    risk: RAIL_IMPORT_RISK_PROFILE,
     milestoneKey: (document) => document.waybillNumber,
     visibility: { officer: 'full', railway: 'logistics', 'port-operator': 'logistics' },
     logistics: railImportLogistics,
@@ -159,8 +161,9 @@ export function warningsOf(document: DeclarationDocument): RuleViolation[] {
   return definitionFor(document).warnings(document);
 }
 
-export function riskDecisionFor(document: DeclarationDocument): RiskDecision {
-  return decideRiskChannel(definitionFor(document).riskRules, document);
+/** The declaration's risk, assessed by its type's profile. */
+export function riskAssessmentFor(document: DeclarationDocument, context: RiskContext): RiskAssessment {
+  return assessRiskOf(definitionFor(document).risk, document, context);
 }
 
 export function milestoneKeyOf(document: DeclarationDocument): string {

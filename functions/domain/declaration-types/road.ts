@@ -1,6 +1,6 @@
 import { containerViolations, type RuleViolation } from '../document-parts.ts';
 import { hasValidVinCheckDigit, isChineseVin, vinCheckCharacter } from '../identifiers.ts';
-import { ARMS_ARE_INSPECTED, QUARANTINE_DOCUMENTS_ARE_CHECKED, type RiskRule } from '../risk.ts';
+import type { RiskProfile } from '../risk.ts';
 import type { RoadExportDeclaration, RoadImportDeclaration } from '../schemas/road.ts';
 
 export type { RoadExportDeclaration, RoadImportDeclaration };
@@ -38,10 +38,28 @@ export function roadWarnings(document: RoadDeclaration): RuleViolation[] {
   );
 }
 
-export const ROAD_RISK_RULES: readonly RiskRule<RoadDeclaration>[] = [
-  ARMS_ARE_INSPECTED,
-  QUARANTINE_DOCUMENTS_ARE_CHECKED,
-];
+/** A truck import runs the same rules as a train load, in its own lane (its own random-selection rates). */
+export const ROAD_IMPORT_RISK_PROFILE: RiskProfile = {
+  lane: 'ROAD_IMPORT',
+  rules: [
+    'AGRICULTURAL_GREEN_CHANNEL',
+    'QUARANTINE_CERTIFICATE_MISSING',
+    'HIGH_RISK_CHAPTER',
+    'LICENCE_MISSING',
+    'VALUE_BELOW_REFERENCE',
+    'FIRST_TIME_CONSIGNEE',
+    'RANDOM_SELECTION',
+  ],
+};
+
+/**
+ * An export leaves China: the destination's quarantine certificates and the foreign consignee's record at this
+ * port are not China's checks, and an export's declared value matters for statistics and export duties only.
+ */
+export const ROAD_EXPORT_RISK_PROFILE: RiskProfile = {
+  lane: 'ROAD_EXPORT',
+  rules: ['HIGH_RISK_CHAPTER', 'LICENCE_MISSING', 'RANDOM_SELECTION'],
+};
 
 /** The plate the gate will read: the key a gate-in is matched on. */
 export function gateKeyOf(document: RoadDeclaration): string {
