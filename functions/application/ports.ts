@@ -4,6 +4,7 @@ import type { DomainEvent } from '#domain/events.ts';
 import type { DeclarationStatus, HistoryEntry } from '#domain/lifecycle.ts';
 import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
+import type { ManifestVersion, TrainHead, TrainRef } from '#domain/trains.ts';
 import type { DeliveryOutcome } from '#domain/webhooks.ts';
 
 /**
@@ -81,6 +82,22 @@ export interface MilestoneStore {
   registerWait(milestone: Milestone, key: string, wait: MilestoneWait, at: Date): Promise<void>;
   waitsFor(milestone: Milestone, key: string): Promise<MilestoneWait[]>;
   removeWait(milestone: Milestone, key: string, declarationId: string): Promise<void>;
+}
+
+/** A new manifest version and the head that names it, written together. */
+export interface ManifestChange {
+  /** The head's version as read; 0 when the train has no head yet. */
+  readonly expectedVersion: number;
+  readonly head: TrainHead;
+  readonly manifest: ManifestVersion;
+}
+
+export interface TrainStore {
+  loadHead(train: TrainRef): Promise<TrainHead | undefined>;
+  /** A version of the train's manifest; the current one when no version is given. */
+  loadManifest(train: TrainRef, version?: number): Promise<ManifestVersion | undefined>;
+  /** Stores the new manifest version and head at once; TrainVersionConflictError if the head moved. */
+  saveManifest(change: ManifestChange): Promise<void>;
 }
 
 export interface EventFeed {
