@@ -31,6 +31,8 @@ export const PROBLEM_TYPES = {
   unauthorized: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Your role does not allow this operation' },
   'not-found': { status: 404, title: 'No such resource' },
+  conflict: { status: 409, title: 'The resource’s current state does not allow this change' },
+  'precondition-failed': { status: 412, title: 'The resource has changed since the version named in If-Match' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   'internal-error': { status: 500, title: 'Internal error' },
