@@ -14,6 +14,8 @@
  *   DELIVERIES#<webhookId>      LOG#<attemptedAt>#<eventId>#<attempt:4>  one delivery attempt (TTL `expiresAt`)
  *   DELIVERIES#<webhookId>      ATTEMPTS#<eventId>               the attempt counter of one event (TTL `expiresAt`)
  *   DECLNO#<customsCode>#<year> SERIAL                           the last declaration-number serial issued there
+ *   TRAIN#<number>@<date>       TRAIN                            a train's head: status, version, manifestVersion, facts
+ *   TRAIN#<number>@<date>       MANIFEST#<manifestVersion:4>     one version of the train's manifest, as filed
  *
  * The table's stream (NEW_IMAGE) carries every write; the dispatcher's event source mapping lets through only
  * the INSERTs of outbox items (entity = DomainEvent), which are never updated, so each event arrives once.
@@ -81,6 +83,17 @@ export const WEBHOOK_ENTITY = {
   deliveryAttempt: 'DeliveryAttempt',
   attemptCounter: 'DeliveryAttemptCounter',
 } as const;
+
+/** Trains and their manifests, apart so that functions without them bundle none. Keyed by trainKeyOf. */
+export const TRAIN_KEYS = {
+  train: (trainKey: string) => ({ PK: `TRAIN#${trainKey}`, SK: 'TRAIN' }),
+  manifest: (trainKey: string, manifestVersion: number) => ({
+    PK: `TRAIN#${trainKey}`,
+    SK: `MANIFEST#${String(manifestVersion).padStart(4, '0')}`,
+  }),
+} as const;
+
+export const TRAIN_ENTITY = { train: 'Train', manifest: 'TrainManifest' } as const;
 
 const DAY_SECONDS = 24 * 3600;
 /** Outbox events stay readable by the pull feed this long; DynamoDB TTL sweeps them after. */

@@ -4,6 +4,7 @@ import type { DomainEvent } from '#domain/events.ts';
 import type { DeclarationStatus, HistoryEntry, Tracks } from '#domain/lifecycle.ts';
 import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
+import type { ManifestVersion, TrainHead, TrainRef } from '#domain/trains.ts';
 import type { DeliveryOutcome } from '#domain/webhooks.ts';
 
 /**
@@ -117,6 +118,22 @@ export interface TraderHistory {
   hasClearedBefore(consigneeKey: string): Promise<boolean>;
   /** Records a released declaration; recording the same one again changes nothing. */
   recordClearance(consigneeKey: string, declarationId: string, at: Date): Promise<void>;
+}
+
+/** A new manifest version and the head that names it, written together. */
+export interface ManifestChange {
+  /** The head's version as read; 0 when the train has no head yet. */
+  readonly expectedVersion: number;
+  readonly head: TrainHead;
+  readonly manifest: ManifestVersion;
+}
+
+export interface TrainStore {
+  loadHead(train: TrainRef): Promise<TrainHead | undefined>;
+  /** A version of the train's manifest; the current one when no version is given. */
+  loadManifest(train: TrainRef, version?: number): Promise<ManifestVersion | undefined>;
+  /** Stores the new manifest version and head at once; TrainVersionConflictError if the head moved. */
+  saveManifest(change: ManifestChange): Promise<void>;
 }
 
 export interface EventFeed {

@@ -5,6 +5,7 @@ import {
   isRfc3339DateTime,
   isValidContainerNumber,
   isValidHsCode,
+  isValidWagonNumber,
   isVinShaped,
 } from './identifiers.ts';
 
@@ -20,6 +21,7 @@ export const SCHEMA_FORMATS = {
   'date-time': { rule: 'date-time', validate: isRfc3339DateTime },
   date: { rule: 'date', validate: isCalendarDate },
   vin: { rule: 'vin', validate: isVinShaped },
+  'wagon-number': { rule: 'wagon-check-digit', validate: isValidWagonNumber },
 } as const;
 
 export type SchemaFormatName = keyof typeof SCHEMA_FORMATS;

@@ -188,3 +188,36 @@ export function isCalendarDate(candidate: string): boolean {
   const [year, month, day] = parts.slice(1, 4).map(Number) as [number, number, number];
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
+
+/**
+ * Luhn: from the right, every second digit of the payload is doubled and the digits of each product added; the
+ * check digit completes the sum to a multiple of ten. The 1,520 mm wagon rule (weights 2,1,2,1,2,1,2 on seven
+ * digits) and the UIC rule (2,1,…,2 on eleven digits) are both exactly this, since both payloads are odd-length.
+ */
+function luhnCheckDigit(payload: string): number {
+  let sum = 0;
+  for (let fromRight = 0; fromRight < payload.length; fromRight++) {
+    const digit = Number(payload.charAt(payload.length - 1 - fromRight));
+    const product = fromRight % 2 === 0 ? digit * 2 : digit;
+    sum += product > 9 ? product - 9 : product;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/**
+ * Wagon numbers on a train manifest: the 8-digit number of the 1,520 mm network (first digit the wagon type, 2
+ * covered to 9 other; 0 and 1 name no freight wagon) or the 12-digit UIC number, each ending in its check digit.
+ * Written as digits only, as containers are: "31 80 665 0 023-2" is sent as "318066500232".
+ */
+const WAGON_NUMBER_SHAPE = /^(?:[2-9][0-9]{7}|[0-9]{12})$/;
+
+/** The check digit of a wagon number's first 7 (1,520 mm) or 11 (UIC) digits. */
+export function wagonCheckDigit(payload: string): number {
+  return luhnCheckDigit(payload);
+}
+
+/** True for an 8-digit 1,520 mm or a 12-digit UIC wagon number whose last digit is its check digit. */
+export function isValidWagonNumber(candidate: string): boolean {
+  if (!WAGON_NUMBER_SHAPE.test(candidate)) return false;
+  return wagonCheckDigit(candidate.slice(0, -1)) === Number(candidate.charAt(candidate.length - 1));
+}

@@ -105,6 +105,23 @@ function problemResponses(route: RouteDefinition): Record<string, Json> {
   };
 }
 
+function successResponse(success: RouteDefinition['success'], description: string): Json {
+  return {
+    description,
+    ...(success.headers === undefined
+      ? {}
+      : {
+          headers: Object.fromEntries(
+            Object.entries(success.headers).map(([name, headerDescription]) => [
+              name,
+              { description: headerDescription, schema: { type: 'string' } },
+            ]),
+          ),
+        }),
+    ...(success.schema === undefined ? {} : { content: { 'application/json': { schema: plain(success.schema) } } }),
+  };
+}
+
 function operation(route: RouteDefinition): Json {
   const { success } = route;
   return {
@@ -120,20 +137,11 @@ function operation(route: RouteDefinition): Json {
       ? {}
       : { requestBody: { required: true, content: { 'application/json': { schema: plain(route.request.body) } } } }),
     responses: {
-      [String(success.status)]: {
-        description: success.description,
-        ...(success.headers === undefined
-          ? {}
-          : {
-              headers: Object.fromEntries(
-                Object.entries(success.headers).map(([name, description]) => [
-                  name,
-                  { description, schema: { type: 'string' } },
-                ]),
-              ),
-            }),
-        ...(success.schema === undefined ? {} : { content: { 'application/json': { schema: plain(success.schema) } } }),
-      },
+      ...Object.fromEntries(
+        [{ status: success.status, description: success.description }, ...(success.alternatives ?? [])].map(
+          ({ status, description }) => [String(status), successResponse(success, description)],
+        ),
+      ),
       ...problemResponses(route),
     },
   };

@@ -34,6 +34,7 @@ export const PROBLEM_TYPES = {
   'precondition-required': { status: 428, title: 'This write needs If-Match with the version you read' },
   'precondition-failed': { status: 412, title: 'The resource changed since you read it' },
   'amendment-not-allowed': { status: 409, title: 'The declaration can no longer be amended' },
+  conflict: { status: 409, title: 'The resource’s current state does not allow this change' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   'internal-error': { status: 500, title: 'Internal error' },

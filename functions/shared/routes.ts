@@ -6,6 +6,8 @@ import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
 import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
 import { PortEventSchema } from '#domain/schemas/port-events.ts';
+import { TrainManifestSchema } from '#domain/schemas/train-manifest.ts';
+import { TrainRefSchema } from '#domain/schemas/train-ref.ts';
 import { MAX_WEBHOOKS_PER_BROKER, WEBHOOK_ID_PATTERN } from '#domain/webhooks.ts';
 import {
   DeclarationDetailSchema,
@@ -16,6 +18,7 @@ import {
 } from './api-schemas.ts';
 import { DEFAULT_PAGE_SIZE } from './paging.ts';
 import type { ProblemType } from './problem.ts';
+import { TrainViewSchema } from './train-schemas.ts';
 import {
   DeliveryLogPageSchema,
   WebhookCreatedSchema,
@@ -60,6 +63,8 @@ export interface RouteDefinition {
     /** The JSON body; none for an answer without content (204). */
     readonly schema?: TSchema;
     readonly headers?: Readonly<Record<string, string>>;
+    /** Other success statuses with the same body and headers (a PUT answers 201 or 200). */
+    readonly alternatives?: readonly { readonly status: number; readonly description: string }[];
   };
   /** Problems this route answers besides those every route may (401, 403, 413, 429, 500). */
   readonly problems: readonly ProblemType[];
@@ -304,6 +309,76 @@ export const ROUTES = {
       ),
     },
     success: { status: 200, description: 'One page of the delivery log', schema: DeliveryLogPageSchema },
+    problems: ['not-found', 'invalid-query'],
+  },
+  fileTrainManifest: {
+    operationId: 'fileTrainManifest',
+    method: 'PUT',
+    path: '/v1/trains/{trainNumber}/{trainDate}/manifest',
+    summary: 'File a train’s manifest, or correct it before the train arrives',
+    description:
+      'The railway files what the train carries: wagons, their containers and through waybills. Each correction is kept as a new version until the train has arrived (then 409). Sending the content on file again writes nothing and answers it (200). Send If-Match with the version you last saw to be told (412) if another correction came first.',
+    tags: ['Trains'],
+    roles: ['railway'],
+    handler: 'file-train-manifest',
+    request: {
+      path: TrainRefSchema,
+      headers: Type.Object({
+        'if-match': Type.Optional(
+          Type.String({
+            pattern: '^"[1-9][0-9]{0,8}"$',
+            description: 'The ETag of the manifest version you last saw, e.g. "2"',
+          }),
+        ),
+      }),
+      body: TrainManifestSchema,
+    },
+    success: {
+      status: 201,
+      description: 'The train’s first manifest, version 1',
+      schema: TrainViewSchema,
+      headers: { etag: 'The current manifest version, quoted: send it as If-Match with a correction' },
+      alternatives: [{ status: 200, description: 'A correction (a new version), or the content on file (no new one)' }],
+    },
+    problems: [
+      'malformed-json',
+      'unsupported-media-type',
+      'validation-failed',
+      'invalid-header',
+      'invalid-query',
+      'precondition-failed',
+      'conflict',
+    ],
+  },
+  getTrain: {
+    operationId: 'getTrain',
+    method: 'GET',
+    path: '/v1/trains/{trainNumber}/{trainDate}',
+    summary: 'Read a train and its manifest, current or as an earlier version',
+    tags: ['Trains'],
+    roles: ['railway', 'port-operator', 'officer'],
+    handler: 'get-train',
+    request: {
+      path: TrainRefSchema,
+      query: Type.Object(
+        {
+          manifestVersion: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: 999_999_999,
+              description: 'An earlier version; the current by default',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    success: {
+      status: 200,
+      description: 'The train and the manifest version asked for',
+      schema: TrainViewSchema,
+      headers: { etag: 'The current manifest version, quoted' },
+    },
     problems: ['not-found', 'invalid-query'],
   },
   getOpenApi: {

@@ -60,6 +60,10 @@ export const DECLARATIONS_TABLE_ACCESS = {
   recordDelivery: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
   /** DeliveryLog.newestFirst: a Query on the webhook's delivery partition. */
   readDeliveryLog: ['dynamodb:Query'],
+  /** TrainStore.loadHead and loadManifest: one consistent GetItem each. */
+  readTrain: ['dynamodb:GetItem'],
+  /** TrainStore.saveManifest: a transaction of two Puts (the head, guarded by its version, and the new version). */
+  saveManifest: ['dynamodb:PutItem'],
 } as const satisfies Record<string, readonly TableAction[]>;
 
 /** Powertools' DynamoDBPersistenceLayer (functions/shared/idempotency.ts) gets, puts, updates and deletes records. */

@@ -131,6 +131,8 @@ export class StatelessStack extends Stack {
       deleteWebhook: (f) => f.bindTable(declarationsTable, ...declarations(access.deleteWebhook)),
       listWebhookDeliveries: (f) =>
         f.bindTable(declarationsTable, ...declarations(access.findWebhook, access.readDeliveryLog)),
+      fileTrainManifest: (f) => f.bindTable(declarationsTable, ...declarations(access.readTrain, access.saveManifest)),
+      getTrain: (f) => f.bindTable(declarationsTable, ...declarations(access.readTrain)),
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {

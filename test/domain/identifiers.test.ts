@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   hasValidVinCheckDigit,
   hsChapter,
+  isCalendarDate,
   isChineseVin,
   isIso3166Alpha2,
   isIso4217Currency,
@@ -10,8 +11,10 @@ import {
   isRfc3339DateTime,
   isValidContainerNumber,
   isValidHsCode,
+  isValidWagonNumber,
   isVinShaped,
   vinCheckCharacter,
+  wagonCheckDigit,
 } from '#domain/identifiers.ts';
 
 /** A small deterministic generator (mulberry32), so the property-like loops are repeatable. */
@@ -392,6 +395,93 @@ describe('date-times (RFC 3339) on declarations and port events', () => {
       '',
     ]) {
       assert.equal(isRfc3339DateTime(time), false, JSON.stringify(time));
+    }
+  });
+});
+
+/** The 1,520 mm rule as the numbering handbook words it: weights 2,1,2,1,2,1,2, add the digits of each product. */
+function referenceBroadGaugeCheckDigit(firstSeven: string): number {
+  const sum = [...firstSeven].reduce((total, char, position) => {
+    const product = Number(char) * (position % 2 === 0 ? 2 : 1);
+    return total + Math.floor(product / 10) + (product % 10);
+  }, 0);
+  return (10 - (sum % 10)) % 10;
+}
+
+function randomDigits(random: () => number, length: number): string {
+  return Array.from({ length }, () => String(Math.floor(random() * 10))).join('');
+}
+
+/** Every number that differs from `valid` in exactly one digit. */
+function oneDigitOff(valid: string): string[] {
+  return [...valid].flatMap((char, position) =>
+    [...'0123456789']
+      .filter((digit) => digit !== char)
+      .map((digit) => `${valid.slice(0, position)}${digit}${valid.slice(position + 1)}`),
+  );
+}
+
+describe('wagon numbers on a train manifest', () => {
+  it('accepts the covered wagon 24512345: 4+4+(1+0)+1+4+3+8 = 25, so the check digit is 5', () => {
+    assert.equal(wagonCheckDigit('2451234'), 5);
+    assert.equal(isValidWagonNumber('24512345'), true);
+  });
+
+  it('accepts the UIC wagon 21 81 2471 217-3 written as digits', () => {
+    assert.equal(wagonCheckDigit('21812471217'), 3);
+    assert.equal(isValidWagonNumber('218124712173'), true);
+  });
+
+  it('refuses every number one digit off a valid 8-digit or 12-digit number', () => {
+    for (const valid of ['24512345', '218124712173']) {
+      for (const typo of oneDigitOff(valid)) {
+        // A first digit of 0 or 1 names no 1,520 mm wagon type: refused by shape rather than by check.
+        assert.equal(isValidWagonNumber(typo), false, `${valid} → ${typo}`);
+      }
+    }
+  });
+
+  it('refuses a 1,520 mm number whose first digit names no wagon type (0 or 1), even with a matching check', () => {
+    for (const type of ['0', '1']) {
+      const firstSeven = `${type}451234`;
+      assert.equal(isValidWagonNumber(`${firstSeven}${wagonCheckDigit(firstSeven)}`), false, type);
+    }
+  });
+
+  it('refuses spaces, dashes, letters and lengths other than 8 and 12', () => {
+    for (const number of ['2451 2345', '21 81 2471 217-3', '2451234A', '2451234', '245123450', '21812471217', '']) {
+      assert.equal(isValidWagonNumber(number), false, JSON.stringify(number));
+    }
+  });
+
+  it('agrees with the handbook’s weights 2,1,2,1,2,1,2 for any 1,520 mm number', () => {
+    const random = seededRandom(1520);
+    for (let sample = 0; sample < 300; sample++) {
+      const firstSeven = `${2 + Math.floor(random() * 8)}${randomDigits(random, 6)}`;
+      const valid = [...'0123456789'].filter((digit) => isValidWagonNumber(`${firstSeven}${digit}`));
+      assert.deepEqual(valid, [String(referenceBroadGaugeCheckDigit(firstSeven))], firstSeven);
+    }
+  });
+
+  it('for any UIC number, exactly one final digit makes it valid', () => {
+    const random = seededRandom(438);
+    for (let sample = 0; sample < 300; sample++) {
+      const firstEleven = randomDigits(random, 11);
+      const valid = [...'0123456789'].filter((digit) => isValidWagonNumber(`${firstEleven}${digit}`));
+      assert.deepEqual(valid, [String(wagonCheckDigit(firstEleven))], firstEleven);
+    }
+  });
+});
+
+describe('calendar dates (a train’s date)', () => {
+  it('refuses 29 February 2026, a common year, and accepts 29 February 2028, a leap year', () => {
+    assert.equal(isCalendarDate('2026-02-29'), false);
+    assert.equal(isCalendarDate('2028-02-29'), true);
+  });
+
+  it('refuses a date with a time, a short year and month 13', () => {
+    for (const date of ['2026-11-21T00:00:00Z', '26-11-21', '2026-13-01', '2026-11-31', '']) {
+      assert.equal(isCalendarDate(date), false, JSON.stringify(date));
     }
   });
 });

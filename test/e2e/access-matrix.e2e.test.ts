@@ -4,11 +4,14 @@ import { declarationIdFor } from '#domain/declaration.ts';
 import { type DeclarationType, visibilityFor } from '#domain/declaration-types/registry.ts';
 import { type Milestone, mayReport } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
+import { type TrainRef, trainKeyOf } from '#domain/trains.ts';
+import { pathOf } from '#shared/links.ts';
 import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
 import { CALLERS, type CallerName, callerHeaders, OTHER_BROKER_ID, OWN_BROKER_ID } from '../support/callers.ts';
 import { railImportDeclaration, roadExportDeclaration, roadImportDeclaration } from '../support/declarations.ts';
 import { answerFaults, type RawAnswer, type RawRequest, sendRaw } from '../support/raw-http.ts';
 import { type StoreProbe, storeProbe } from '../support/store-probe.ts';
+import { TRAIN, trainManifest } from '../support/trains.ts';
 import { eventually, startTestStack } from './local-stack-client.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
@@ -37,6 +40,8 @@ const EXPECTED = {
   listWebhooks:                     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
   listWebhookDeliveries:            { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   deleteWebhook:                    { anonymous: 401, expiredToken: 401, ownBroker: 204, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  fileTrainManifest:                { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 201, portOperator: 403, officer: 403 },
+  getTrain:                         { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 200, portOperator: 200, officer: 200 },
   getOpenApi:                       { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
 } as const satisfies Record<string, Record<CallerName, number>>;
 
@@ -71,6 +76,8 @@ interface Cell {
   readonly milestones?: readonly { readonly milestone: Milestone; readonly key: string }[];
   /** Brokers whose webhooks (and webhook count) a refusal must leave as they were. */
   readonly webhookBrokers?: readonly string[];
+  /** Trains (by trainKeyOf) a refusal must leave without any item. */
+  readonly trains?: readonly string[];
   readonly succeeded?: (answer: RawAnswer) => void | Promise<void>;
 }
 
@@ -84,6 +91,8 @@ interface MatrixContext {
   /** A receiver on this machine that answers 200, so that a delivery to the webhooks is made once and done. */
   readonly receiverUrl: string;
   readonly webhookIdsOf: (brokerId: string) => Promise<readonly string[]>;
+  /** A train whose manifest the railway filed before the cells run. */
+  readonly train: TrainRef;
 }
 
 let sequence = 0;
@@ -217,6 +226,26 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
     webhookBrokers: [OWN_BROKER_ID, OTHER_BROKER_ID],
     succeeded: async () =>
       assert.equal((await webhookIdsOf(OWN_BROKER_ID)).includes(webhooks.doomed), false, 'the webhook is gone'),
+  }),
+  fileTrainManifest: ({ callers }, caller) => {
+    const train: TrainRef = { trainNumber: fresh('MX'), trainDate: TRAIN.trainDate };
+    return {
+      request: {
+        method: 'PUT',
+        path: pathOf(ROUTES.fileTrainManifest, train),
+        headers: { ...callers[caller], 'content-type': 'application/json' },
+        body: json(trainManifest()),
+      },
+      trains: [trainKeyOf(train)],
+      succeeded: (answer) => {
+        assert.equal((answer.json as { manifestVersion?: number }).manifestVersion, 1);
+        assert.equal(answer.headers.etag, '"1"');
+      },
+    };
+  },
+  getTrain: ({ callers, train }, caller) => ({
+    request: { method: 'GET', path: pathOf(ROUTES.getTrain, train), headers: callers[caller] },
+    succeeded: (answer) => assert.equal((answer.json as { trainNumber?: string }).trainNumber, train.trainNumber),
   }),
   getOpenApi: ({ callers }, caller) => ({
     request: { method: 'GET', path: ROUTES.getOpenApi.path, headers: callers[caller] },
@@ -353,7 +382,16 @@ describe('who may do what: every route × every caller × own or other tenant', 
         registered.push((answer.json as { id: string }).id);
       }
       const [read = '', doomed = ''] = registered;
+      const train: TrainRef = { trainNumber: 'MATRIX-TRAIN', trainDate: TRAIN.trainDate };
+      const filedManifest = await sendRaw(env.stack.apiUrl, {
+        method: 'PUT',
+        path: pathOf(ROUTES.fileTrainManifest, train),
+        headers: { ...callers.railway, 'content-type': 'application/json' },
+        body: json(trainManifest()),
+      });
+      assert.equal(filedManifest.status, 201, `the railway files the matrix train's manifest: ${filedManifest.text}`);
       context = {
+        train,
         callers,
         fixtures: fixtures as Record<DeclarationType, string>,
         readEvents,
@@ -399,6 +437,9 @@ describe('who may do what: every route × every caller × own or other tenant', 
           }
           for (const { milestone, key } of cell.milestones ?? []) {
             assert.equal(await probe.itemsOfMilestone(milestone, key), 0, `no ${milestone} milestone for ${key}`);
+          }
+          for (const trainKey of cell.trains ?? []) {
+            assert.equal(await probe.itemsOfTrain(trainKey), 0, `no train ${trainKey}`);
           }
           assert.equal(await probe.idempotencyRecords(), recordsBefore, 'no idempotency record');
           assert.deepEqual(await webhooksOfAll(cell.webhookBrokers), webhooksBefore, 'no webhook added or removed');

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { declarationIdFor } from '#domain/declaration.ts';
 import { type Milestone, PORT_EVENTS } from '#domain/port-events.ts';
 import { ROLES, type Role } from '#domain/roles.ts';
+import { type TrainRef, trainKeyOf } from '#domain/trains.ts';
 import { MAX_WEBHOOK_URL_LENGTH, WEBHOOK_URL_RULES } from '#domain/webhook-url-policy.ts';
 import { MAX_WEBHOOKS_PER_BROKER } from '#domain/webhooks.ts';
 import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
@@ -27,6 +28,7 @@ import {
 } from '../support/declarations.ts';
 import { answerFaults, isBuiltInGatewayAnswer, type RawAnswer, type RawRequest, sendRaw } from '../support/raw-http.ts';
 import { type StoreProbe, storeProbe } from '../support/store-probe.ts';
+import { MANIFEST, trainManifest, withWrongCheckDigit } from '../support/trains.ts';
 import { eventually, startTestStack } from './local-stack-client.ts';
 
 /**
@@ -51,6 +53,8 @@ const RUNS: Readonly<Record<string, number>> = {
   deleteWebhook: 200,
   listWebhookDeliveries: 250,
   getOpenApi: 100,
+  fileTrainManifest: 300,
+  getTrain: 150,
   unknownRoutes: 150,
 };
 const DEFAULT_RUNS = 150;
@@ -76,6 +80,8 @@ interface FuzzCase {
   readonly milestones?: readonly { readonly milestone: Milestone; readonly key: string }[];
   /** Brokers whose webhooks (and webhook count) a refused request must leave as they were. */
   readonly webhookBrokers?: readonly string[];
+  /** Trains (by trainKeyOf) a refused manifest filing must not have created or changed. */
+  readonly trains?: readonly string[];
   /** The refusal this case must get exactly: its status, and an error naming this field with one of these rules. */
   readonly refusal?: { readonly status: number; readonly field: string; readonly rules: readonly string[] };
 }
@@ -86,6 +92,8 @@ interface FuzzContext {
   readonly fixtures: Readonly<Record<string, string>>;
   /** The webhooks of WEBHOOK_OWNER: as many as a broker may have. */
   readonly webhookIds: readonly string[];
+  /** A train whose manifest the railway has filed, for reads. */
+  readonly train: TrainRef;
 }
 
 /** The query parameters a route declares, and the values an enumerated one allows. */
@@ -235,7 +243,7 @@ interface ValidWrite {
   readonly schema: unknown;
   /** Authorization and the route's required headers. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly untouched: Pick<FuzzCase, 'declarationIds' | 'milestones' | 'webhookBrokers'>;
+  readonly untouched: Pick<FuzzCase, 'declarationIds' | 'milestones' | 'webhookBrokers' | 'trains'>;
 }
 
 function refusedWrites(
@@ -1361,6 +1369,163 @@ function listWebhookDeliveriesCases(context: FuzzContext): fc.Arbitrary<FuzzCase
   );
 }
 
+// ——— trains ————————————————————————————————————————————————————————————————————————————————————————————————
+
+/** The path of a route on one train. */
+const trainPath = (route: RouteDefinition, train: TrainRef) =>
+  route.path.replace('{trainNumber}', encodeURIComponent(train.trainNumber)).replace('{trainDate}', train.trainDate);
+
+/** Trains nobody files for: a fresh number on the sample manifest's date, so a refusal can be checked for writes. */
+const unfiledTrain = fc
+  .stringMatching(/^FZ[0-9]{6}$/)
+  .map((trainNumber): TrainRef => ({ trainNumber, trainDate: trainManifest().departedAt.slice(0, 10) }));
+
+function fileTrainManifestCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.fileTrainManifest;
+  const put = (train: TrainRef, what: string, body: unknown, headers: Record<string, string>): FuzzCase => ({
+    what,
+    request: {
+      method: 'PUT',
+      path: trainPath(route, train),
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    },
+    expect: 'refused',
+    trains: [trainKeyOf(train)],
+  });
+  // Each valid write goes to a train of its own, which every refusal must leave without a single item.
+  const writesTo = unfiledTrain.map((train) => ({
+    train,
+    write: {
+      body: trainManifest() as unknown as Record<string, unknown>,
+      schema: route.request.body,
+      headers: context.callers.railway,
+      untouched: { trains: [trainKeyOf(train)] },
+    } satisfies ValidWrite,
+  }));
+  const manifest = trainManifest();
+  const [first, second] = manifest.wagons;
+  const brokenRule = fc.tuple(
+    unfiledTrain,
+    fc.constantFrom(
+      {
+        what: 'a wagon listed twice',
+        body: { ...manifest, wagons: [...manifest.wagons, { number: MANIFEST.flatWagon }] },
+        refusal: { status: 422, field: '/wagons/3/number', rules: ['unique-wagon'] },
+      },
+      {
+        what: 'a container on two wagons',
+        body: { ...manifest, wagons: [first, { ...second, containers: first?.containers }] },
+        refusal: { status: 422, field: '/wagons/1/containers/0/number', rules: ['unique-container'] },
+      },
+      {
+        what: 'a wagon number with a wrong check digit',
+        body: { ...manifest, wagons: [{ ...first, number: withWrongCheckDigit(MANIFEST.flatWagon) }] },
+        refusal: { status: 422, field: '/wagons/0/number', rules: ['wagon-check-digit'] },
+      },
+      {
+        what: 'a departure two days before the train’s date',
+        body: { ...manifest, departedAt: '2026-11-18T06:00:00Z' },
+        refusal: { status: 422, field: '/departedAt', rules: ['departed-on-train-date'] },
+      },
+    ),
+  );
+  const badIfMatch = fc.tuple(
+    unfiledTrain,
+    fc.constantFrom('1', 'W/"1"', '"0"', '"abc"', '*', '"1", "2"', `"${'9'.repeat(12)}"`),
+  );
+  return fc.oneof(
+    ...[
+      writesTo.chain(({ train, write }) =>
+        refusedWrites({ ...route, path: trainPath(route, train) }, context, fc.constant(write), []),
+      ),
+    ].map((arbitrary) => ({ weight: 8, arbitrary })),
+    {
+      weight: 2,
+      arbitrary: brokenRule.map(([train, broken]) => ({
+        ...put(train, broken.what, broken.body, context.callers.railway),
+        refusal: broken.refusal,
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: badIfMatch.map(([train, ifMatch]) => ({
+        ...put(train, `If-Match ${JSON.stringify(ifMatch)}`, manifest, {
+          ...context.callers.railway,
+          'if-match': ifMatch,
+        }),
+        refusal: { status: 400, field: 'if-match', rules: ['pattern'] },
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: unfiledTrain.map((train) => ({
+        ...put(train, 'If-Match on a train with no manifest yet', manifest, {
+          ...context.callers.railway,
+          'if-match': '"1"',
+        }),
+        refusal: { status: 412, field: 'if-match', rules: ['current-version'] },
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.oneof(
+            fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }),
+            fc.constantFrom('x8001', 'X8001@1', 'X'.repeat(17), ' '),
+          ),
+          fc.constantFrom('2026-02-29', '2026-11-31', '20261120', '2026-11-20T00:00:00Z', 'today'),
+        )
+        .map(([trainNumber, trainDate]) => ({
+          what: `a malformed train ${JSON.stringify(trainNumber.slice(0, 20))} of ${trainDate}`,
+          request: {
+            method: 'PUT',
+            path: `/v1/trains/${encodeURIComponent(trainNumber)}/${encodeURIComponent(trainDate)}/manifest`,
+            headers: { 'content-type': 'application/json', ...context.callers.railway },
+            body: JSON.stringify(manifest),
+          },
+          expect: 'refused' as const,
+        })),
+    },
+  );
+}
+
+function getTrainCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.getTrain;
+  const { callers, train } = context;
+  const at = trainPath(route, train);
+  const readers = fc.constantFrom('railway', 'portOperator', 'officer') as fc.Arbitrary<CallerName>;
+  return fc.oneof(
+    { weight: 3, arbitrary: readers.map((caller) => get(at, callers[caller], `${caller} reads the train`, 'read')) },
+    {
+      weight: 1,
+      arbitrary: readers.map((caller) => get(`${at}?manifestVersion=1`, callers[caller], 'version 1', 'read')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(readers, unfiledTrain)
+        .map(([caller, other]) => get(trainPath(route, other), callers[caller], 'a train nobody filed', 'refused')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(readers, fc.constantFrom('0', '2', '-1', 'abc', '1.5', '', '99999999999', 'true'))
+        .map(([caller, version]) =>
+          get(`${at}?manifestVersion=${version}`, callers[caller], `manifestVersion=${version}`, 'refused'),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(readers, randomQuery)
+        .map(([caller, query]) => get(`${at}?${query}`, callers[caller], `query string ?${query}`, 'any')),
+    },
+    ...refusedCallers(route, context, at).map((arbitrary) => ({ weight: 2, arbitrary })),
+  );
+}
+
 /** Every route of the registry needs its generator; a route added without one fails the test. */
 const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<FuzzCase>>> = {
   fileDeclaration: fileDeclarationCases,
@@ -1374,6 +1539,8 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   deleteWebhook: deleteWebhookCases,
   listWebhookDeliveries: listWebhookDeliveriesCases,
   getOpenApi: getOpenApiCases,
+  fileTrainManifest: fileTrainManifestCases,
+  getTrain: getTrainCases,
 };
 
 // ——— no such route ————————————————————————————————————————————————————————————————————————————————————————
@@ -1523,7 +1690,16 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       assert.equal(registered.status, 201, `webhook ${n} of the owner is registered: ${registered.text}`);
       webhookIds.push(String((registered.json as { id: string }).id));
     }
-    context = { callers, fixtures, webhookIds };
+    // The railway files one manifest, for the reads.
+    const train: TrainRef = { trainNumber: 'FUZZ-TRAIN', trainDate: trainManifest().departedAt.slice(0, 10) };
+    const filedManifest = await sendRaw(env.stack.apiUrl, {
+      method: 'PUT',
+      path: trainPath(ROUTES.fileTrainManifest, train),
+      headers: { ...callers.railway, 'content-type': 'application/json' },
+      body: JSON.stringify(trainManifest()),
+    });
+    assert.equal(filedManifest.status, 201, `the fixture train's manifest is filed: ${filedManifest.text}`);
+    context = { callers, fixtures, webhookIds, train };
     // The fixtures' workflows run to their wait; only then is the store still, and its counts a baseline.
     for (const id of Object.values(fixtures)) {
       await eventually(
@@ -1593,6 +1769,10 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       for (const { milestone, key } of fuzzCase.milestones ?? []) {
         const items = await probe.itemsOfMilestone(milestone, key);
         if (items > 0) faults.push(`the refused port event left ${items} ${milestone} item(s) for ${key}`);
+      }
+      for (const trainKey of fuzzCase.trains ?? []) {
+        const items = await probe.itemsOfTrain(trainKey);
+        if (items > 0) faults.push(`the refused manifest left ${items} item(s) of train ${trainKey}`);
       }
       const recordsAfter = await probe.idempotencyRecords();
       if (recordsAfter !== recordsBefore) {

@@ -337,6 +337,8 @@ describe('stateless stack: least privilege', () => {
   const AMEND = routeKey(ROUTES.amendDeclaration);
   const EVENTS = routeKey(ROUTES.listEvents);
   const OPENAPI = routeKey(ROUTES.getOpenApi);
+  const FILE_MANIFEST = routeKey(ROUTES.fileTrainManifest);
+  const GET_TRAIN = routeKey(ROUTES.getTrain);
 
   // Besides its tables: its own log group (logs:*), X-Ray, and the one Step Functions call its code makes.
   const expectedOtherActions: Record<string, string[]> = {
@@ -354,6 +356,8 @@ describe('stateless stack: least privilege', () => {
     [LIST_WEBHOOKS]: [],
     [DELETE_WEBHOOK]: [],
     [DELIVERIES]: [],
+    [FILE_MANIFEST]: [],
+    [GET_TRAIN]: [],
     'state DeliverEvent': [],
     [STREAM_DISPATCHER]: ['states:StartExecution'],
   };
@@ -422,6 +426,8 @@ describe('stateless stack: least privilege', () => {
     [LIST_WEBHOOKS]: { declarations: ['Query'] },
     [DELETE_WEBHOOK]: { declarations: ['DeleteItem', 'UpdateItem'] },
     [DELIVERIES]: { declarations: ['GetItem', 'Query'] },
+    [FILE_MANIFEST]: { declarations: ['GetItem', 'PutItem'] },
+    [GET_TRAIN]: { declarations: ['GetItem'] },
     'state DeliverEvent': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     [STREAM_DISPATCHER]: {
       declarations: ['Query'],

@@ -6,11 +6,13 @@ import {
   type DeclarationRecord,
   type DeclarationStore,
   InvalidCursorError,
+  type ManifestChange,
   type MilestoneStore,
   type MilestoneWait,
   type Page,
   type TaskCallbacks,
   type TraderHistory,
+  type TrainStore,
   type WorkflowEngine,
 } from '#application/ports.ts';
 import type { DeclarationDocument, WorkflowId } from '#domain/declaration-types/registry.ts';
@@ -21,6 +23,13 @@ import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import { consigneeKeyOf, type RandomSelectionSettings } from '#domain/risk.ts';
 import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import type { Role } from '#domain/roles.ts';
+import {
+  type ManifestVersion,
+  type TrainHead,
+  type TrainRef,
+  TrainVersionConflictError,
+  trainKeyOf,
+} from '#domain/trains.ts';
 import { railImportDeclaration, roadExportDeclaration } from './declarations.ts';
 
 /**
@@ -358,3 +367,52 @@ export function fakePorts(
   };
 }
 export type FakePorts = ReturnType<typeof fakePorts>;
+
+/** Trains in memory, with the store's contract: every manifest version kept, the head guarded by its version. */
+export function inMemoryTrainStore() {
+  const heads = new Map<string, TrainHead>();
+  const manifests = new Map<string, Map<number, ManifestVersion>>();
+  /** Writes another clerk makes just before the next save of a train, to test the conflict path. */
+  const interference = new Map<string, ManifestChange>();
+  const keep = (change: ManifestChange) => {
+    const key = trainKeyOf(change.head);
+    heads.set(key, clone(change.head));
+    const versions = manifests.get(key) ?? new Map<number, ManifestVersion>();
+    versions.set(change.manifest.version, clone(change.manifest));
+    manifests.set(key, versions);
+  };
+  const store: TrainStore = {
+    async loadHead(train) {
+      const head = heads.get(trainKeyOf(train));
+      return head === undefined ? undefined : clone(head);
+    },
+    async loadManifest(train, version) {
+      const key = trainKeyOf(train);
+      const found = manifests.get(key)?.get(version ?? heads.get(key)?.manifestVersion ?? 0);
+      return found === undefined ? undefined : clone(found);
+    },
+    async saveManifest(change) {
+      const key = trainKeyOf(change.head);
+      const competing = interference.get(key);
+      interference.delete(key);
+      if (competing !== undefined) keep(competing);
+      if ((heads.get(key)?.version ?? 0) !== change.expectedVersion) {
+        throw new TrainVersionConflictError(key, change.expectedVersion);
+      }
+      keep(change);
+    },
+  };
+  return {
+    ...store,
+    versionsOf: (train: TrainRef) => [...(manifests.get(trainKeyOf(train))?.keys() ?? [])].sort((a, b) => a - b),
+    /** Overwrites a head as the port's events will (an arrival), bumping its version. */
+    setStatus(train: TrainRef, status: TrainHead['status']) {
+      const head = heads.get(trainKeyOf(train));
+      if (head !== undefined) heads.set(trainKeyOf(train), { ...head, status, version: head.version + 1 });
+    },
+    /** Another clerk's change, stored just before the next save of the train reaches the store. */
+    interfereBeforeNextSave(change: ManifestChange) {
+      interference.set(trainKeyOf(change.head), change);
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { type DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { KEYS, WEBHOOK_KEYS } from '#adapters/table-layout.ts';
+import { KEYS, TRAIN_KEYS, WEBHOOK_KEYS } from '#adapters/table-layout.ts';
 import type { Milestone } from '#domain/port-events.ts';
 
 /**
@@ -100,6 +100,8 @@ export function storeProbe(env: {
     itemsOfDeclaration: (id: string) => itemsUnder(KEYS.declaration(id).PK),
     /** The report of a milestone for that key, and the waits on it. */
     itemsOfMilestone: (milestone: Milestone, key: string) => itemsUnder(KEYS.milestone(milestone, key).PK),
+    /** A train's head and its manifest versions. */
+    itemsOfTrain: (trainKey: string) => itemsUnder(TRAIN_KEYS.train(trainKey).PK),
     /** The broker's webhooks by id, and its webhook count (undefined before its first registration). */
     webhooksOf,
   };
