@@ -137,6 +137,8 @@ export const TRANSITIONS = {
     reason: 'the officer approved the goods',
     track: { name: 'inspection', to: 'PASSED', from: ['DOCUMENT_REVIEW', 'PHYSICAL_INSPECTION'] },
   },
+  // The broker's answer to REQUEST_DOCUMENTS, kept in the history; the workflow then opens the review again.
+  PROVIDE_DOCUMENTS: { to: 'SAME', from: AFTER_ARRIVAL, reason: 'the broker provided documents' },
   SECURE_DUTIES: {
     to: 'DUTIES_SECURED',
     from: ['ARRIVED'],
@@ -270,7 +272,8 @@ export function decideTransition(
   const to = rule.to === 'PREVIOUS' ? current.resumeStatus : rule.to === 'SAME' ? current.status : rule.to;
   if (to === undefined)
     return { kind: 'not-allowed', from: current.status, to: current.status, because: 'nowhere to go back to' };
-  if (current.status === to && !fromAllowed) return { kind: 'already-applied' };
+  // A move that keeps the status (SAME) is never "already there": from a status it does not start from, it is refused.
+  if (current.status === to && !fromAllowed && rule.to !== 'SAME') return { kind: 'already-applied' };
   if (!inLifecycle || !fromAllowed) return { kind: 'not-allowed', from: current.status, to };
   if (rule.requiresTracksDone === true && !tracksDone(current.tracks)) {
     return { kind: 'not-allowed', from: current.status, to, because: 'transshipment and inspection are not both done' };
