@@ -1,4 +1,7 @@
-import type { DeclarationStatus, TransitionName } from './lifecycle.ts';
+import type { DeclarationStatus, Tracks, TransitionName } from './lifecycle.ts';
+import type { SupportingDocument } from './schemas/officer-tasks.ts';
+
+export type { SupportingDocument };
 
 /**
  * An officer's work: a declaration the workflow parks until an officer decides on it. What kind of task it
@@ -88,6 +91,37 @@ export function planDecision(kind: OfficerTaskKind, status: DeclarationStatus, d
     case 'REJECT':
       return { kind: 'decide', transitions: ['REJECT'], resumeWith: { decision: 'REJECT' } };
   }
+}
+
+/** The rules of a decision's body the schema cannot say: documents are named with REQUEST_DOCUMENTS, and only then. */
+export function decisionViolations(request: {
+  readonly decision: DecisionName;
+  readonly requestedDocuments?: readonly string[];
+}): { pointer: string; rule: string; detail: string }[] {
+  if (request.decision === 'REQUEST_DOCUMENTS' && request.requestedDocuments === undefined) {
+    return [{ pointer: '/requestedDocuments', rule: 'required', detail: 'name the documents the broker must provide' }];
+  }
+  if (request.decision !== 'REQUEST_DOCUMENTS' && request.requestedDocuments !== undefined) {
+    return [
+      {
+        pointer: '/requestedDocuments',
+        rule: 'request-documents-only',
+        detail: `documents are requested with REQUEST_DOCUMENTS, not ${request.decision}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Whether the broker is being asked for documents: the inspection waits for them on a declaration still open. */
+export function awaitsDocuments(declaration: {
+  readonly status: DeclarationStatus;
+  readonly tracks?: Tracks;
+}): boolean {
+  return (
+    declaration.tracks?.inspection === 'DOCUMENTS_REQUESTED' &&
+    (declaration.status === 'ARRIVED' || declaration.status === 'HELD' || declaration.status === 'MANUAL_REVIEW')
+  );
 }
 
 /** How a task stands against its deadline. */
