@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { approachingShareFrom } from '#domain/officer-tasks.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -18,6 +19,8 @@ export interface StageSettings {
   readonly allowLoopbackWebhooks: boolean;
   /** The first wait before a failed webhook delivery is retried; each later wait doubles (a test may shorten it). */
   readonly webhookRetryInterval: Duration;
+  /** The share of a task's time to its deadline after which the officers' queue flags it APPROACHING (0..1). */
+  readonly slaApproachingShare: number;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -50,6 +53,11 @@ export function stageSettingsFrom(node: Node): StageSettings {
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
+    slaApproachingShare: approachingShareFrom(
+      node.tryGetContext('slaApproachingShare') === undefined
+        ? undefined
+        : String(node.tryGetContext('slaApproachingShare')),
+    ),
   };
 }
 

@@ -1,5 +1,6 @@
 import { systemActor } from '#domain/actors.ts';
 import { DeclarationNotFoundError } from '#domain/errors.ts';
+import type { DeclarationStatus } from '#domain/lifecycle.ts';
 import {
   awaitsDocuments,
   DEFAULT_QUEUE,
@@ -201,8 +202,11 @@ export interface DecisionInput {
   readonly decisionId?: string;
 }
 
+/** A decision once done: it knows the status it left the declaration in. */
+type CarriedOut = RecordedDecision & { readonly status: DeclarationStatus };
+
 export type DecisionOutcome =
-  | { readonly kind: 'decided'; readonly decision: RecordedDecision; readonly taskState: OfficerTask['state'] }
+  | { readonly kind: 'decided'; readonly decision: CarriedOut; readonly taskState: OfficerTask['state'] }
   | { readonly kind: 'not-found' }
   | { readonly kind: 'invalid'; readonly violations: ReturnType<typeof decisionViolations> }
   /** The declaration waits for no decision (no open task, or not this one): nothing changed. */
@@ -279,8 +283,8 @@ async function carryOut(
   task: OfficerTask,
   decision: RecordedDecision,
   attempt: 'first' | 'retry',
-): Promise<RecordedDecision> {
-  if (decision.carriedOut) return decision;
+): Promise<CarriedOut> {
+  if (decision.carriedOut && decision.status !== undefined) return { ...decision, status: decision.status };
   let record = await loadRecord(ports, task.declarationId);
   const recorded =
     attempt === 'first'
@@ -307,7 +311,7 @@ async function carryOut(
   if (decision.decision === 'REQUEST_DOCUMENTS') await recordDocumentRequest(ports, task, decision);
   const output = outputOf(decision);
   const resumed = output === undefined ? undefined : await ports.tasks.resume(task.taskToken, output);
-  const done: RecordedDecision = {
+  const done: CarriedOut = {
     ...decision,
     carriedOut: true,
     status: record.status,

@@ -20,6 +20,8 @@ export const ENV = {
   deliveryStateMachineArn: 'WEBHOOK_DELIVERY_STATE_MACHINE_ARN',
   /** "true" where webhooks may point at 127.0.0.1 / localhost (the local harness), else "false". */
   allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
+  /** The share of a task's time to its deadline after which the officers' queue shows it APPROACHING, e.g. "0.8". */
+  slaApproachingShare: 'SLA_APPROACHING_SHARE',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

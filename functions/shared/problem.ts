@@ -33,6 +33,7 @@ export const PROBLEM_TYPES = {
   'not-found': { status: 404, title: 'No such resource' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
   'request-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  conflict: { status: 409, title: 'The declaration is not waiting for this' },
   'internal-error': { status: 500, title: 'Internal error' },
   // Answered by API Gateway itself (gateway responses in infra/constructs/broker-api.ts), not by a function.
   // Any other 4xx of the gateway's: its status varies, so the document leaves "status" out.

@@ -40,6 +40,10 @@ export const DECLARATIONS_TABLE_ACCESS = {
   awaitMilestone: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
   /** MilestoneStore.record, waitsFor, removeWait: a port event finds and releases the waits. */
   reportMilestone: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  /** OfficerTaskStore.loadTask, saveTask and the same for document requests: a consistent GetItem, a guarded PutItem. */
+  officerTasks: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** OfficerTaskStore.listQueue: a Query on GSI2 (granted with the index). */
+  listOfficerQueue: ['dynamodb:Query'],
   /** WebhookStore.add: a transaction of an Update (the broker's webhook count) and a Put (the webhook). */
   registerWebhook: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
   /** WebhookStore.listForBroker: a Query on the broker's webhook partition. */
