@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
@@ -33,6 +34,8 @@ export interface StageSettings {
   readonly riskRandomSelection: RandomSelectionRates;
   /** Context `riskSelectionSeed`, mixed into every random-selection draw; the stage's name by default. */
   readonly riskSelectionSeed: string;
+  /** The share of a task's time to its deadline after which the officers' queue flags it APPROACHING (0..1). */
+  readonly slaApproachingShare: number;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -77,6 +80,11 @@ export function stageSettingsFrom(node: Node): StageSettings {
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
+    slaApproachingShare: approachingShareFrom(
+      node.tryGetContext('slaApproachingShare') === undefined
+        ? undefined
+        : String(node.tryGetContext('slaApproachingShare')),
+    ),
   };
 }
 

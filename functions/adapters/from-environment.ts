@@ -5,6 +5,7 @@ import { dynamoDbDeclarationNumbers } from './dynamodb-declaration-numbers.ts';
 import { dynamoDbDeclarationStore } from './dynamodb-declaration-store.ts';
 import { dynamoDbEventFeed } from './dynamodb-event-feed.ts';
 import { dynamoDbMilestoneStore } from './dynamodb-milestone-store.ts';
+import { dynamoDbOfficerTaskStore } from './dynamodb-officer-task-store.ts';
 import { dynamoDbTraderHistory } from './dynamodb-trader-history.ts';
 
 // Each factory reads only the bindings its port needs, so a function deployed without one fails at cold start.
@@ -19,4 +20,6 @@ export const randomSelectionFromEnv = () => ({
   rates: parseRandomSelection(requireEnv(ENV.riskRandomSelection)),
   seed: requireEnv(ENV.riskSelectionSeed),
 });
+export const officerTaskStoreFromEnv = () =>
+  dynamoDbOfficerTaskStore(documentClient, requireEnv(ENV.declarationsTable));
 export const systemClock = () => new Date();

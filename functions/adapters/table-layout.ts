@@ -5,6 +5,8 @@
  *   DECL#<id>                   DECLARATION                      head: status, version, documentVersion, owner, facts
  *   DECL#<id>                   DOCUMENT#<documentVersion:4>     the document as filed (1) or amended
  *   DECL#<id>                   HISTORY#<version:6>              one entry per status change
+ *   DECL#<id>                   OFFICER_TASK                     the officer's task: kind, queue, token, deadline, decisions
+ *   DECL#<id>                   DOCUMENT_REQUEST                 documents an officer asked for, the broker's answer
  *   EVENTS#<brokerId>           <recordedAt>#<id>#<version:6>    the outbox: one domain event per change
  *   MILESTONE#<event>#<key>     OCCURRED                         the first report of a milestone (arrival, gate-in)
  *   MILESTONE#<event>#<key>     WAIT#<id>                        a workflow waiting for it: its task token
@@ -21,6 +23,8 @@
  * the INSERTs of outbox items (entity = DomainEvent), which are never updated, so each event arrives once.
  *
  *   GSI1: GSI1PK = BROKER#<brokerId>, GSI1SK = <filedAt>#<id>    a broker's declarations in filing order
+ *   GSI2: GSI2PK = QUEUE#<queue>, GSI2SK = <dueAt>#<id>            an officers' queue, the earliest deadline first;
+ *         sparse: only open tasks carry the keys, and a task without a deadline sorts last (GSI2SK ~#<openedAt>#<id>)
  */
 export const KEYS = {
   declaration: (id: string) => ({ PK: `DECL#${id}`, SK: 'DECLARATION' }),
@@ -46,6 +50,14 @@ export const KEYS = {
   clearancePrefix: 'CLEARANCE#',
   brokerIndex: { name: 'GSI1', partition: (brokerId: string) => `BROKER#${brokerId}` },
   declarationSerial: (customsCode: string, year: number) => ({ PK: `DECLNO#${customsCode}#${year}`, SK: 'SERIAL' }),
+  officerTask: (id: string) => ({ PK: `DECL#${id}`, SK: 'OFFICER_TASK' }),
+  documentRequest: (id: string) => ({ PK: `DECL#${id}`, SK: 'DOCUMENT_REQUEST' }),
+  queueIndex: {
+    name: 'GSI2',
+    partition: (queue: string) => `QUEUE#${queue}`,
+    sortKey: (task: { readonly declarationId: string; readonly openedAt: string; readonly dueAt?: string }) =>
+      task.dueAt === undefined ? `~#${task.openedAt}#${task.declarationId}` : `${task.dueAt}#${task.declarationId}`,
+  },
 } as const;
 
 /** Entity names stored on every item, so that a stream consumer or an operator can tell items apart. */
@@ -58,6 +70,8 @@ export const ENTITY = {
   wait: 'MilestoneWait',
   declarationSerial: 'DeclarationSerial',
   clearance: 'Clearance',
+  officerTask: 'OfficerTask',
+  documentRequest: 'DocumentRequest',
 } as const;
 
 /** The notification items (webhooks and their delivery log), apart so that functions without them bundle none. */

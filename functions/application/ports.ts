@@ -1,7 +1,8 @@
 import type { Actor } from '#domain/actors.ts';
 import type { DeclarationDocument, DeclarationType, WorkflowId } from '#domain/declaration-types/registry.ts';
 import type { DomainEvent } from '#domain/events.ts';
-import type { DeclarationStatus, HistoryEntry, Tracks } from '#domain/lifecycle.ts';
+import type { DeclarationStatus, HistoryEntry, Tracks, TransitionName } from '#domain/lifecycle.ts';
+import type { DecisionName, OfficerQueue, OfficerTaskKind, SupportingDocument } from '#domain/officer-tasks.ts';
 import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
 import type { ManifestVersion, TrainHead, TrainRef } from '#domain/trains.ts';
@@ -250,4 +251,80 @@ export class InvalidQueryError extends Error {
     this.parameter = parameter;
     this.rule = rule;
   }
+}
+
+/** One decision an officer took on a task, as it is answered again to a retry. */
+export interface RecordedDecision {
+  /** The client's own id for the decision, when it sent one: a retry with it answers this decision again. */
+  readonly decisionId?: string;
+  readonly decision: DecisionName;
+  readonly reason: string;
+  readonly requestedDocuments?: readonly string[];
+  readonly decidedBy: Actor;
+  readonly decidedAt: string;
+  /** What the decision records, in order (planned when it was taken). */
+  readonly transitions: readonly TransitionName[];
+  /** False until its transitions are recorded and the workflow resumed: a retry finishes what a crash left. */
+  readonly carriedOut: boolean;
+  /** The declaration's status once carried out. */
+  readonly status?: DeclarationStatus;
+  /** Whether the waiting workflow took the decision; false when its wait had already ended (timed out). */
+  readonly resumed?: boolean;
+}
+
+/** A declaration waiting for an officer: one task per declaration, replaced when the workflow waits again. */
+export interface OfficerTask {
+  readonly declarationId: string;
+  readonly declarationType: DeclarationType;
+  readonly brokerId: string;
+  readonly kind: OfficerTaskKind;
+  readonly queue: OfficerQueue;
+  /** The workflow's waiting task; replaced when the step runs again (a retry, or a new wait after escalation). */
+  readonly taskToken: string;
+  readonly openedAt: string;
+  /** The SLA deadline (UTC), when the workflow gave one. */
+  readonly dueAt?: string;
+  readonly riskChannel?: string;
+  /** Why the workflow asked for an officer. */
+  readonly reason?: string;
+  /** OPEN while it waits for a decision (a HOLD keeps it open); CLOSED once decided. */
+  readonly state: 'OPEN' | 'CLOSED';
+  readonly escalatedAt?: string;
+  readonly escalationReason?: string;
+  /** The decision taken since the task was last opened. */
+  readonly decision?: RecordedDecision;
+  /** The last decisions on this declaration, newest last, so a retried decision is recognised after a reopening. */
+  readonly decisions: readonly RecordedDecision[];
+  /** One more per write: the guard of every write. */
+  readonly revision: number;
+}
+
+/** Documents an officer asked the broker for, and the broker's answer. */
+export interface DocumentRequest {
+  readonly declarationId: string;
+  readonly requestedDocuments: readonly string[];
+  readonly reason: string;
+  readonly requestedBy: Actor;
+  readonly requestedAt: string;
+  /** The workflow waiting for the answer, once it got there. */
+  readonly taskToken?: string;
+  readonly answer?: {
+    readonly documents: readonly SupportingDocument[];
+    readonly providedBy: Actor;
+    readonly providedAt: string;
+    /** False until recorded in history and the workflow resumed. */
+    readonly carriedOut: boolean;
+  };
+  readonly revision: number;
+}
+
+export interface OfficerTaskStore {
+  loadTask(declarationId: string): Promise<OfficerTask | undefined>;
+  /** Writes the task if it is still at `expectedRevision` (absent: if there is none); false if another writer was first. */
+  saveTask(task: OfficerTask, expectedRevision: number | undefined): Promise<boolean>;
+  /** A queue's open tasks, the earliest deadline first (tasks without one last). InvalidCursorError for a foreign cursor. */
+  listQueue(queue: OfficerQueue, limit: number, cursor?: string): Promise<Page<OfficerTask>>;
+  loadDocumentRequest(declarationId: string): Promise<DocumentRequest | undefined>;
+  /** As saveTask. */
+  saveDocumentRequest(request: DocumentRequest, expectedRevision: number | undefined): Promise<boolean>;
 }

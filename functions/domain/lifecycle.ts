@@ -137,6 +137,8 @@ export const TRANSITIONS = {
     reason: 'the officer approved the goods',
     track: { name: 'inspection', to: 'PASSED', from: ['DOCUMENT_REVIEW', 'PHYSICAL_INSPECTION'] },
   },
+  // The broker's answer to REQUEST_DOCUMENTS, kept in the history; the workflow then opens the review again.
+  PROVIDE_DOCUMENTS: { to: 'SAME', from: AFTER_ARRIVAL, reason: 'the broker provided documents' },
   SECURE_DUTIES: {
     to: 'DUTIES_SECURED',
     from: ['ARRIVED'],

@@ -26,6 +26,8 @@ export const ENV = {
   riskRandomSelection: 'RISK_RANDOM_SELECTION',
   /** The seed mixed into each random-selection draw. */
   riskSelectionSeed: 'RISK_SELECTION_SEED',
+  /** The share of a task's time to its deadline after which the officers' queue shows it APPROACHING, e.g. "0.8". */
+  slaApproachingShare: 'SLA_APPROACHING_SHARE',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

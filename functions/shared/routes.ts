@@ -5,6 +5,7 @@ import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import type { Role } from '#domain/roles.ts';
 import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
+import { DecisionRequestSchema, OfficerQueueSchema, ProvidedDocumentsSchema } from '#domain/schemas/officer-tasks.ts';
 import { PortEventSchema } from '#domain/schemas/port-events.ts';
 import { TrainManifestSchema } from '#domain/schemas/train-manifest.ts';
 import { TrainRefSchema } from '#domain/schemas/train-ref.ts';
@@ -16,6 +17,7 @@ import {
   EventPageSchema,
   PortEventAcceptedSchema,
 } from './api-schemas.ts';
+import { DecisionResultSchema, DocumentsAcceptedSchema, OfficerTaskPageSchema } from './officer-schemas.ts';
 import { DEFAULT_PAGE_SIZE } from './paging.ts';
 import type { ProblemType } from './problem.ts';
 import { TrainViewSchema } from './train-schemas.ts';
@@ -82,6 +84,9 @@ const PAGE_LIMIT = Type.Integer({
   description: 'Items per page',
 });
 const CURSOR = Type.String({ minLength: 1, maxLength: 1024, description: 'From the previous page' });
+
+/** What a route with a JSON body may answer about the body itself. */
+const BODY_PROBLEMS: readonly ProblemType[] = ['malformed-json', 'unsupported-media-type', 'validation-failed'];
 
 const WRITE_PROBLEMS: readonly ProblemType[] = [
   'malformed-json',
@@ -380,6 +385,67 @@ export const ROUTES = {
       headers: { etag: 'The current manifest version, quoted' },
     },
     problems: ['not-found', 'invalid-query'],
+  },
+  listOfficerTasks: {
+    operationId: 'listOfficerTasks',
+    method: 'GET',
+    path: '/v1/officer/tasks',
+    summary: 'An officers’ queue: the declarations waiting for a decision, the earliest deadline first',
+    description:
+      'Each task shows its SLA state: APPROACHING once most of its time is used, BREACHED after its deadline. Tasks whose wait timed out are in the supervisors’ queue.',
+    tags: ['Officers'],
+    roles: ['officer'],
+    handler: 'list-officer-tasks',
+    request: {
+      query: Type.Object(
+        {
+          queue: Type.Optional({
+            ...OfficerQueueSchema,
+            default: 'officers',
+            description: 'officers (default) or supervisors',
+          }),
+          limit: Type.Optional(PAGE_LIMIT),
+          cursor: Type.Optional(CURSOR),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    success: { status: 200, description: 'One page of the queue', schema: OfficerTaskPageSchema },
+    problems: ['invalid-query'],
+  },
+  decideOnDeclaration: {
+    operationId: 'decideOnDeclaration',
+    method: 'POST',
+    path: '/v1/declarations/{id}/decisions',
+    summary: 'Decide on a declaration waiting for an officer: approve, request documents, hold or reject',
+    description:
+      'Answers 409 when the declaration waits for no decision. The same decision again (or the same decisionId) answers the same result and changes nothing.',
+    tags: ['Officers'],
+    roles: ['officer'],
+    handler: 'decide-on-declaration',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      body: DecisionRequestSchema,
+    },
+    success: { status: 200, description: 'Decided', schema: DecisionResultSchema },
+    problems: [...BODY_PROBLEMS, 'not-found', 'conflict'],
+  },
+  provideDocuments: {
+    operationId: 'provideDocuments',
+    method: 'POST',
+    path: '/v1/declarations/{id}/documents',
+    summary: 'Provide the documents an officer requested for your declaration',
+    description:
+      'Recorded in the declaration’s history; its workflow goes on. Answers 409 when no documents were requested. The same documents again answer the same.',
+    tags: ['Declarations'],
+    roles: ['broker'],
+    handler: 'provide-documents',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      body: ProvidedDocumentsSchema,
+    },
+    success: { status: 202, description: 'Recorded; the workflow goes on', schema: DocumentsAcceptedSchema },
+    problems: [...BODY_PROBLEMS, 'not-found', 'conflict'],
   },
   getOpenApi: {
     operationId: 'getOpenApi',

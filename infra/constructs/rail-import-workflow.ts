@@ -19,7 +19,11 @@ import { Construct } from 'constructs';
 import { WORKFLOWS } from '#domain/declaration-types/registry.ts';
 import { PERMANENT_WORKFLOW_ERRORS } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
-import { OFFICER_DECISION, OFFICER_QUEUE, OFFICER_TASK_KIND } from '#domain/officer-tasks.ts';
+import {
+  OFFICER_DECISIONS as OFFICER_DECISION,
+  type OfficerQueue,
+  type OfficerTaskKind,
+} from '#domain/officer-tasks.ts';
 import { RAIL_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
@@ -120,7 +124,7 @@ export class RailImportWorkflow extends Construct {
         steps.openOfficerTask,
         {
           kind,
-          queue: OFFICER_QUEUE.OFFICERS,
+          queue: 'officers' satisfies OfficerQueue,
           ...(timeout.dueAtPath === undefined ? {} : { dueAt: JsonPath.stringAt(timeout.dueAtPath) }),
           ...(timeout.reason === undefined ? {} : { reason: timeout.reason }),
         },
@@ -136,7 +140,7 @@ export class RailImportWorkflow extends Construct {
       const bySupervisor = waitFor(
         `${name}SupervisorTask`,
         steps.openOfficerTask,
-        { kind, queue: OFFICER_QUEUE.SUPERVISORS },
+        { kind, queue: 'supervisors' satisfies OfficerQueue },
         Timeout.duration(officerTimeout),
         decided,
       );
@@ -186,9 +190,15 @@ export class RailImportWorkflow extends Construct {
         { milestone: RAIL_WAIT.TRANSSHIPMENT_COMPLETED },
         Timeout.duration(officerTimeout),
       );
-      const review = officerReview(`ReviewTransshipment${suffix}`, OFFICER_TASK_KIND.MANUAL_REVIEW, late, onReject, {
-        reason: 'the gauge change was not reported complete',
-      });
+      const review = officerReview(
+        `ReviewTransshipment${suffix}`,
+        'MANUAL_REVIEW' satisfies OfficerTaskKind,
+        late,
+        onReject,
+        {
+          reason: 'the gauge change was not reported complete',
+        },
+      );
       wait.addCatch(flag, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
       flag.next(late);
       late.addCatch(review, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
@@ -205,15 +215,21 @@ export class RailImportWorkflow extends Construct {
     const inspection = new Choice(this, 'InspectionByChannel')
       .when(
         Condition.stringEquals('$.screening.channel', RISK_CHANNEL.YELLOW),
-        officerReview('DocumentReview', OFFICER_TASK_KIND.DOCUMENT_REVIEW, inspectionPassed, inspectionRejected, {
-          secondsPath: '$.arrival.sla.RELEASE.secondsLeft',
-          dueAtPath: '$.arrival.sla.RELEASE.dueAt',
-        }),
+        officerReview(
+          'DocumentReview',
+          'DOCUMENT_REVIEW' satisfies OfficerTaskKind,
+          inspectionPassed,
+          inspectionRejected,
+          {
+            secondsPath: '$.arrival.sla.RELEASE.secondsLeft',
+            dueAtPath: '$.arrival.sla.RELEASE.dueAt',
+          },
+        ),
       )
       .otherwise(
         officerReview(
           'PhysicalInspection',
-          OFFICER_TASK_KIND.PHYSICAL_INSPECTION,
+          'PHYSICAL_INSPECTION' satisfies OfficerTaskKind,
           new Succeed(this, 'PhysicalInspectionPassed'),
           new Fail(this, 'PhysicalInspectionRejected', { error: 'Clearance.Rejected' }),
           { secondsPath: '$.arrival.sla.RELEASE.secondsLeft', dueAtPath: '$.arrival.sla.RELEASE.dueAt' },
@@ -237,7 +253,7 @@ export class RailImportWorkflow extends Construct {
       '$.arrival',
     );
     awaitArrival.addCatch(
-      officerReview('ReviewMissedArrival', OFFICER_TASK_KIND.MANUAL_REVIEW, awaitArrival, rejected, {
+      officerReview('ReviewMissedArrival', 'MANUAL_REVIEW' satisfies OfficerTaskKind, awaitArrival, rejected, {
         reason: `the ${WORKFLOWS['rail-import'].awaits} report did not come in time`,
       }),
       { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
@@ -254,7 +270,7 @@ export class RailImportWorkflow extends Construct {
     awaitAmendment.next(screen);
     // An officer who approves a declaration the manifest does not match overrides the match: it waits for its train.
     awaitAmendment.addCatch(
-      officerReview('ReviewManifestMismatch', OFFICER_TASK_KIND.MANUAL_REVIEW, awaitArrival, rejected, {
+      officerReview('ReviewManifestMismatch', 'MANUAL_REVIEW' satisfies OfficerTaskKind, awaitArrival, rejected, {
         reason: 'the declaration still does not match the train manifest',
       }),
       { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },

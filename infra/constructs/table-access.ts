@@ -48,6 +48,10 @@ export const DECLARATIONS_TABLE_ACCESS = {
   readTraderHistory: ['dynamodb:Query'],
   /** TraderHistory.recordClearance: one Put of the released declaration under its consignee. */
   recordClearance: ['dynamodb:PutItem'],
+  /** OfficerTaskStore.loadTask, saveTask and the same for document requests: a consistent GetItem, a guarded PutItem. */
+  officerTasks: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** OfficerTaskStore.listQueue: a Query on GSI2 (granted with the index). */
+  listOfficerQueue: ['dynamodb:Query'],
   /** WebhookStore.add: a transaction of an Update (the broker's webhook count) and a Put (the webhook). */
   registerWebhook: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
   /** WebhookStore.listForBroker: a Query on the broker's webhook partition. */

@@ -49,6 +49,12 @@ export class StatefulStack extends Stack {
       partitionKey: stringKey('GSI1PK'),
       sortKey: stringKey('GSI1SK'),
     });
+    // The officers' queues, the earliest deadline first: only open tasks carry these keys (a sparse index).
+    declarations.addGlobalSecondaryIndex({
+      indexName: KEYS.queueIndex.name,
+      partitionKey: stringKey('GSI2PK'),
+      sortKey: stringKey('GSI2SK'),
+    });
     this.declarationsTable = declarations;
 
     // Powertools idempotency's default layout: `id` key, `expiration` as TTL.

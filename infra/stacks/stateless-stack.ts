@@ -25,6 +25,12 @@ export class StatelessStack extends Stack {
   readonly api: BrokerApi;
   readonly workflows: readonly ClearanceWorkflow[];
   readonly notifications: WebhookNotifications;
+  /** The officers' steps, for the clearance workflows to use (the rail workflow's officer and documents waits). */
+  readonly officerSteps: {
+    readonly openOfficerTask: PreClearanceFunction;
+    readonly escalateOfficerTask: PreClearanceFunction;
+    readonly awaitBrokerDocuments: PreClearanceFunction;
+  };
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -75,6 +81,31 @@ export class StatelessStack extends Stack {
     );
     // The wait step may resume its own task when the port reported before the workflow got there.
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(steps.awaitMilestone);
+
+    // An officer's task and the wait for a broker's documents: each may resume its own wait when the decision or
+    // the documents came first; escalation only moves the task to the supervisors' queue.
+    this.officerSteps = {
+      openOfficerTask: step(
+        'OpenOfficerTaskFn',
+        'open-officer-task',
+        'Workflow: wait for an officer',
+        access.officerTasks,
+      ),
+      escalateOfficerTask: fn(
+        'EscalateOfficerTaskFn',
+        'escalate-officer-task',
+        'Workflow: escalate to a supervisor',
+      ).bindTable(declarationsTable, ...declarations(access.officerTasks)),
+      awaitBrokerDocuments: fn(
+        'AwaitBrokerDocumentsFn',
+        'await-broker-documents',
+        'Workflow: wait for documents',
+      ).bindTable(declarationsTable, ...declarations(access.officerTasks)),
+    };
+    for (const workflow of this.workflows) {
+      workflow.grantTaskResponseByName(this.officerSteps.openOfficerTask);
+      workflow.grantTaskResponseByName(this.officerSteps.awaitBrokerDocuments);
+    }
 
     // Every status change, from the outbox to each webhook of its broker.
     this.notifications = new WebhookNotifications(this, 'Notifications', {
@@ -133,6 +164,26 @@ export class StatelessStack extends Stack {
         f.bindTable(declarationsTable, ...declarations(access.findWebhook, access.readDeliveryLog)),
       fileTrainManifest: (f) => f.bindTable(declarationsTable, ...declarations(access.readTrain, access.saveManifest)),
       getTrain: (f) => f.bindTable(declarationsTable, ...declarations(access.readTrain)),
+      listOfficerTasks: (f) =>
+        f
+          .bindTable(declarationsTable, ...declarations(access.listOfficerQueue), { indexes: [KEYS.queueIndex.name] })
+          .addEnvironment(ENV.slaApproachingShare, String(settings.slaApproachingShare)),
+      // A decision reads the declaration (and its history when a retry finishes one), writes the task and the
+      // status changes, and resumes the waiting workflow.
+      decideOnDeclaration: (f) => {
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.readDeclaration, access.readHistory, access.saveStatusChange, access.officerTasks),
+        );
+        for (const workflow of this.workflows) workflow.grantTaskResponseByName(f);
+      },
+      provideDocuments: (f) => {
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.readDeclaration, access.saveStatusChange, access.officerTasks),
+        );
+        for (const workflow of this.workflows) workflow.grantTaskResponseByName(f);
+      },
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {

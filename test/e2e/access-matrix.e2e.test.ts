@@ -42,6 +42,9 @@ const EXPECTED = {
   deleteWebhook:                    { anonymous: 401, expiredToken: 401, ownBroker: 204, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   fileTrainManifest:                { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 201, portOperator: 403, officer: 403 },
   getTrain:                         { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 200, portOperator: 200, officer: 200 },
+  listOfficerTasks:                 { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 403, officer: 200 },
+  decideOnDeclaration:              { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 403, officer: 409 },
+  provideDocuments:                 { anonymous: 401, expiredToken: 401, ownBroker: 409, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   getOpenApi:                       { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
 } as const satisfies Record<string, Record<CallerName, number>>;
 
@@ -67,7 +70,13 @@ const OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([
   ROUTES.listWebhookDeliveries,
   ROUTES.deleteWebhook,
   ROUTES.amendDeclaration,
+  ROUTES.provideDocuments,
 ]);
+/**
+ * Routes on a declaration that waits for something: the fixtures wait for their train, so for no decision and no
+ * documents. The callers the route admits get 409 and change nothing (a broker other than the owner gets 404).
+ */
+const WAITS_FOR_NOTHING: ReadonlySet<RouteDefinition> = new Set([ROUTES.decideOnDeclaration, ROUTES.provideDocuments]);
 
 /** One cell's request, what a refusal must leave alone, and what a success must show. */
 interface Cell {
@@ -247,6 +256,30 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
     request: { method: 'GET', path: pathOf(ROUTES.getTrain, train), headers: callers[caller] },
     succeeded: (answer) => assert.equal((answer.json as { trainNumber?: string }).trainNumber, train.trainNumber),
   }),
+  listOfficerTasks: ({ callers }, caller) => ({
+    request: {
+      method: 'GET',
+      path: `${ROUTES.listOfficerTasks.path}?queue=officers&limit=100`,
+      headers: callers[caller],
+    },
+    succeeded: (answer) => assert.ok(Array.isArray((answer.json as { items?: unknown }).items), 'a page of the queue'),
+  }),
+  decideOnDeclaration: ({ callers, fixtures }, caller) => ({
+    request: {
+      method: 'POST',
+      path: `/v1/declarations/${fixtures.RAIL_IMPORT}/decisions`,
+      headers: { ...callers[caller], 'content-type': 'application/json' },
+      body: json({ decision: 'APPROVE', reason: 'access matrix' }),
+    },
+  }),
+  provideDocuments: ({ callers, fixtures }, caller) => ({
+    request: {
+      method: 'POST',
+      path: `/v1/declarations/${fixtures.RAIL_IMPORT}/documents`,
+      headers: { ...callers[caller], 'content-type': 'application/json' },
+      body: json({ documents: [{ type: 'INVOICE', number: 'INV-1', issuer: 'Matrix Co.', issuedOn: '2026-11-01' }] }),
+    },
+  }),
   getOpenApi: ({ callers }, caller) => ({
     request: { method: 'GET', path: ROUTES.getOpenApi.path, headers: callers[caller] },
     succeeded: (answer) => assert.equal((answer.json as { openapi?: string }).openapi, '3.1.0'),
@@ -313,7 +346,9 @@ describe('who may do what: every route × every caller × own or other tenant', 
                       : 403
                     : OWNER_ONLY.has(route) && caller !== 'ownBroker'
                       ? 404
-                      : route.success.status;
+                      : WAITS_FOR_NOTHING.has(route)
+                        ? 409
+                        : route.success.status;
         assert.equal(EXPECTED[row][caller], derived, `${row} × ${caller}`);
       }
     }

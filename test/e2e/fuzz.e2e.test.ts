@@ -244,6 +244,8 @@ interface ValidWrite {
   /** Authorization and the route's required headers. */
   readonly headers: Readonly<Record<string, string>>;
   readonly untouched: Pick<FuzzCase, 'declarationIds' | 'milestones' | 'webhookBrokers' | 'trains'>;
+  /** The route's path with its parameters filled in, for routes on one resource. */
+  readonly path?: string;
 }
 
 function refusedWrites(
@@ -261,7 +263,7 @@ function refusedWrites(
     what,
     request: {
       method: route.method,
-      path: `${route.path}${change.query === undefined ? '' : `?${change.query}`}`,
+      path: `${write.path ?? route.path}${change.query === undefined ? '' : `?${change.query}`}`,
       headers: change.headers ?? { 'content-type': 'application/json', ...write.headers },
       body: change.body ?? JSON.stringify(write.body),
     },
@@ -1527,6 +1529,87 @@ function getTrainCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
 }
 
 /** Every route of the registry needs its generator; a route added without one fails the test. */
+// ——— officers: the queue, decisions, documents ————————————————————————————————————————————————————————————
+
+function listOfficerTasksCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.listOfficerTasks;
+  const names = (route.request.query as unknown as QuerySchema).properties;
+  const queues = names.queue?.enum ?? [];
+  const validQuery = listingQuery({
+    queue: fc.constantFrom(...queues),
+    limit: fc.integer({ min: 1, max: 100 }).map(String),
+  });
+  const invalid = fc.oneof(
+    fc.constantFrom(...PAGE_LIMIT_ABUSE).map((limit) => `limit=${encodeURIComponent(limit)}`),
+    fc
+      .string({ maxLength: 20 })
+      .filter((queue) => !queues.includes(queue))
+      .map((queue) => `queue=${encodeURIComponent(queue)}`),
+    fc.constantFrom('', 'x'.repeat(1_025)).map((cursor) => `cursor=${cursor}`),
+    fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((name) => !Object.hasOwn(names, name))
+      .map((name) => `${encodeURIComponent(name)}=1`),
+  );
+  return listingCases(context, {
+    route,
+    brokers: fc.constant('officer' as CallerName),
+    validQuery,
+    invalid,
+    cursorParameter: 'cursor',
+    reading: 'reads the queue',
+  });
+}
+
+/** The fixtures wait for their train: a decision or documents on them are refused (409), as any broken request. */
+function decideOnDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.decideOnDeclaration;
+  const decisions = (route.request.body as unknown as { properties: { decision: { enum: string[] } } }).properties
+    .decision.enum;
+  const valid: fc.Arbitrary<ValidWrite> = fc
+    .record(
+      {
+        id: fc.constantFrom(...Object.values(context.fixtures)),
+        decision: fc.constantFrom(...decisions),
+        reason: fc.string({ minLength: 1, maxLength: 500 }),
+        decisionId: fc.stringMatching(/^[\x21-\x7E]{1,64}$/),
+      },
+      { requiredKeys: ['id', 'decision', 'reason'] },
+    )
+    .map(({ id, ...body }) => ({
+      body: body.decision === 'REQUEST_DOCUMENTS' ? { ...body, requestedDocuments: ['INVOICE'] } : body,
+      schema: route.request.body,
+      headers: context.callers.officer,
+      untouched: {},
+      path: `/v1/declarations/${id}/decisions`,
+    }));
+  return refusedWrites(route, context, valid, []);
+}
+
+function provideDocumentsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.provideDocuments;
+  const document = fc.record({
+    type: fc.constantFrom('INVOICE', 'PACKING_LIST', 'CERTIFICATE_OF_ORIGIN', 'LICENCE'),
+    number: fc.string({ minLength: 1, maxLength: 64 }),
+    issuer: fc.string({ minLength: 1, maxLength: 200 }),
+    issuedOn: fc.constantFrom('2026-11-01', '2024-02-29', '2025-12-31'),
+  });
+  const valid: fc.Arbitrary<ValidWrite> = fc
+    .tuple(
+      fc.constantFrom(...Object.values(context.fixtures)),
+      fc.array(document, { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('ownBroker', 'otherBroker') as fc.Arbitrary<CallerName>,
+    )
+    .map(([id, documents, caller]) => ({
+      body: { documents },
+      schema: route.request.body,
+      headers: context.callers[caller],
+      untouched: {},
+      path: `/v1/declarations/${id}/documents`,
+    }));
+  return refusedWrites(route, context, valid, []);
+}
+
 const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<FuzzCase>>> = {
   fileDeclaration: fileDeclarationCases,
   reportPortEvent: reportPortEventCases,
@@ -1541,6 +1624,9 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   getOpenApi: getOpenApiCases,
   fileTrainManifest: fileTrainManifestCases,
   getTrain: getTrainCases,
+  listOfficerTasks: listOfficerTasksCases,
+  decideOnDeclaration: decideOnDeclarationCases,
+  provideDocuments: provideDocumentsCases,
 };
 
 // ——— no such route ————————————————————————————————————————————————————————————————————————————————————————

@@ -4,8 +4,13 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { WORKFLOW_ERRORS } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
-import { OFFICER_DECISION } from '#domain/officer-tasks.ts';
+import {
+  OFFICER_DECISIONS as OFFICER_DECISION,
+  type OfficerQueue,
+  type OfficerTaskKind,
+} from '#domain/officer-tasks.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
 import { type RailImportSteps, RailImportWorkflow } from '../../infra/constructs/rail-import-workflow.ts';
@@ -79,6 +84,13 @@ const arrivedNow = () => {
 
 async function run(script: Script) {
   const calls: { state: string; input: Record<string, unknown> }[] = [];
+  // Waits still hanging when the execution ends (a branch stopped by its sibling's failure) are settled, as the
+  // harness does, so that the runner clears their timers.
+  const hanging: ((error: Error) => void)[] = [];
+  let ended = false;
+  // A permanent error (never retried, caught nowhere): the abandoned branch ends there.
+  const executionEnded = () =>
+    Object.assign(new Error('execution ended'), { name: WORKFLOW_ERRORS.transitionNotAllowed });
   const count = new Map<string, number>();
   const handlers: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
   for (const name of taskStates(definition.States)) {
@@ -93,11 +105,14 @@ async function run(script: Script) {
       const answer = answers[Math.min(n, answers.length - 1)];
       if (answer !== NEVER) return Promise.resolve(answer as JSONValue);
       return new Promise<JSONValue>((_resolve, reject) => {
+        if (ended) return reject(executionEnded());
+        hanging.push(reject);
         if (typeof timeoutSeconds !== 'number') return;
+        // Unreferenced: a wait the execution abandoned must not keep the test process alive.
         setTimeout(
           () => reject(Object.assign(new Error('timed out'), { name: 'States.Timeout' })),
           timeoutSeconds * 1000,
-        );
+        ).unref();
       });
     };
   }
@@ -126,6 +141,8 @@ async function run(script: Script) {
       message: String((error.cause as Error | undefined)?.message ?? error.message),
     }),
   );
+  ended = true;
+  for (const reject of hanging) reject(executionEnded());
   await logs;
   return { entered, calls, outcome };
 }

@@ -52,7 +52,7 @@ describe('stateful stack: the declarations table', () => {
         { AttributeName: 'GSI1PK', AttributeType: 'S' },
         { AttributeName: 'GSI1SK', AttributeType: 'S' },
       ]),
-      GlobalSecondaryIndexes: [
+      GlobalSecondaryIndexes: Match.arrayWith([
         Match.objectLike({
           IndexName: 'GSI1',
           KeySchema: [
@@ -60,8 +60,30 @@ describe('stateful stack: the declarations table', () => {
             { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
           ],
         }),
-      ],
+      ]),
     });
+  });
+
+  it('queues officers’ tasks through GSI2 (GSI2PK / GSI2SK, both strings), and has no other index', () => {
+    const table = tableKeyedOn(sandbox, 'PK') as unknown as {
+      Properties: {
+        GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown }[];
+        AttributeDefinitions: unknown[];
+      };
+    };
+    assert.deepEqual(table.Properties.GlobalSecondaryIndexes.map((index) => index.IndexName).sort(), ['GSI1', 'GSI2']);
+    assert.deepEqual(table.Properties.GlobalSecondaryIndexes.find((index) => index.IndexName === 'GSI2')?.KeySchema, [
+      { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+    ]);
+    for (const name of ['GSI2PK', 'GSI2SK']) {
+      assert.ok(
+        table.Properties.AttributeDefinitions.some(
+          (definition) => JSON.stringify(definition) === JSON.stringify({ AttributeName: name, AttributeType: 'S' }),
+        ),
+        name,
+      );
+    }
   });
 });
 

@@ -328,7 +328,18 @@ describe('stateless stack: least privilege', () => {
       ? String(streamDispatcherId)
       : key.startsWith('state ')
         ? functionBehindState(template, key.slice('state '.length))
-        : functionBehindRoute(template, key);
+        : key.startsWith('step ')
+          ? functionNamed(key.slice('step '.length))
+          : functionBehindRoute(template, key);
+  /** A workflow step not yet in a state machine, by the logical id its construct gives it. */
+  const functionNamed = (constructId: string) => {
+    const found = functions.filter(([id]) => id.startsWith(constructId) && !id.includes('LogGroup'));
+    assert.equal(found.length, 1, `one function ${constructId}`);
+    return (found[0] as [string, unknown])[0];
+  };
+  const OFFICER_TASKS = routeKey(ROUTES.listOfficerTasks);
+  const DECIDE = routeKey(ROUTES.decideOnDeclaration);
+  const PROVIDE_DOCUMENTS = routeKey(ROUTES.provideDocuments);
   const REGISTER_WEBHOOK = routeKey(ROUTES.registerWebhook);
   const LIST_WEBHOOKS = routeKey(ROUTES.listWebhooks);
   const DELETE_WEBHOOK = routeKey(ROUTES.deleteWebhook);
@@ -360,6 +371,12 @@ describe('stateless stack: least privilege', () => {
     [GET_TRAIN]: [],
     'state DeliverEvent': [],
     [STREAM_DISPATCHER]: ['states:StartExecution'],
+    [OFFICER_TASKS]: [],
+    [DECIDE]: ['states:SendTaskSuccess'],
+    [PROVIDE_DOCUMENTS]: ['states:SendTaskSuccess'],
+    'step OpenOfficerTaskFn': ['states:SendTaskSuccess'],
+    'step EscalateOfficerTaskFn': [],
+    'step AwaitBrokerDocumentsFn': ['states:SendTaskSuccess'],
   };
   for (const [key, expected] of Object.entries(expectedOtherActions)) {
     it(`${key} may do nothing else but ${JSON.stringify(expected)}, logging and tracing`, () => {
@@ -398,7 +415,13 @@ describe('stateless stack: least privilege', () => {
   // What the code calls (functions/adapters/*, Powertools idempotency), per function.
   const expectedTableActions: Record<
     string,
-    { declarations: string[]; idempotency?: string[]; brokerIndex?: string[]; declarationsStream?: string[] }
+    {
+      declarations: string[];
+      idempotency?: string[];
+      brokerIndex?: string[];
+      queueIndex?: string[];
+      declarationsStream?: string[];
+    }
   > = {
     [SUBMIT]: {
       // UpdateItem: the declaration-number counter.
@@ -433,6 +456,12 @@ describe('stateless stack: least privilege', () => {
       declarations: ['Query'],
       declarationsStream: ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'],
     },
+    [OFFICER_TASKS]: { declarations: ['Query'], queueIndex: ['Query'] },
+    [DECIDE]: { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
+    [PROVIDE_DOCUMENTS]: { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    'step OpenOfficerTaskFn': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    'step EscalateOfficerTaskFn': { declarations: ['GetItem', 'PutItem'] },
+    'step AwaitBrokerDocumentsFn': { declarations: ['GetItem', 'PutItem'] },
   };
 
   it('every function is covered by the table below', () => {
@@ -446,6 +475,7 @@ describe('stateless stack: least privilege', () => {
         declarations: expected.declarations,
         idempotency: expected.idempotency ?? [],
         brokerIndex: expected.brokerIndex ?? [],
+        queueIndex: expected.queueIndex ?? [],
         declarationsStream: expected.declarationsStream ?? [],
       });
     });
@@ -459,11 +489,18 @@ describe('stateless stack: least privilege', () => {
 function tableGrantsOf(
   template: Template,
   functionId: string,
-): { declarations: string[]; idempotency: string[]; brokerIndex: string[]; declarationsStream: string[] } {
+): {
+  declarations: string[];
+  idempotency: string[];
+  brokerIndex: string[];
+  queueIndex: string[];
+  declarationsStream: string[];
+} {
   const grants = {
     declarations: new Set<string>(),
     idempotency: new Set<string>(),
     brokerIndex: new Set<string>(),
+    queueIndex: new Set<string>(),
     declarationsStream: new Set<string>(),
   };
   for (const [action, resources] of allowedActions(template, functionId)) {
@@ -471,11 +508,13 @@ function tableGrantsOf(
     for (const resource of resources) {
       const table =
         tableOfArn(resource) ??
-        (isBrokerIndexArn(resource)
+        (isIndexArn(resource, 'GSI1')
           ? 'brokerIndex'
-          : isDeclarationsStreamArn(resource)
-            ? 'declarationsStream'
-            : undefined);
+          : isIndexArn(resource, 'GSI2')
+            ? 'queueIndex'
+            : isDeclarationsStreamArn(resource)
+              ? 'declarationsStream'
+              : undefined);
       assert.ok(table !== undefined, `${functionId}: ${action} on ${JSON.stringify(resource)}, which is not a table`);
       grants[table].add(action.slice('dynamodb:'.length));
     }
@@ -484,6 +523,7 @@ function tableGrantsOf(
     declarations: [...grants.declarations].sort(),
     idempotency: [...grants.idempotency].sort(),
     brokerIndex: [...grants.brokerIndex].sort(),
+    queueIndex: [...grants.queueIndex].sort(),
     declarationsStream: [...grants.declarationsStream].sort(),
   };
 }
@@ -494,10 +534,10 @@ function isDeclarationsStreamArn(resource: unknown): boolean {
   return typeof imported === 'string' && imported.includes(`:ExportsOutputFnGetAtt${tableIds.declarations}StreamArn`);
 }
 
-/** `<declarations table ARN>/index/GSI1`, as bindTable names an index. */
-function isBrokerIndexArn(resource: unknown): boolean {
+/** `<declarations table ARN>/index/<name>`, as bindTable names an index (GSI1 by broker, GSI2 the officers' queues). */
+function isIndexArn(resource: unknown, index: 'GSI1' | 'GSI2'): boolean {
   const text = JSON.stringify(resource);
-  return text.includes(`ExportsOutputFnGetAtt${tableIds.declarations}Arn`) && text.includes('/index/GSI1');
+  return text.includes(`ExportsOutputFnGetAtt${tableIds.declarations}Arn`) && text.includes(`/index/${index}"`);
 }
 
 /** The table whose ARN (exported by the stateful stack) a resource is, if it is exactly a table ARN. */

@@ -252,6 +252,9 @@ function query(items: Item[], input: QueryCommandInput) {
         (values[':from'] === undefined ||
           (text(item, sortKey) >= String(values[':from']) && text(item, sortKey) <= String(values[':to']))),
     );
+  } else if (input.IndexName === 'GSI2' && condition === 'GSI2PK = :pk') {
+    sortKey = 'GSI2SK';
+    matches = items.filter((item) => item.GSI2PK === values[':pk']);
   } else if (input.IndexName === undefined && condition === 'PK = :pk AND begins_with(SK, :prefix)') {
     sortKey = 'SK';
     matches = items.filter(
@@ -282,6 +285,7 @@ function query(items: Item[], input: QueryCommandInput) {
             PK: last.PK,
             SK: last.SK,
             ...(sortKey === 'GSI1SK' ? { GSI1PK: last.GSI1PK, GSI1SK: last.GSI1SK } : {}),
+            ...(sortKey === 'GSI2SK' ? { GSI2PK: last.GSI2PK, GSI2SK: last.GSI2SK } : {}),
           },
         }
       : {}),
@@ -298,4 +302,41 @@ function passesFilter(item: Item, input: QueryCommandInput): boolean {
     const attribute = name.startsWith('#') ? input.ExpressionAttributeNames?.[name] : name;
     return attribute !== undefined && item[attribute] === input.ExpressionAttributeValues?.[value];
   });
+}
+
+/** An officer's task as the officer task store keeps it; an open one is queued on GSI2 by its deadline. */
+export function officerTaskItem(task: {
+  readonly declarationId: string;
+  readonly taskToken: string;
+  readonly kind?: string;
+  readonly queue?: string;
+  readonly dueAt?: string;
+  readonly state?: 'OPEN' | 'CLOSED';
+  readonly revision?: number;
+  readonly decision?: Record<string, unknown>;
+}): Item {
+  const queue = task.queue ?? 'officers';
+  const state = task.state ?? 'OPEN';
+  const openedAt = '2025-03-01T06:00:00.000Z';
+  return {
+    PK: `DECL#${task.declarationId}`,
+    SK: 'OFFICER_TASK',
+    entity: 'OfficerTask',
+    declarationId: task.declarationId,
+    declarationType: 'RAIL_IMPORT',
+    brokerId: 'BRK-ALMATY-01',
+    kind: task.kind ?? 'DOCUMENT_REVIEW',
+    queue,
+    taskToken: task.taskToken,
+    openedAt,
+    ...(task.dueAt === undefined ? {} : { dueAt: task.dueAt }),
+    riskChannel: 'YELLOW',
+    state,
+    ...(task.decision === undefined ? {} : { decision: task.decision }),
+    decisions: task.decision === undefined ? [] : [task.decision],
+    revision: task.revision ?? 1,
+    ...(state === 'OPEN'
+      ? { GSI2PK: `QUEUE#${queue}`, GSI2SK: `${task.dueAt ?? `~#${openedAt}`}#${task.declarationId}` }
+      : {}),
+  };
 }
