@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
+import { type SlaPolicy, slaPolicyFrom } from '#domain/sla.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -36,6 +37,8 @@ export interface StageSettings {
   readonly riskSelectionSeed: string;
   /** The share of a task's time to its deadline after which the officers' queue flags it APPROACHING (0..1). */
   readonly slaApproachingShare: number;
+  /** The port's deadlines from a train's arrival: contexts slaTransshipmentHours (2) and slaReleaseHours (16). */
+  readonly slaHours: SlaPolicy;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -80,12 +83,20 @@ export function stageSettingsFrom(node: Node): StageSettings {
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
+    slaHours: slaPolicyFrom({
+      TRANSSHIPMENT: optionalString(node.tryGetContext('slaTransshipmentHours')),
+      RELEASE: optionalString(node.tryGetContext('slaReleaseHours')),
+    }),
     slaApproachingShare: approachingShareFrom(
       node.tryGetContext('slaApproachingShare') === undefined
         ? undefined
         : String(node.tryGetContext('slaApproachingShare')),
     ),
   };
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
 }
 
 /** A boolean context value, as cdk.json (true) or the command line (-c name=true) gives it; false if absent. */

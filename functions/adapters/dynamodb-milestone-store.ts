@@ -15,6 +15,7 @@ export function dynamoDbMilestoneStore(client: DynamoDBDocumentClient, tableName
             Item: {
               ...KEYS.milestone(milestone, key),
               entity: ENTITY.milestone,
+              key,
               notice,
               expiresAt: expiresAt(new Date(), MILESTONE_RETENTION_SECONDS),
             },
@@ -25,6 +26,21 @@ export function dynamoDbMilestoneStore(client: DynamoDBDocumentClient, tableName
         // The first report wins, so a replayed event changes nothing.
         if (!isConditionFailure(error)) throw error;
       }
+    },
+
+    async replace(milestone, key, notice) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...KEYS.milestone(milestone, key),
+            entity: ENTITY.milestone,
+            key,
+            notice,
+            expiresAt: expiresAt(new Date(), MILESTONE_RETENTION_SECONDS),
+          },
+        }),
+      );
     },
 
     async find(milestone, key) {

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrainStore } from '#application/ports.ts';
 import { type ManifestVersion, type TrainHead, TrainVersionConflictError, trainKeyOf } from '#domain/trains.ts';
 import { isConditionFailure } from './dynamodb-declaration-store.ts';
@@ -50,6 +50,24 @@ export function dynamoDbTrainStore(client: DynamoDBDocumentClient, tableName: st
                 },
               },
             ],
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new TrainVersionConflictError(key, expectedVersion);
+        throw error;
+      }
+    },
+
+    async saveHead({ expectedVersion, head }) {
+      const key = trainKeyOf(head);
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...TRAIN_KEYS.train(key), entity: TRAIN_ENTITY.train, ...head },
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
           }),
         );
       } catch (error) {

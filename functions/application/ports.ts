@@ -3,7 +3,11 @@ import type { DeclarationDocument, DeclarationType, WorkflowId } from '#domain/d
 import type { DomainEvent } from '#domain/events.ts';
 import type { DeclarationStatus, HistoryEntry, Tracks, TransitionName } from '#domain/lifecycle.ts';
 import type { DecisionName, OfficerQueue, OfficerTaskKind, SupportingDocument } from '#domain/officer-tasks.ts';
-import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
+import type { Milestone, MilestoneNotice, RailWait } from '#domain/port-events.ts';
+
+/** What a workflow can wait on: a port milestone, or a rail wait (an amendment). */
+export type WaitName = Milestone | RailWait;
+
 import type { Role } from '#domain/roles.ts';
 import type { ManifestVersion, TrainHead, TrainRef } from '#domain/trains.ts';
 import type { DeliveryOutcome } from '#domain/webhooks.ts';
@@ -108,10 +112,12 @@ export interface MilestoneWait {
 export interface MilestoneStore {
   /** Keeps the first report of a milestone for a key; a replay changes nothing. */
   record(milestone: Milestone, key: string, notice: MilestoneNotice): Promise<void>;
+  /** Overwrites the report of a milestone with its correction (the notice names what it supersedes). */
+  replace(milestone: Milestone, key: string, notice: MilestoneNotice): Promise<void>;
   find(milestone: Milestone, key: string): Promise<MilestoneNotice | undefined>;
-  registerWait(milestone: Milestone, key: string, wait: MilestoneWait, at: Date): Promise<void>;
-  waitsFor(milestone: Milestone, key: string): Promise<MilestoneWait[]>;
-  removeWait(milestone: Milestone, key: string, declarationId: string): Promise<void>;
+  registerWait(wait: WaitName, key: string, task: MilestoneWait, at: Date): Promise<void>;
+  waitsFor(wait: WaitName, key: string): Promise<MilestoneWait[]>;
+  removeWait(wait: WaitName, key: string, declarationId: string): Promise<void>;
 }
 
 /** Which consignees have cleared goods at this port: the memory behind the first-time-consignee rule. */
@@ -135,6 +141,8 @@ export interface TrainStore {
   loadManifest(train: TrainRef, version?: number): Promise<ManifestVersion | undefined>;
   /** Stores the new manifest version and head at once; TrainVersionConflictError if the head moved. */
   saveManifest(change: ManifestChange): Promise<void>;
+  /** Stores the head alone (the port's events move it on); TrainVersionConflictError if it moved. */
+  saveHead(change: { readonly expectedVersion: number; readonly head: TrainHead }): Promise<void>;
 }
 
 export interface EventFeed {

@@ -1,36 +1,42 @@
 import type { Actor } from './actors.ts';
 import type { Role } from './roles.ts';
-import type { Milestone, PortEvent, TrainArrived, TruckGatedIn } from './schemas/port-events.ts';
+import type {
+  Milestone,
+  PortEvent,
+  TrainArrived,
+  TrainEvent,
+  TrainEventType,
+  TruckGatedIn,
+} from './schemas/port-events.ts';
+import { type TrainHead, trainKeyOf } from './trains.ts';
 
-export type { Milestone, PortEvent, TrainArrived, TruckGatedIn };
+export type { Milestone, PortEvent, TrainArrived, TrainEvent, TrainEventType, TruckGatedIn };
 
 /**
- * What the port, the railway and the gate report. Each event is a milestone for the declarations that wait
- * on it, found by a key: a train's arrival by the through-waybills on its manifest, a truck's gate-in by its
- * plate. Per event type: who may report it, and the keys of the declarations it concerns.
+ * What the port, the railway, the terminal and the gate report, who may report each, and the key of the
+ * declarations it concerns: a train's events by the train (number and date), a truck's gate-in by its plate.
  */
-export const PORT_EVENTS: {
-  readonly [K in Milestone]: {
-    readonly reporters: readonly Role[];
-    readonly keysOf: (event: Extract<PortEvent, { eventType: K }>) => readonly string[];
-    readonly factsOf: (event: Extract<PortEvent, { eventType: K }>) => Record<string, string>;
-  };
-} = {
-  TRAIN_ARRIVED: {
-    reporters: ['railway', 'port-operator'],
-    keysOf: (event) => event.waybillNumbers,
-    factsOf: (event) => ({ trainNumber: event.trainNumber }),
-  },
-  TRUCK_GATED_IN: {
-    reporters: ['port-operator'],
-    keysOf: (event) => [event.plate],
-    factsOf: (event) => ({ plate: event.plate, ...(event.gate === undefined ? {} : { gate: event.gate }) }),
-  },
+export const PORT_EVENTS: { readonly [K in Milestone]: { readonly reporters: readonly Role[] } } = {
+  TRAIN_ARRIVED: { reporters: ['railway', 'port-operator'] },
+  TRANSSHIPMENT_STARTED: { reporters: ['port-operator'] },
+  TRANSSHIPMENT_COMPLETED: { reporters: ['port-operator'] },
+  TRUCK_GATED_IN: { reporters: ['port-operator'] },
 };
+
+export const TRAIN_EVENT_TYPES: readonly TrainEventType[] = [
+  'TRAIN_ARRIVED',
+  'TRANSSHIPMENT_STARTED',
+  'TRANSSHIPMENT_COMPLETED',
+];
+
+export function isTrainEvent(event: PortEvent): event is TrainEvent {
+  return event.eventType !== 'TRUCK_GATED_IN';
+}
 
 /**
  * What a rail declaration's workflow waits for, each resumed by whoever reports it: the railway's arrival of
- * the train, the terminal's end of the gauge change for the whole train, the broker's amendment.
+ * the train, the terminal's end of the gauge change for the whole train, the broker's amendment (or a corrected
+ * manifest) after a mismatch.
  */
 export const RAIL_WAIT = {
   TRAIN_ARRIVED: 'TRAIN_ARRIVED',
@@ -46,22 +52,116 @@ export interface MilestoneNotice {
   readonly occurredAt: string;
   readonly reportedBy: Actor;
   readonly facts: Record<string, string>;
+  /** The earlier report this one corrects. */
+  readonly supersedes?: { readonly portEventId: string; readonly occurredAt: string };
 }
 
-export function keysOf(event: PortEvent): readonly string[] {
-  return event.eventType === 'TRAIN_ARRIVED'
-    ? PORT_EVENTS.TRAIN_ARRIVED.keysOf(event)
-    : PORT_EVENTS.TRUCK_GATED_IN.keysOf(event);
+/** The key the declarations concerned wait under. */
+export function keyOf(event: PortEvent): string {
+  return isTrainEvent(event) ? trainKeyOf(event.train) : event.plate;
 }
 
 export function noticeOf(event: PortEvent, reportedBy: Actor): MilestoneNotice {
-  const facts =
-    event.eventType === 'TRAIN_ARRIVED'
-      ? PORT_EVENTS.TRAIN_ARRIVED.factsOf(event)
-      : PORT_EVENTS.TRUCK_GATED_IN.factsOf(event);
+  const facts: Record<string, string> = isTrainEvent(event)
+    ? { trainNumber: event.train.trainNumber, trainDate: event.train.trainDate }
+    : { plate: event.plate, ...(event.gate === undefined ? {} : { gate: event.gate }) };
   return { milestone: event.eventType, portEventId: event.eventId, occurredAt: event.occurredAt, reportedBy, facts };
 }
 
 export function mayReport(role: Role, milestone: Milestone): boolean {
   return PORT_EVENTS[milestone].reporters.includes(role);
 }
+
+/** A clock may run a little ahead of ours; an event further in the future than this did not happen yet. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+export type TrainEventDecision =
+  | { readonly kind: 'record'; readonly notice: MilestoneNotice }
+  /** The same report again (same eventId): nothing to write, the same answer. */
+  | { readonly kind: 'replay'; readonly notice: MilestoneNotice }
+  | {
+      readonly kind: 'refused';
+      readonly status: 409 | 422;
+      readonly field: string;
+      readonly rule: string;
+      readonly detail: string;
+    };
+
+/**
+ * Decides what a train event does, given the train's head and what was reported before for it: an event for an
+ * unknown train, in the future, before the train's departure, or out of order (a gauge change before arrival)
+ * is refused; a second report of the same event is refused unless it names the one it corrects.
+ */
+export function decideTrainEvent(
+  head: TrainHead | undefined,
+  reported: Readonly<Partial<Record<TrainEventType, MilestoneNotice>>>,
+  event: TrainEvent,
+  reportedBy: Actor,
+  now: Date,
+): TrainEventDecision {
+  const refuse = (status: 409 | 422, field: string, rule: string, detail: string): TrainEventDecision => ({
+    kind: 'refused',
+    status,
+    field,
+    rule,
+    detail,
+  });
+  const train = trainKeyOf(event.train);
+  if (head === undefined) {
+    return refuse(
+      422,
+      '/train',
+      'known-train',
+      `no manifest is on file for train ${train}: the railway files it first`,
+    );
+  }
+  const earlier = reported[event.eventType];
+  if (earlier?.portEventId === event.eventId) return { kind: 'replay', notice: earlier };
+  const at = Date.parse(event.occurredAt);
+  if (at > now.getTime() + CLOCK_SKEW_MS) {
+    return refuse(422, '/occurredAt', 'not-in-the-future', `${event.occurredAt} is later than now`);
+  }
+  if (at < Date.parse(head.departedAt)) {
+    return refuse(422, '/occurredAt', 'not-before-departure', `train ${train} departed at ${head.departedAt}`);
+  }
+  const before = PRECEDING[event.eventType];
+  const preceding = before === undefined ? undefined : reported[before];
+  if (before !== undefined && preceding === undefined && event.eventType !== 'TRANSSHIPMENT_COMPLETED') {
+    return refuse(409, '/eventType', 'in-order', `train ${train} has no ${before} on record yet`);
+  }
+  if (event.eventType === 'TRANSSHIPMENT_COMPLETED' && reported.TRAIN_ARRIVED === undefined) {
+    return refuse(409, '/eventType', 'in-order', `train ${train} has no TRAIN_ARRIVED on record yet`);
+  }
+  if (preceding !== undefined && at < Date.parse(preceding.occurredAt)) {
+    return refuse(422, '/occurredAt', 'in-order', `${before} was at ${preceding.occurredAt}`);
+  }
+  if (earlier !== undefined && event.corrects !== earlier.portEventId) {
+    return refuse(
+      409,
+      '/corrects',
+      'correction-names-the-report',
+      `${event.eventType} of train ${train} was reported as ${earlier.portEventId}: send corrects=${earlier.portEventId} to correct it`,
+    );
+  }
+  if (earlier === undefined && event.corrects !== undefined) {
+    return refuse(
+      422,
+      '/corrects',
+      'correction-names-the-report',
+      `no ${event.eventType} of train ${train} to correct`,
+    );
+  }
+  const notice = noticeOf(event, reportedBy);
+  return {
+    kind: 'record',
+    notice:
+      earlier === undefined
+        ? notice
+        : { ...notice, supersedes: { portEventId: earlier.portEventId, occurredAt: earlier.occurredAt } },
+  };
+}
+
+const PRECEDING: Readonly<Partial<Record<TrainEventType, TrainEventType>>> = {
+  TRANSSHIPMENT_STARTED: 'TRAIN_ARRIVED',
+  TRANSSHIPMENT_COMPLETED: 'TRANSSHIPMENT_STARTED',
+};

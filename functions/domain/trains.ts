@@ -352,3 +352,49 @@ export function decideManifestFiling(current: TrainHead | undefined, filing: Man
     expectedVersion: current?.version ?? 0,
   };
 }
+
+const STATUS_AFTER: Readonly<Record<string, TrainStatus>> = {
+  TRAIN_ARRIVED: 'ARRIVED',
+  TRANSSHIPMENT_STARTED: 'TRANSSHIPMENT_STARTED',
+  TRANSSHIPMENT_COMPLETED: 'TRANSSHIPMENT_COMPLETED',
+};
+const STATUS_ORDER: readonly TrainStatus[] = [
+  'MANIFEST_FILED',
+  'ARRIVED',
+  'TRANSSHIPMENT_STARTED',
+  'TRANSSHIPMENT_COMPLETED',
+  'WRITTEN_OFF',
+];
+
+/**
+ * The train's head after one of its events (or a correction of one): the status moves forward only, and the
+ * facts keep each event's business time and id, with the report a correction superseded.
+ */
+export function trainAfterEvent(
+  head: TrainHead,
+  notice: {
+    readonly milestone: string;
+    readonly portEventId: string;
+    readonly occurredAt: string;
+    readonly supersedes?: { readonly portEventId: string; readonly occurredAt: string };
+  },
+): TrainHead {
+  const next = STATUS_AFTER[notice.milestone];
+  const status =
+    next !== undefined && STATUS_ORDER.indexOf(next) > STATUS_ORDER.indexOf(head.status) ? next : head.status;
+  const events = (head.facts.events ?? {}) as Record<string, unknown>;
+  const superseded = (head.facts.superseded ?? []) as unknown[];
+  return {
+    ...head,
+    status,
+    version: head.version + 1,
+    updatedAt: new Date().toISOString(),
+    facts: {
+      ...head.facts,
+      events: { ...events, [notice.milestone]: { eventId: notice.portEventId, occurredAt: notice.occurredAt } },
+      ...(notice.supersedes === undefined
+        ? {}
+        : { superseded: [...superseded, { eventType: notice.milestone, ...notice.supersedes }] }),
+    },
+  };
+}

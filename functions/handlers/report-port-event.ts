@@ -1,12 +1,18 @@
-import { milestoneStoreFromEnv } from '#adapters/from-environment.ts';
+import { milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
 import * as routes from '#generated/routes.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { ProblemError } from '#shared/problem.ts';
 
-const ports = { milestones: milestoneStoreFromEnv(), tasks: taskCallbacksFromEnv() };
+const ports = {
+  milestones: milestoneStoreFromEnv(),
+  tasks: taskCallbacksFromEnv(),
+  trains: trainStoreFromEnv(),
+  clock: systemClock,
+};
 
 export const handler = httpRoute(
   routes.reportPortEvent,
@@ -14,6 +20,11 @@ export const handler = httpRoute(
     const outcome = await reportPortEvent(ports, { event: body, caller });
     if (outcome.kind === 'not-a-reporter') {
       throw new ProblemError('forbidden', `${body.eventType} is reported by: ${outcome.reporters.join(', ')}`);
+    }
+    if (outcome.kind === 'refused') {
+      throw new ProblemError(outcome.status === 409 ? 'conflict' : 'validation-failed', outcome.detail, [
+        { field: outcome.field, rule: outcome.rule, detail: outcome.detail },
+      ]);
     }
     const { kind: _kind, ...accepted } = outcome;
     return json(202, accepted);

@@ -76,9 +76,14 @@ export type DeclarationPage = Static<typeof DeclarationPageSchema>;
 export const PortEventAcceptedSchema = Type.Object(
   {
     eventId: Type.String(),
-    resumedDeclarations: Type.Array(Type.String(), { description: 'Declarations whose wait this event ended' }),
-    keysWithoutWaitingDeclarations: Type.Array(Type.String(), {
-      description: 'Waybills or plates nobody waits on yet; kept, so a declaration reaching its wait later resumes',
+    eventType: Type.String(),
+    key: Type.String({ description: 'The train (number@date) or the plate the event concerns' }),
+    supersedes: Type.Optional(Type.String({ description: 'The eventId of the report this one corrected' })),
+    resumedDeclarations: Type.Array(Type.String(), {
+      description: 'Declarations this request resumed itself (a truck at the gate)',
+    }),
+    resumptionsFollow: Type.Boolean({
+      description: 'A train’s declarations are moved on right after this answer, each exactly once',
     }),
   },
   { additionalProperties: false, title: 'PortEventAccepted' },

@@ -26,6 +26,9 @@ export const ENV = {
   riskRandomSelection: 'RISK_RANDOM_SELECTION',
   /** The seed mixed into each random-selection draw. */
   riskSelectionSeed: 'RISK_SELECTION_SEED',
+  /** Hours from a train's arrival within which its gauge change, and the import's release, are due. */
+  slaTransshipmentHours: 'SLA_TRANSSHIPMENT_HOURS',
+  slaReleaseHours: 'SLA_RELEASE_HOURS',
   /** The share of a task's time to its deadline after which the officers' queue shows it APPROACHING, e.g. "0.8". */
   slaApproachingShare: 'SLA_APPROACHING_SHARE',
 } as const;

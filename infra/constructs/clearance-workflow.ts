@@ -1,5 +1,5 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import {
   Choice,
   Condition,
@@ -18,7 +18,7 @@ import { TRANSITION, type TransitionName } from '#domain/lifecycle.ts';
 import type { Milestone } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import type { PreClearanceFunction } from './pre-clearance-function.ts';
-import { PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
+import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 
 /** The three task functions every clearance workflow is built from; the declaration's type decides the rest. */
 export interface WorkflowSteps {
@@ -37,7 +37,7 @@ export interface ClearanceWorkflowProps {
 }
 
 /** The wait state's name says what the declaration waits for, so the execution history reads like the port. */
-const WAIT_STATE_NAMES: Readonly<Record<Milestone, string>> = {
+const WAIT_STATE_NAMES: Readonly<Partial<Record<Milestone, string>>> = {
   TRAIN_ARRIVED: 'AwaitTrainArrival',
   TRUCK_GATED_IN: 'AwaitGateIn',
 };
@@ -99,7 +99,7 @@ export class ClearanceWorkflow extends Construct {
     );
     // 2
     const awaitMilestone = withRetries(
-      new LambdaInvoke(this, WAIT_STATE_NAMES[milestone], {
+      new LambdaInvoke(this, WAIT_STATE_NAMES[milestone] ?? `Await${milestone}`, {
         lambdaFunction: steps.awaitMilestone,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: TaskInput.fromObject({ declarationId, taskToken: JsonPath.taskToken }),
@@ -112,7 +112,9 @@ export class ClearanceWorkflow extends Construct {
       milestone: JsonPath.objectAt('$.milestone'),
     });
     // 4
-    const release = transition('ReleaseDeclaration', TRANSITION.RELEASE);
+    const release = transition('ReleaseDeclaration', TRANSITION.SECURE_DUTIES, {
+      transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE],
+    });
 
     const definition = assessRisk
       .next(awaitMilestone)
@@ -138,19 +140,7 @@ export class ClearanceWorkflow extends Construct {
    * make machine and function depend on each other.
    */
   grantTaskResponseByName(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'states',
-            resource: 'stateMachine',
-            resourceName: this.stateMachineName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    grantTaskResponseByName(this, this.stateMachineName, grantee);
   }
 }
 

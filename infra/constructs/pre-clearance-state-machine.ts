@@ -1,4 +1,5 @@
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DefinitionBody,
@@ -42,4 +43,25 @@ export class PreClearanceStateMachine extends StateMachine {
       },
     });
   }
+}
+
+/**
+ * Lets a function resume a machine's waiting tasks (SendTaskSuccess, the only answer the code gives) without
+ * referring to the machine itself: a machine's own wait step needs this, and a reference would make machine and
+ * function depend on each other. The machine's name is fixed, so its ARN is known in advance.
+ */
+export function grantTaskResponseByName(scope: Construct, stateMachineName: string, grantee: IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['states:SendTaskSuccess'],
+      resources: [
+        Stack.of(scope).formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: stateMachineName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   Choice,
@@ -16,7 +17,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { WORKFLOWS } from '#domain/declaration-types/registry.ts';
+import { WORKFLOWS, type WorkflowId } from '#domain/declaration-types/registry.ts';
 import { PERMANENT_WORKFLOW_ERRORS } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
 import {
@@ -27,7 +28,7 @@ import {
 import { RAIL_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
-import { PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
+import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 
 /** The Lambda steps the rail workflow is built from. */
 export interface RailImportSteps {
@@ -71,9 +72,12 @@ const STEP_TIMEOUT = Timeout.duration(Duration.seconds(30));
  */
 export class RailImportWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  readonly workflow = 'rail-import' as const;
+  private readonly stateMachineName: string;
 
   constructor(scope: Construct, id: string, props: RailImportWorkflowProps) {
     super(scope, id);
+    this.stateMachineName = props.stateMachineName;
     const { steps } = props;
     const officerTimeout = props.officerTimeout ?? Duration.days(7);
     const declarationId = JsonPath.stringAt('$.declarationId');
@@ -289,6 +293,17 @@ export class RailImportWorkflow extends Construct {
       timeout: props.arrivalTimeout.plus(Duration.days(60)),
     });
   }
+
+  grantTaskResponseByName(grantee: IGrantable): void {
+    grantTaskResponseByName(this, this.stateMachineName, grantee);
+  }
+}
+
+/** See grantTaskResponseByName in ./pre-clearance-state-machine.ts. */
+export interface ResumableWorkflow {
+  readonly workflow: WorkflowId;
+  readonly stateMachine: StateMachine;
+  grantTaskResponseByName(grantee: IGrantable): void;
 }
 
 /** A transient fault is retried; a permanent one (listed first, so it wins) is not. */

@@ -19,7 +19,7 @@ export interface WebhookNotificationsProps {
 }
 
 /** What the stream mapping needs to read the table's stream; ListStreams included, which Lambda checks for. */
-const STREAM_READ_ACTIONS = [
+export const STREAM_READ_ACTIONS = [
   'dynamodb:DescribeStream',
   'dynamodb:GetRecords',
   'dynamodb:GetShardIterator',

@@ -9,7 +9,9 @@ import { type OperationId, ROUTE_LIST, ROUTES } from '#shared/routes.ts';
 import type { StageSettings } from '../config.ts';
 import { BrokerApi } from '../constructs/broker-api.ts';
 import { ClearanceWorkflow } from '../constructs/clearance-workflow.ts';
+import { followPortEventsFromStream } from '../constructs/port-event-fan-out.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
+import { RailImportWorkflow, type ResumableWorkflow } from '../constructs/rail-import-workflow.ts';
 import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
 import { WebhookNotifications } from '../constructs/webhook-notifications.ts';
 
@@ -23,7 +25,7 @@ export interface StatelessStackProps extends StackProps {
 /** Functions, the workflows and the API: everything that can be rebuilt from source at any time. */
 export class StatelessStack extends Stack {
   readonly api: BrokerApi;
-  readonly workflows: readonly ClearanceWorkflow[];
+  readonly workflows: readonly ResumableWorkflow[];
   readonly notifications: WebhookNotifications;
   /** The officers' steps, for the clearance workflows to use (the rail workflow's officer and documents waits). */
   readonly officerSteps: {
@@ -52,8 +54,8 @@ export class StatelessStack extends Stack {
       assessRisk: step(
         'AssessRiskFn',
         'workflow/assess-risk',
-        'Workflow: assign the risk channel',
-        access.readTraderHistory,
+        'Workflow: match the manifest, assign the risk channel',
+        [...access.readTraderHistory, ...access.readTrain],
       )
         .addEnvironment(ENV.riskRandomSelection, JSON.stringify(settings.riskRandomSelection))
         .addEnvironment(ENV.riskSelectionSeed, settings.riskSelectionSeed),
@@ -70,17 +72,12 @@ export class StatelessStack extends Stack {
         access.recordClearance,
       ),
     };
-    this.workflows = WORKFLOW_IDS.map(
-      (workflow) =>
-        new ClearanceWorkflow(this, `Workflow-${workflow}`, {
-          workflow,
-          steps,
-          milestoneTimeout: settings.arrivalTimeout,
-          stateMachineName: `preclearance-${settings.stage}-${workflow}`,
-        }),
-    );
-    // The wait step may resume its own task when the port reported before the workflow got there.
-    for (const workflow of this.workflows) workflow.grantTaskResponseByName(steps.awaitMilestone);
+    const slaEnvironment = (f: PreClearanceFunction) =>
+      f
+        .addEnvironment(ENV.slaTransshipmentHours, String(settings.slaHours.TRANSSHIPMENT.hours))
+        .addEnvironment(ENV.slaReleaseHours, String(settings.slaHours.RELEASE.hours));
+    slaEnvironment(steps.awaitMilestone);
+    const flagSlaBreach = step('FlagSlaBreachFn', 'workflow/flag-sla-breach', 'Workflow: flag a missed deadline');
 
     // An officer's task and the wait for a broker's documents: each may resume its own wait when the decision or
     // the documents came first; escalation only moves the task to the supervisors' queue.
@@ -102,10 +99,40 @@ export class StatelessStack extends Stack {
         'Workflow: wait for documents',
       ).bindTable(declarationsTable, ...declarations(access.officerTasks)),
     };
+
+    const workflowName = (workflow: string) => `preclearance-${settings.stage}-${workflow}`;
+    this.workflows = WORKFLOW_IDS.map((workflow) =>
+      workflow === 'rail-import'
+        ? new RailImportWorkflow(this, `Workflow-${workflow}`, {
+            steps: { screen: steps.assessRisk, ...steps, flagSlaBreach, ...this.officerSteps },
+            arrivalTimeout: settings.arrivalTimeout,
+            stateMachineName: workflowName(workflow),
+          })
+        : new ClearanceWorkflow(this, `Workflow-${workflow}`, {
+            workflow,
+            steps,
+            milestoneTimeout: settings.arrivalTimeout,
+            stateMachineName: workflowName(workflow),
+          }),
+    );
+    // The wait step may resume its own task when the port reported before the workflow got there.
+    for (const workflow of this.workflows) workflow.grantTaskResponseByName(steps.awaitMilestone);
+
     for (const workflow of this.workflows) {
       workflow.grantTaskResponseByName(this.officerSteps.openOfficerTask);
       workflow.grantTaskResponseByName(this.officerSteps.awaitBrokerDocuments);
     }
+
+    // A train's recorded event moves on every declaration on the train, and an amendment resumes its workflow,
+    // off the reporter's request: the table's stream is the outbox.
+    const followPortEvents = slaEnvironment(
+      fn('FollowPortEventsFn', 'follow-port-events', 'Workflow: fan a train event out to its declarations'),
+    ).bindTable(
+      declarationsTable,
+      ...declarations(access.readDeclaration, access.saveStatusChange, access.awaitMilestone),
+    );
+    for (const workflow of this.workflows) workflow.grantTaskResponseByName(followPortEvents);
+    followPortEventsFromStream(followPortEvents, declarationsTable);
 
     // Every status change, from the outbox to each webhook of its broker.
     this.notifications = new WebhookNotifications(this, 'Notifications', {
@@ -144,11 +171,10 @@ export class StatelessStack extends Stack {
           ...declarations(access.readDeclaration, access.readHistory, access.amendDocument),
         ),
       reportPortEvent: (f) => {
-        f.bindTable(declarationsTable, ...declarations(access.reportMilestone)).bindTable(
-          idempotencyTable,
-          IDEMPOTENCY_TABLE_ACCESS,
-          ENV.idempotencyTable,
-        );
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.reportMilestone, access.readTrain, access.saveManifest),
+        ).bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable);
         // It resumes waiting workflows, and never fails or heartbeats them.
         for (const workflow of this.workflows) workflow.stateMachine.grant(f, 'states:SendTaskSuccess');
       },

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import type { TrainRef } from '#domain/trains.ts';
 import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import { LOCAL_REGULAR_CONSIGNEES, type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
 import { checkAgainstContract } from '../support/contract.ts';
+import { containerNumber, wagonNumber } from '../support/trains.ts';
 
 /** A local stack of its own for one test file, in its own cloud-assembly directory, on free ports. */
 export async function startTestStack(context: Record<string, unknown> = {}) {
@@ -100,18 +102,21 @@ let sequence = 0;
 const uniqueSuffix = () => `${Date.now().toString().slice(-8)}${++sequence}`;
 
 /** A valid COMPLETE rail-import declaration; each call gets its own waybill unless one is given. */
-export function railImportDeclaration(overrides: { waybillNumber?: string; hsCode?: string } = {}) {
+export function railImportDeclaration(
+  overrides: { waybillNumber?: string; hsCode?: string; train?: TrainRef; container?: string } = {},
+) {
+  const container = overrides.container ?? 'CSQU3054383';
   return {
     declarationType: 'RAIL_IMPORT',
     filingMode: 'COMPLETE',
-    train: { trainNumber: 'X8001', trainDate: '2026-11-14' },
+    train: overrides.train ?? { trainNumber: 'X8001', trainDate: '2026-11-14' },
     waybillNumber: overrides.waybillNumber ?? `SMGS${uniqueSuffix()}`,
     waybillKind: 'CIM_SMGS',
     consignor: { name: 'Xi’an Electronics Export Co', country: 'CN' },
     consignee: { name: 'Almaty Trading LLP', taxId: 'KZ123456789' },
     incoterm: 'FCA',
     clearance: { at: 'PORT' },
-    containers: [{ number: 'CSQU3054383' }],
+    containers: [{ number: container }],
     goods: [
       {
         hsCode: overrides.hsCode ?? '847130',
@@ -119,7 +124,7 @@ export function railImportDeclaration(overrides: { waybillNumber?: string; hsCod
         value: { amount: 125000, currency: 'USD' },
         grossMassKg: 2400,
         originCountry: 'CN',
-        containerNumber: 'CSQU3054383',
+        containerNumber: container,
       },
     ],
     supportingDocuments: [
@@ -145,13 +150,44 @@ export function roadExportDeclaration(overrides: { plate?: string } = {}) {
   };
 }
 
-export function trainArrived(waybillNumbers: string[], eventId = `evt-${uniqueSuffix()}`) {
+/** A train of its own for one scenario: today's date, a number no other test uses. */
+export function freshTrain(): TrainRef {
+  return { trainNumber: `T${uniqueSuffix()}`.slice(0, 16), trainDate: new Date().toISOString().slice(0, 10) };
+}
+
+let containerSerial = 0;
+/** A container number no other declaration of the run uses, with its ISO 6346 check digit. */
+export function freshContainer(): string {
+  containerSerial += 1;
+  return containerNumber('TGHU', ((Date.now() % 900_000) + containerSerial * 7) % 1_000_000);
+}
+
+/** The railway's manifest of a train carrying these consignments, one wagon per container. */
+export function manifestOf(consignments: readonly { waybillNumber: string; container: string }[]) {
   return {
-    eventType: 'TRAIN_ARRIVED',
-    eventId,
-    trainNumber: 'X8001',
-    occurredAt: new Date().toISOString(),
-    waybillNumbers,
+    departedAt: new Date(Date.now() - 60_000).toISOString(),
+    originStation: 'Xi’an International Port',
+    wagons: consignments.map((consignment, index) => ({
+      number: wagonNumber(4, 600_000 + index),
+      containers: [{ number: consignment.container, waybillNumber: consignment.waybillNumber }],
+    })),
+  };
+}
+
+type TrainEventType = 'TRAIN_ARRIVED' | 'TRANSSHIPMENT_STARTED' | 'TRANSSHIPMENT_COMPLETED';
+
+/** A train event as the railway or the terminal reports it (now, unless a business time is given). */
+export function trainEvent(
+  eventType: TrainEventType,
+  train: TrainRef,
+  options: { occurredAt?: string; eventId?: string; corrects?: string } = {},
+) {
+  return {
+    eventType,
+    eventId: options.eventId ?? `evt-${uniqueSuffix()}`,
+    train,
+    occurredAt: options.occurredAt ?? new Date().toISOString(),
+    ...(options.corrects === undefined ? {} : { corrects: options.corrects }),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type TaskCallbacks,
   type TraderHistory,
   type TrainStore,
+  type WaitName,
   type WorkflowEngine,
 } from '#application/ports.ts';
 import type { DeclarationDocument, WorkflowId } from '#domain/declaration-types/registry.ts';
@@ -202,11 +203,14 @@ export function inMemoryDeclarationStore() {
 export function inMemoryMilestoneStore() {
   const reports = new Map<string, MilestoneNotice>();
   const waits = new Map<string, (MilestoneWait & { registeredAt: string })[]>();
-  const at = (milestone: Milestone, key: string) => `${milestone}#${key}`;
+  const at = (milestone: WaitName, key: string) => `${milestone}#${key}`;
 
   const store: MilestoneStore = {
     async record(milestone, key, notice) {
       if (!reports.has(at(milestone, key))) reports.set(at(milestone, key), clone(notice));
+    },
+    async replace(milestone, key, notice) {
+      reports.set(at(milestone, key), clone(notice));
     },
     async find(milestone, key) {
       const notice = reports.get(at(milestone, key));
@@ -390,6 +394,13 @@ export function inMemoryTrainStore() {
       const key = trainKeyOf(train);
       const found = manifests.get(key)?.get(version ?? heads.get(key)?.manifestVersion ?? 0);
       return found === undefined ? undefined : clone(found);
+    },
+    async saveHead(change) {
+      const key = trainKeyOf(change.head);
+      if ((heads.get(key)?.version ?? 0) !== change.expectedVersion) {
+        throw new TrainVersionConflictError(key, change.expectedVersion);
+      }
+      heads.set(key, clone(change.head));
     },
     async saveManifest(change) {
       const key = trainKeyOf(change.head);

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
-import { PLATE_PATTERN, TRAIN_NUMBER_PATTERN, WAYBILL_NUMBER_PATTERN } from '../identifiers.ts';
+import { PLATE_PATTERN } from '../identifiers.ts';
+import { TrainRefSchema } from './train-ref.ts';
 
 /** What the port, the railway and the gate report (see ../port-events.ts for who reports what). */
 const EVENT_ID = Type.String({
@@ -8,20 +9,37 @@ const EVENT_ID = Type.String({
 });
 const OCCURRED_AT = Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' });
 
-export const TrainArrivedSchema = Type.Object(
-  {
-    eventType: Type.Literal('TRAIN_ARRIVED'),
-    eventId: EVENT_ID,
-    trainNumber: Type.String({ pattern: TRAIN_NUMBER_PATTERN }),
-    occurredAt: OCCURRED_AT,
-    // A block train carries at most ~110 TEU; a generous bound keeps one event's fan-out finite.
-    waybillNumbers: Type.Array(Type.String({ pattern: WAYBILL_NUMBER_PATTERN }), {
-      minItems: 1,
-      maxItems: 250,
-      uniqueItems: true,
-    }),
-  },
-  { additionalProperties: false, title: 'TrainArrived' },
+const trainEvent = <T extends string>(eventType: T, title: string, description: string) =>
+  Type.Object(
+    {
+      eventType: Type.Literal(eventType),
+      eventId: EVENT_ID,
+      train: TrainRefSchema,
+      occurredAt: OCCURRED_AT,
+      corrects: Type.Optional({
+        ...EVENT_ID,
+        description: 'The eventId of an earlier report of the same event that this one corrects (supersedes)',
+      }),
+    },
+    { additionalProperties: false, title, description },
+  );
+
+/** The railway's (or the port's) report that a train has arrived: matched by train and its manifest. */
+export const TrainArrivedSchema = trainEvent(
+  'TRAIN_ARRIVED',
+  'TrainArrived',
+  'The train arrived at the port: every declaration on its manifest moves on',
+);
+/** The gauge-change terminal's reports for a whole train. */
+export const TransshipmentStartedSchema = trainEvent(
+  'TRANSSHIPMENT_STARTED',
+  'TransshipmentStarted',
+  'The terminal started moving the train’s containers between 1,435 and 1,520 mm wagons',
+);
+export const TransshipmentCompletedSchema = trainEvent(
+  'TRANSSHIPMENT_COMPLETED',
+  'TransshipmentCompleted',
+  'The terminal finished the gauge change of the whole train',
 );
 
 export const TruckGatedInSchema = Type.Object(
@@ -35,12 +53,17 @@ export const TruckGatedInSchema = Type.Object(
   { additionalProperties: false, title: 'TruckGatedIn' },
 );
 
-export const PortEventSchema = Type.Unsafe<Static<typeof TrainArrivedSchema> | Static<typeof TruckGatedInSchema>>({
+export type TrainArrived = Static<typeof TrainArrivedSchema>;
+export type TransshipmentStarted = Static<typeof TransshipmentStartedSchema>;
+export type TransshipmentCompleted = Static<typeof TransshipmentCompletedSchema>;
+export type TruckGatedIn = Static<typeof TruckGatedInSchema>;
+export type TrainEvent = TrainArrived | TransshipmentStarted | TransshipmentCompleted;
+export type PortEvent = TrainEvent | TruckGatedIn;
+
+export const PortEventSchema = Type.Unsafe<PortEvent>({
   type: 'object',
-  oneOf: [TrainArrivedSchema, TruckGatedInSchema],
+  oneOf: [TrainArrivedSchema, TransshipmentStartedSchema, TransshipmentCompletedSchema, TruckGatedInSchema],
   discriminator: { propertyName: 'eventType' },
 });
-export type TrainArrived = Static<typeof TrainArrivedSchema>;
-export type TruckGatedIn = Static<typeof TruckGatedInSchema>;
-export type PortEvent = TrainArrived | TruckGatedIn;
 export type Milestone = PortEvent['eventType'];
+export type TrainEventType = TrainEvent['eventType'];

@@ -1,6 +1,9 @@
 import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { slaPolicyFromEnv } from '#adapters/sla-from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { awaitRailEvent } from '#application/rail-steps.ts';
 import { awaitMilestone } from '#application/workflow-steps.ts';
+import { RAIL_WAIT, type RailWait } from '#domain/port-events.ts';
 import { workflowStep } from '#shared/workflow-step.ts';
 
 const ports = {
@@ -8,9 +11,17 @@ const ports = {
   milestones: milestoneStoreFromEnv(),
   tasks: taskCallbacksFromEnv(),
   clock: systemClock,
+  slaPolicy: slaPolicyFromEnv(),
 };
 
-/** (.waitForTaskToken) Parks the task token until the port reports the milestone the declaration waits for. */
-export const handler = workflowStep((input: { declarationId: string; taskToken: string }) =>
-  awaitMilestone(ports, input),
+const isRailWait = (name: unknown): name is RailWait => Object.values<unknown>(RAIL_WAIT).includes(name);
+
+/**
+ * (.waitForTaskToken) Parks the task token until what the declaration waits for is reported: a rail wait the
+ * state machine names (arrival, gauge change, amendment), else the milestone of the declaration's type.
+ */
+export const handler = workflowStep((input: { declarationId: string; taskToken: string; milestone?: string }) =>
+  isRailWait(input.milestone)
+    ? awaitRailEvent(ports, { ...input, milestone: input.milestone })
+    : awaitMilestone(ports, input),
 );

@@ -1,0 +1,49 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { slaPolicyFromEnv } from '#adapters/sla-from-environment.ts';
+import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { ENTITY } from '#adapters/table-layout.ts';
+import { resumeAfterAmendment } from '#application/rail-steps.ts';
+import { fanOutTrainEvent } from '#application/train-events.ts';
+import type { DomainEvent } from '#domain/events.ts';
+import { type MilestoneNotice, TRAIN_EVENT_TYPES } from '#domain/port-events.ts';
+import { logger } from '#shared/logger.ts';
+
+const ports = {
+  declarations: declarationStoreFromEnv(),
+  milestones: milestoneStoreFromEnv(),
+  tasks: taskCallbacksFromEnv(),
+  clock: systemClock,
+  slaPolicy: slaPolicyFromEnv(),
+};
+
+/**
+ * Follows the table's stream (its event source mapping lets through only what matters here): a train's event,
+ * once recorded, moves on every declaration on the train; an amendment resumes a workflow waiting for it. The
+ * reporter's request was answered before any of this. An error fails the batch, which the mapping retries; every
+ * step is idempotent (a declaration already moved on is not moved twice, a resumed wait is gone).
+ */
+export const handler = middy<DynamoDBStreamEvent, void>({ timeoutEarlyInMillis: 0 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (batch) => {
+    for (const record of batch.Records ?? []) {
+      const image = record.dynamodb?.NewImage;
+      if (image === undefined) continue;
+      const item = unmarshall(image as Record<string, AttributeValue>);
+      if (item.entity === ENTITY.milestone && typeof item.key === 'string') {
+        const notice = item.notice as MilestoneNotice;
+        if (!(TRAIN_EVENT_TYPES as readonly string[]).includes(notice.milestone)) continue;
+        const { moved } = await fanOutTrainEvent(ports, item.key, notice);
+        logger.info('train event followed', { milestone: notice.milestone, train: item.key, moved: moved.length });
+      } else if (item.entity === ENTITY.event && record.eventName === 'INSERT') {
+        const event = item.event as DomainEvent;
+        if (event.transition !== 'AMEND_DOCUMENT') continue;
+        const documentVersion = Number((event.details as { documentVersion?: number } | undefined)?.documentVersion);
+        await resumeAfterAmendment(ports, event.declarationId, documentVersion);
+      }
+    }
+  });
