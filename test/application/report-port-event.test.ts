@@ -9,87 +9,85 @@ import { taskTokenOf, trainArrived, truckGatedIn, waitingForItsMilestone } from 
 const railway = callerAs('railway', { userId: 'dispatcher-2' });
 const portOperator = callerAs('port-operator', { userId: 'gate-clerk-5' });
 
-describe('the port reports a train’s arrival', () => {
-  it('resumes every declaration waiting on any waybill of the train, and names the waybills nobody waits on', async () => {
-    const ports = fakePorts();
-    const first = await waitingForItsMilestone(ports, railImportDeclaration({ waybillNumber: 'SMGS-24117790' }), 'k1');
-    const second = await waitingForItsMilestone(ports, railImportDeclaration({ waybillNumber: 'SMGS-24117790' }), 'k2');
-    const third = await waitingForItsMilestone(ports, railImportDeclaration({ waybillNumber: 'SMGS-24117791' }), 'k3');
-    const event = trainArrived(['SMGS-24117790', 'SMGS-24117791', 'SMGS-24117799']);
+describe('the railway and the terminal report a train’s events', () => {
+  const TRAIN = { trainNumber: 'X8001', trainDate: '2025-02-27' };
+  const withTrain = async () => {
+    const ports = fakePorts({ clock: () => new Date('2025-03-01T12:00:00Z') });
+    await ports.trainStore.saveManifest({
+      expectedVersion: 0,
+      head: {
+        ...TRAIN,
+        status: 'MANIFEST_FILED',
+        version: 1,
+        manifestVersion: 1,
+        manifestDigest: 'd',
+        departedAt: '2025-02-27T06:00:00Z',
+        filedAt: '2025-02-27T07:00:00Z',
+        updatedAt: '2025-02-27T07:00:00Z',
+        facts: {},
+      },
+      manifest: {
+        version: 1,
+        filedAt: '2025-02-27T07:00:00Z',
+        filedBy: railway.actor,
+        digest: 'd',
+        manifest: { departedAt: '2025-02-27T06:00:00Z', wagons: [] } as never,
+      },
+    });
+    return ports;
+  };
 
-    const outcome = await reportPortEvent(ports, { event, caller: railway });
+  it('records the arrival against the train and answers at once: the declarations follow from the record', async () => {
+    const ports = await withTrain();
+
+    const outcome = await reportPortEvent(ports, { event: trainArrived(), caller: railway });
 
     assert.deepEqual(outcome, {
       kind: 'reported',
       eventId: 'evt-X8001-0301',
-      resumedDeclarations: [first, second, third],
-      keysWithoutWaitingDeclarations: ['SMGS-24117799'],
+      eventType: 'TRAIN_ARRIVED',
+      key: 'X8001@2025-02-27',
+      resumedDeclarations: [],
+      resumptionsFollow: true,
     });
-    const notice = noticeOf(event, railway.actor);
-    assert.deepEqual(ports.taskCallbacks.resumed, [
-      { taskToken: taskTokenOf(first), output: notice },
-      { taskToken: taskTokenOf(second), output: notice },
-      { taskToken: taskTokenOf(third), output: notice },
-    ]);
-    for (const waybill of ['SMGS-24117790', 'SMGS-24117791']) {
-      assert.deepEqual(ports.milestoneStore.waitsOn('TRAIN_ARRIVED', waybill), [], waybill);
-    }
+    assert.equal(ports.milestoneStore.reportOf('TRAIN_ARRIVED', 'X8001@2025-02-27')?.reportedBy.id, 'dispatcher-2');
+    const head = await ports.trainStore.loadHead(TRAIN);
+    assert.equal(head?.status, 'ARRIVED', 'the manifest is closed to corrections from arrival on');
+    assert.deepEqual(ports.taskCallbacks.resumed, [], 'nothing resumed on the request path');
   });
 
-  it('keeps the report of every waybill, including those nobody waits on yet, naming who reported it', async () => {
+  it('refuses an event for a train with no manifest, and keeps nothing', async () => {
     const ports = fakePorts();
 
-    await reportPortEvent(ports, { event: trainArrived(['SMGS-24117799']), caller: railway });
+    const outcome = await reportPortEvent(ports, { event: trainArrived(), caller: railway });
 
-    assert.deepEqual(ports.milestoneStore.reportOf('TRAIN_ARRIVED', 'SMGS-24117799'), {
-      milestone: 'TRAIN_ARRIVED',
-      portEventId: 'evt-X8001-0301',
-      occurredAt: '2025-03-01T11:42:00+06:00',
-      reportedBy: { kind: 'railway', id: 'dispatcher-2' },
-      facts: { trainNumber: 'X8001' },
-    });
+    assert.equal(outcome.kind === 'refused' && outcome.rule, 'known-train');
+    assert.equal(ports.milestoneStore.reportOf('TRAIN_ARRIVED', 'X8001@2025-02-27'), undefined);
   });
 
-  it('lets the port operator report a train too', async () => {
-    const ports = fakePorts();
+  it('answers a repeated report the same and records it once; a correction supersedes it with a trace', async () => {
+    const ports = await withTrain();
+    await reportPortEvent(ports, { event: trainArrived(), caller: railway });
 
-    const outcome = await reportPortEvent(ports, { event: trainArrived(['SMGS-24117799']), caller: portOperator });
-
-    assert.equal(outcome.kind, 'reported');
-  });
-
-  it('changes nothing when the same report comes again', async () => {
-    const ports = fakePorts();
-    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
-    await reportPortEvent(ports, { event: trainArrived(['SMGS-24117790'], 'evt-first'), caller: railway });
-
-    const replay = await reportPortEvent(ports, {
-      event: trainArrived(['SMGS-24117790'], 'evt-first'),
+    const replay = await reportPortEvent(ports, { event: trainArrived(), caller: railway });
+    const correction = await reportPortEvent(ports, {
+      event: { ...trainArrived([], 'evt-fix'), occurredAt: '2025-03-01T11:50:00+06:00', corrects: 'evt-X8001-0301' },
       caller: railway,
     });
-    await reportPortEvent(ports, { event: trainArrived(['SMGS-24117790'], 'evt-second'), caller: railway });
 
-    assert.equal(replay.kind === 'reported' && replay.resumedDeclarations.length, 0);
-    assert.deepEqual(
-      ports.taskCallbacks.resumed.map(({ taskToken }) => taskToken),
-      [taskTokenOf(id)],
-      'resumed once',
-    );
-    assert.equal(ports.milestoneStore.reportOf('TRAIN_ARRIVED', 'SMGS-24117790')?.portEventId, 'evt-first');
+    assert.equal(replay.kind, 'reported');
+    assert.equal(correction.kind === 'reported' && correction.supersedes, 'evt-X8001-0301');
+    const report = ports.milestoneStore.reportOf('TRAIN_ARRIVED', 'X8001@2025-02-27');
+    assert.equal(report?.portEventId, 'evt-fix');
+    assert.deepEqual(report?.supersedes, { portEventId: 'evt-X8001-0301', occurredAt: '2025-03-01T11:42:00+06:00' });
+    const head = await ports.trainStore.loadHead(TRAIN);
+    assert.deepEqual((head?.facts.superseded as unknown[]).length, 1);
   });
 
-  it('does not count a declaration whose wait already timed out as resumed, and clears its wait', async () => {
-    const ports = fakePorts();
-    const waiting = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
-    const timedOut = await waitingForItsMilestone(ports, railImportDeclaration(), 'k2');
-    ports.taskCallbacks.gone.add(taskTokenOf(timedOut));
-
-    const outcome = await reportPortEvent(ports, { event: trainArrived(['SMGS-24117790']), caller: railway });
-
-    assert.equal(outcome.kind, 'reported');
-    assert.deepEqual(outcome.kind === 'reported' && outcome.resumedDeclarations, [waiting]);
-    assert.deepEqual(outcome.kind === 'reported' && outcome.keysWithoutWaitingDeclarations, []);
-    assert.deepEqual(ports.milestoneStore.waitsOn('TRAIN_ARRIVED', 'SMGS-24117790'), []);
+  it('is not a broker’s to report', async () => {
+    const ports = await withTrain();
+    const outcome = await reportPortEvent(ports, { event: trainArrived(), caller: callerAs('broker') });
+    assert.equal(outcome.kind, 'not-a-reporter');
   });
 });
 

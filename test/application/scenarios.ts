@@ -37,13 +37,13 @@ export async function waitingForItsMilestone(
   return id;
 }
 
-export function trainArrived(waybillNumbers: string[], eventId = 'evt-X8001-0301'): TrainArrived {
+/** The arrival of the fixtures' train (the waybills are on its manifest; they no longer travel in the event). */
+export function trainArrived(_waybillNumbers: string[] = [], eventId = 'evt-X8001-0301'): TrainArrived {
   return {
     eventType: 'TRAIN_ARRIVED',
     eventId,
-    trainNumber: 'X8001',
+    train: { trainNumber: 'X8001', trainDate: '2025-02-27' },
     occurredAt: '2025-03-01T11:42:00+06:00',
-    waybillNumbers,
   };
 }
 

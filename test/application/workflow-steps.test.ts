@@ -152,18 +152,6 @@ describe('the workflow waits for the train or the truck', () => {
     assert.deepEqual(ports.milestoneStore.waitsOn('TRAIN_ARRIVED', '123ABC02'), []);
   });
 
-  it('resumes at once, with the port’s report, when the train came before the workflow reached its wait', async () => {
-    const ports = fakePorts();
-    await reportPortEvent(ports, { event: trainArrived(['SMGS-24117790'], 'evt-early'), caller: railway });
-
-    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
-
-    assert.deepEqual(ports.taskCallbacks.resumed, [
-      { taskToken: taskTokenOf(id), output: noticeOf(trainArrived(['SMGS-24117790'], 'evt-early'), railway.actor) },
-    ]);
-    assert.deepEqual(ports.milestoneStore.waitsOn('TRAIN_ARRIVED', 'SMGS-24117790'), [], 'nobody is left waiting');
-  });
-
   it('keeps only the newest task token when a retried wait registers again', async () => {
     const ports = fakePorts();
     const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
@@ -216,7 +204,7 @@ describe('the workflow records the later stages', () => {
     assert.deepEqual(entry?.actor, { kind: 'railway', id: 'dispatcher-2' });
     assert.equal(entry?.occurredAt, '2025-03-01T11:42:00+06:00');
     assert.notEqual(entry?.recordedAt, entry?.occurredAt);
-    assert.deepEqual(entry?.details, { trainNumber: 'X8001', portEventId: 'evt-X8001-0301' });
+    assert.deepEqual(entry?.details, { trainNumber: 'X8001', trainDate: '2025-02-27', portEventId: 'evt-X8001-0301' });
     assert.deepEqual((await ports.declarations.load(id))?.facts.arrival, notice);
   });
 

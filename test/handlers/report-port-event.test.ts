@@ -37,14 +37,34 @@ const DECL_1 = 'DCL-1111111111111111111111AA';
 const DECL_2 = 'DCL-2222222222222222222222BB';
 const DECL_3 = 'DCL-3333333333333333333333CC';
 
+const TRAIN = { trainNumber: 'X8001', trainDate: '2025-02-27' };
+const TRAIN_KEY = 'X8001@2025-02-27';
+
 function trainArrived(overrides: Record<string, unknown> = {}) {
   return {
     eventType: 'TRAIN_ARRIVED',
     eventId: 'KTZ-X8001-20250301',
-    trainNumber: 'X8001',
+    train: TRAIN,
     occurredAt: '2025-03-01T05:42:00Z',
-    waybillNumbers: [WAYBILL, OTHER_WAYBILL, UNCLAIMED_WAYBILL],
     ...overrides,
+  };
+}
+
+/** The train's head, as the railway's manifest filing left it. */
+function trainOnFile() {
+  return {
+    PK: `TRAIN#${TRAIN_KEY}`,
+    SK: 'TRAIN',
+    entity: 'Train',
+    ...TRAIN,
+    status: 'MANIFEST_FILED',
+    version: 1,
+    manifestVersion: 1,
+    manifestDigest: 'd',
+    departedAt: '2025-02-27T06:00:00Z',
+    filedAt: '2025-02-27T07:00:00Z',
+    updatedAt: '2025-02-27T07:00:00Z',
+    facts: {},
   };
 }
 
@@ -67,9 +87,9 @@ async function report(body: unknown, claims: Claims) {
 /** Workflows parked on the train's waybills: two declarations on one waybill, one on another. */
 function declarationsWaitingForTheTrain(): void {
   tableHolds(
-    waitItem('TRAIN_ARRIVED', WAYBILL, DECL_1, 'token-1'),
-    waitItem('TRAIN_ARRIVED', WAYBILL, DECL_2, 'token-2'),
-    waitItem('TRAIN_ARRIVED', OTHER_WAYBILL, DECL_3, 'token-3'),
+    trainOnFile(),
+    waitItem('TRAIN_ARRIVED', TRAIN_KEY, DECL_1, 'token-1'),
+    waitItem('TRAIN_ARRIVED', TRAIN_KEY, DECL_2, 'token-2'),
   );
 }
 
@@ -88,90 +108,43 @@ beforeEach(() => {
 });
 
 describe('POST /v1/port-events: a train arrives at Khorgos', () => {
-  for (const [reporter, claims, kind] of [
-    ['the railway', railwayClaims(), 'railway'],
-    ['the port operator', portOperatorClaims(), 'port-operator'],
+  for (const [reporter, claims] of [
+    ['the railway', railwayClaims()],
+    ['the port operator', portOperatorClaims()],
   ] as const) {
-    it(`reported by ${reporter}: 202, the waiting declarations are resumed with the arrival notice`, async () => {
-      declarationsWaitingForTheTrain();
+    it(`reported by ${reporter}: 202 at once; the record (what the fan-out follows) and the train move on`, async () => {
+      tableHolds(trainOnFile(), waitItem('TRAIN_ARRIVED', TRAIN_KEY, DECL_1, 'token-1'));
 
       const response = await report(trainArrived(), claims);
 
       assert.equal(response.statusCode, 202, JSON.stringify(response.body));
       assert.deepEqual(response.body, {
         eventId: 'KTZ-X8001-20250301',
-        resumedDeclarations: [DECL_1, DECL_2, DECL_3],
-        keysWithoutWaitingDeclarations: [UNCLAIMED_WAYBILL],
+        eventType: 'TRAIN_ARRIVED',
+        key: TRAIN_KEY,
+        resumedDeclarations: [],
+        resumptionsFollow: true,
       });
-      const notice = {
-        milestone: 'TRAIN_ARRIVED',
-        portEventId: 'KTZ-X8001-20250301',
-        occurredAt: '2025-03-01T05:42:00Z',
-        reportedBy: { kind, id: claims.sub },
-        facts: { trainNumber: 'X8001' },
-      };
-      assert.deepEqual(resumedTasks(), [
-        { taskToken: 'token-1', output: JSON.stringify(notice) },
-        { taskToken: 'token-2', output: JSON.stringify(notice) },
-        { taskToken: 'token-3', output: JSON.stringify(notice) },
-      ]);
+      const written = documents.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+      assert.deepEqual(
+        written.map((item) => [item?.PK, item?.SK]),
+        [
+          [`MILESTONE#TRAIN_ARRIVED#${TRAIN_KEY}`, 'OCCURRED'],
+          [`TRAIN#${TRAIN_KEY}`, 'TRAIN'],
+        ],
+      );
+      assert.equal(written[1]?.status, 'ARRIVED');
+      assert.deepEqual(resumedTasks(), [], 'the declarations are resumed by the fan-out, not by this request');
     });
   }
 
-  it('keeps each waybill’s arrival (the first report wins) and clears the waits it ended', async () => {
-    declarationsWaitingForTheTrain();
-
-    await report(trainArrived({ waybillNumbers: [WAYBILL, UNCLAIMED_WAYBILL] }), railwayClaims());
-
-    const recorded = documents.commandCalls(PutCommand).map((call) => call.args[0].input);
-    assert.deepEqual(
-      recorded.map((input) => [input.TableName, input.Item?.PK, input.Item?.SK, input.ConditionExpression]),
-      [
-        [DECLARATIONS_TABLE, `MILESTONE#TRAIN_ARRIVED#${WAYBILL}`, 'OCCURRED', 'attribute_not_exists(PK)'],
-        [DECLARATIONS_TABLE, `MILESTONE#TRAIN_ARRIVED#${UNCLAIMED_WAYBILL}`, 'OCCURRED', 'attribute_not_exists(PK)'],
-      ],
-    );
-    assert.deepEqual(
-      documents.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key),
-      [
-        { PK: `MILESTONE#TRAIN_ARRIVED#${WAYBILL}`, SK: `WAIT#${DECL_1}` },
-        { PK: `MILESTONE#TRAIN_ARRIVED#${WAYBILL}`, SK: `WAIT#${DECL_2}` },
-      ],
-    );
-  });
-
-  it('a declaration whose wait already timed out is not reported as resumed', async () => {
-    declarationsWaitingForTheTrain();
-    stepFunctions
-      .on(SendTaskSuccessCommand, { taskToken: 'token-2' })
-      .rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+  it('an arrival for a train with no manifest on file is 422 naming /train, and nothing is written', async () => {
+    tableHolds();
 
     const response = await report(trainArrived(), railwayClaims());
 
-    assert.equal(response.statusCode, 202);
-    assert.deepEqual(response.body.resumedDeclarations, [DECL_1, DECL_3]);
-  });
-
-  it('a retried report (same eventId) replays the first answer and resumes nobody twice', async () => {
-    declarationsWaitingForTheTrain();
-
-    const first = await report(trainArrived(), railwayClaims());
-    const retry = await report(trainArrived(), railwayClaims());
-
-    assert.equal(first.statusCode, 202);
-    assert.deepEqual(retry, first);
-    assert.equal(resumedTasks().length, 3, 'each waiting workflow resumed once');
-    assert.equal(documents.commandCalls(PutCommand).length, 3, 'each arrival recorded once');
-  });
-
-  it('the railway and the port operator may each use their own id without colliding', async () => {
-    const byRailway = await report(trainArrived({ eventId: 'evt-0001' }), railwayClaims());
-    const byPort = await report(truckGatedIn({ eventId: 'evt-0001' }), portOperatorClaims());
-
-    assert.equal(byRailway.statusCode, 202);
-    assert.equal(byPort.statusCode, 202, JSON.stringify(byPort.body));
-    assert.equal(byPort.body.eventId, 'evt-0001');
-    assert.deepEqual(byPort.body.keysWithoutWaitingDeclarations, [PLATE]);
+    assert.deepEqual(assertProblem(response, 422, 'validation-failed'), ['/train known-train']);
+    assertNothingRecorded();
   });
 });
 
@@ -212,15 +185,12 @@ describe('POST /v1/port-events: refused reports', () => {
 
   it('a report with broken fields is 422 naming each field and rule', async () => {
     declarationsWaitingForTheTrain();
-    const { trainNumber: _trainNumber, ...withoutTrain } = trainArrived({
-      occurredAt: 'this morning',
-      waybillNumbers: [],
-    });
+    const { train: _train, ...withoutTrain } = trainArrived({ occurredAt: 'this morning' });
 
     const response = await report(withoutTrain, railwayClaims());
 
     const errors = assertProblem(response, 422, 'validation-failed');
-    assert.deepEqual(errors.sort(), ['/occurredAt date-time', '/trainNumber required', '/waybillNumbers minItems']);
+    assert.deepEqual(errors.sort(), ['/occurredAt date-time', '/train required']);
     assertNothingRecorded();
   });
 

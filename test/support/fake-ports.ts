@@ -24,6 +24,7 @@ import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import { consigneeKeyOf, type RandomSelectionSettings } from '#domain/risk.ts';
 import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import type { Role } from '#domain/roles.ts';
+import { DEFAULT_SLA_POLICY } from '#domain/sla.ts';
 import {
   type ManifestVersion,
   type TrainHead,
@@ -353,8 +354,11 @@ export function fakePorts(
   const workflowEngine = fakeWorkflowEngine();
   const declarationNumbers = inMemoryDeclarationNumbers();
   const taskCallbacks = fakeTaskCallbacks(options.goneTokens);
+  const trainStore = inMemoryTrainStore();
   return {
     declarations: declarationStore.store,
+    trains: trainStore,
+    slaPolicy: DEFAULT_SLA_POLICY,
     milestones: milestoneStore.store,
     declarationNumbers: declarationNumbers.numbers,
     workflows: workflowEngine.engine,
@@ -368,6 +372,7 @@ export function fakePorts(
     workflowEngine,
     taskCallbacks,
     numbersDrawn: declarationNumbers.drawn,
+    trainStore,
   };
 }
 export type FakePorts = ReturnType<typeof fakePorts>;
