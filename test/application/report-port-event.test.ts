@@ -4,7 +4,7 @@ import { reportPortEvent } from '#application/report-port-event.ts';
 import { noticeOf } from '#domain/port-events.ts';
 import { railImportDeclaration, roadExportDeclaration } from '../support/declarations.ts';
 import { callerAs, fakePorts } from '../support/fake-ports.ts';
-import { taskTokenOf, trainArrived, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
+import { trainArrived, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
 
 const railway = callerAs('railway', { userId: 'dispatcher-2' });
 const portOperator = callerAs('port-operator', { userId: 'gate-clerk-5' });
@@ -81,7 +81,7 @@ describe('the railway and the terminal report a train’s events', () => {
     assert.equal(report?.portEventId, 'evt-fix');
     assert.deepEqual(report?.supersedes, { portEventId: 'evt-X8001-0301', occurredAt: '2025-03-01T11:42:00+06:00' });
     const head = await ports.trainStore.loadHead(TRAIN);
-    assert.deepEqual((head?.facts.superseded as unknown[]).length, 1);
+    assert.equal(((head?.facts.superseded ?? []) as unknown[]).length, 1);
   });
 
   it('is not a broker’s to report', async () => {
