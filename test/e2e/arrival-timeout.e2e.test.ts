@@ -9,10 +9,15 @@ import {
 import {
   brokerToken,
   eventually,
+  freshContainer,
+  freshTrain,
+  manifestOf,
+  officerToken,
   portOperatorToken,
   railImportDeclaration,
+  railwayToken,
   startTestStack,
-  trainArrived,
+  trainEvent,
 } from './local-stack-client.ts';
 
 /**
@@ -35,7 +40,16 @@ describe('a train that does not arrive in time', () => {
   const statusOf = async (id: string) => String((await env.api.get(`/v1/declarations/${id}`, acme)).body.status);
 
   it('puts the declaration in MANUAL_REVIEW, and a late arrival no longer resumes it', async () => {
-    const declaration = railImportDeclaration();
+    const train = freshTrain();
+    const declaration = railImportDeclaration({ train, container: freshContainer() });
+    const manifest = manifestOf([
+      { waybillNumber: declaration.waybillNumber, container: declaration.containers[0]?.number ?? '' },
+    ]);
+    const filedManifest = await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
+      token: await railwayToken(),
+      json: manifest,
+    });
+    assert.equal(filedManifest.status, 201);
     const id = String(
       (await env.api.post('/v1/declarations', { token: acme, idempotencyKey: 'late-train-1', json: declaration })).body
         .id,
@@ -48,19 +62,29 @@ describe('a train that does not arrive in time', () => {
     );
 
     const history = await env.api.get(`/v1/declarations/${id}`, acme);
-    const last = (history.body.history as { status: string; details?: { cause?: string } }[]).at(-1);
-    assert.deepEqual([last?.status, last?.details?.cause], ['MANUAL_REVIEW', 'MILESTONE_TIMEOUT']);
+    const last = (history.body.history as { status: string; reason: string }[]).at(-1);
+    assert.equal(last?.status, 'MANUAL_REVIEW');
+    assert.match(String(last?.reason), /did not come in time/);
+    const queue = await env.api.get('/v1/officer/tasks?queue=officers', await officerToken());
+    assert.ok(
+      (queue.body.items as { declarationId: string }[]).some((task) => task.declarationId === id),
+      'the review is in the officers’ queue',
+    );
     const events =
       (await env.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnOf(id) }))).events ?? [];
     assert.ok(events.some((e) => e.type === 'TaskTimedOut'));
-    assert.ok(events.some((e) => e.stateEnteredEventDetails?.name === 'ReviewMissedArrival'));
+    assert.ok(events.some((e) => e.stateEnteredEventDetails?.name === 'ReviewMissedArrivalTask'));
 
     const late = await env.api.post('/v1/port-events', {
       token: port,
-      json: trainArrived([declaration.waybillNumber]),
+      json: trainEvent('TRAIN_ARRIVED', train),
     });
     assert.equal(late.status, 202);
-    assert.deepEqual(late.body.resumedDeclarations, []);
+    // The fan-out finds the declaration under review: it drops the stale wait and moves nothing.
+    await eventually(
+      async () => (await env.api.get(`/v1/declarations/${id}`, acme)).body.history as unknown[],
+      (entries) => entries.length > 0,
+    );
     assert.equal(await statusOf(id), 'MANUAL_REVIEW');
   });
 

@@ -61,7 +61,7 @@ describe('the platform, end to end on the local stack', () => {
     const history = read.body.history as { status: string; actor: { kind: string }; occurredAt: string }[];
     assert.deepEqual(
       history.map((entry) => entry.status),
-      ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'RELEASED'],
+      ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'DUTIES_SECURED', 'RELEASED'],
     );
     assert.equal(history[3]?.actor.kind, 'port-operator');
     assert.equal(history[3]?.occurredAt, gateIn.occurredAt);
