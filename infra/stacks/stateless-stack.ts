@@ -129,7 +129,7 @@ export class StatelessStack extends Stack {
       fn('FollowPortEventsFn', 'follow-port-events', 'Workflow: fan a train event out to its declarations'),
     ).bindTable(
       declarationsTable,
-      ...declarations(access.readDeclaration, access.saveStatusChange, access.awaitMilestone),
+      ...declarations(access.readDeclaration, access.saveStatusChange, access.awaitMilestone, access.reportMilestone),
     );
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(followPortEvents);
     followPortEventsFromStream(followPortEvents, declarationsTable);

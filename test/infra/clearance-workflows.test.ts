@@ -102,7 +102,8 @@ const arrival = {
   facts: { trainNumber: 'X8001' },
 };
 
-for (const workflow of WORKFLOW_IDS) {
+// The rail workflow has its own stages (test/infra/rail-import-workflow.test.ts); the others are built here.
+for (const workflow of WORKFLOW_IDS.filter((id) => id !== 'rail-import')) {
   describe(`the ${workflow} workflow (waits for ${WORKFLOWS[workflow].awaits})`, () => {
     const definition = definitionOf(standard, workflow);
     const wait = waitStateOf(definition);
@@ -117,8 +118,8 @@ for (const workflow of WORKFLOW_IDS) {
       assert.deepEqual(outcome, { ok: true });
       assert.deepEqual(entered, ['AssessRisk', wait, 'RecordArrival', 'IsGreenChannel', 'ReleaseDeclaration']);
       assert.deepEqual(
-        transitions.map((t) => t.transition),
-        [TRANSITION.RECORD_ARRIVAL, TRANSITION.RELEASE],
+        transitions.map((t) => t.transitions ?? t.transition),
+        [TRANSITION.RECORD_ARRIVAL, [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE]],
       );
       // The port's report reaches the step that records it, so its reporter and business time go into history.
       assert.deepEqual(transitions[0]?.milestone, arrival);

@@ -60,9 +60,12 @@ const machinesNamed = (names: readonly string[]) =>
 const stateMachineIds = machinesNamed(WORKFLOW_IDS.map((workflow) => `preclearance-test-${workflow}`));
 const [deliveryMachineId] = machinesNamed(['preclearance-test-webhook-delivery']);
 /** The function the declarations table's stream triggers (its event source mapping's target). */
-const [streamDispatcherId] = resourcesOf<{ FunctionName: Ref }>(template, 'AWS::Lambda::EventSourceMapping').map(
+const streamConsumers = resourcesOf<{ FunctionName: Ref }>(template, 'AWS::Lambda::EventSourceMapping').map(
   ([, mapping]) => mapping.Properties.FunctionName.Ref,
 );
+const [streamDispatcherId] = streamConsumers.filter((id) => id.startsWith('NotificationsDispatch'));
+/** The function that follows train events and amendments from the same stream. */
+const [portEventFollowerId] = streamConsumers.filter((id) => id.startsWith('FollowPortEvents'));
 const envOf = (fn: LambdaFunctionProps) => fn.Environment?.Variables ?? {};
 const functionsWith = (variable: string) =>
   functions
@@ -375,6 +378,9 @@ describe('stateless stack: least privilege', () => {
     [DECIDE]: ['states:SendTaskSuccess'],
     [PROVIDE_DOCUMENTS]: ['states:SendTaskSuccess'],
     'step OpenOfficerTaskFn': ['states:SendTaskSuccess'],
+    'step FlagSlaBreachFn': [],
+    // It resumes the waits a train's event ends, and reads the stream it follows.
+    'step FollowPortEventsFn': ['states:SendTaskSuccess'],
     'step EscalateOfficerTaskFn': [],
     'step AwaitBrokerDocumentsFn': ['states:SendTaskSuccess'],
   };
@@ -434,7 +440,7 @@ describe('stateless stack: least privilege', () => {
     [EVENTS]: { declarations: ['Query'] },
     [OPENAPI]: { declarations: [] },
     [PORT_EVENT]: {
-      declarations: ['DeleteItem', 'PutItem', 'Query'],
+      declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     },
     // It reads the consignee's record at the port (TraderHistory.hasClearedBefore).
@@ -462,6 +468,11 @@ describe('stateless stack: least privilege', () => {
     'step OpenOfficerTaskFn': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     'step EscalateOfficerTaskFn': { declarations: ['GetItem', 'PutItem'] },
     'step AwaitBrokerDocumentsFn': { declarations: ['GetItem', 'PutItem'] },
+    'step FlagSlaBreachFn': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    'step FollowPortEventsFn': {
+      declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      declarationsStream: ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'],
+    },
   };
 
   it('every function is covered by the table below', () => {
