@@ -10,16 +10,20 @@ import {
 } from '@aws-sdk/client-sfn';
 import { declarationIdFor } from '#domain/declaration.ts';
 import { consigneeKeyOf } from '#domain/risk.ts';
+import type { TrainRef } from '#domain/trains.ts';
 import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import {
   brokerToken,
   eventually,
+  freshContainer,
+  freshTrain,
+  manifestOf,
   officerToken,
   portOperatorToken,
   railImportDeclaration,
   railwayToken,
   startTestStack,
-  trainArrived,
+  trainEvent,
   truckGatedIn,
 } from './local-stack-client.ts';
 
@@ -61,9 +65,32 @@ describe('rail import, end to end on the local stack', () => {
     (await env.sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn() }))).executions?.length ?? 0;
   const submit = (body: unknown, key: string, token = acme) =>
     env.api.post('/v1/declarations', { token, idempotencyKey: key, json: body });
+  /** A declaration on a train of its own, whose manifest the railway filed first (stage R1). */
+  const onItsTrain = async (overrides: { hsCode?: string } = {}) => {
+    const train = freshTrain();
+    const declaration = railImportDeclaration({ ...overrides, train, container: freshContainer() });
+    const manifest = manifestOf([
+      { waybillNumber: declaration.waybillNumber, container: declaration.containers[0]?.number ?? '' },
+    ]);
+    const filed = await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
+      token: await railwayToken(),
+      json: manifest,
+    });
+    assert.equal(filed.status, 201);
+    return { train, declaration };
+  };
+  const throughThePort = async (train: TrainRef, arrival = trainEvent('TRAIN_ARRIVED', train)) => {
+    for (const event of [
+      arrival,
+      trainEvent('TRANSSHIPMENT_STARTED', train),
+      trainEvent('TRANSSHIPMENT_COMPLETED', train),
+    ]) {
+      assert.equal((await env.api.post('/v1/port-events', { token: port, json: event })).status, 202);
+    }
+  };
 
   it('releases a green-channel declaration once its train arrives, and the execution history shows each stage', async () => {
-    const declaration = railImportDeclaration();
+    const { train, declaration } = await onItsTrain();
 
     const submitted = await submit(declaration, 'acme-green-1');
     assert.equal(submitted.status, 202);
@@ -75,10 +102,8 @@ describe('rail import, end to end on the local stack', () => {
       () => statusOf(id),
       (status) => status === 'AWAITING_ARRIVAL',
     );
-    const reported = { ...trainArrived([declaration.waybillNumber]), occurredAt: '2026-11-21T05:42:00.000Z' };
-    const arrival = await env.api.post('/v1/port-events', { token: port, json: reported });
-    assert.equal(arrival.status, 202);
-    assert.deepEqual(arrival.body.resumedDeclarations, [id]);
+    const reported = trainEvent('TRAIN_ARRIVED', train, { occurredAt: new Date(Date.now() - 30_000).toISOString() });
+    await throughThePort(train, reported);
 
     await eventually(
       () => statusOf(id),
@@ -94,15 +119,25 @@ describe('rail import, end to end on the local stack', () => {
     }[];
     assert.deepEqual(
       history.map((entry) => entry.status),
-      ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'RELEASED'],
+      [
+        'RECEIVED',
+        'MANIFEST_MATCHED',
+        'RISK_ASSESSED',
+        'AWAITING_ARRIVAL',
+        'ARRIVED',
+        'ARRIVED',
+        'ARRIVED',
+        'DUTIES_SECURED',
+        'RELEASED',
+      ],
     );
     assert.equal(read.body.cusresCode, '4');
     // Who did what, when it happened at the port, when it was recorded, and why.
     assert.deepEqual(
       history.map((entry) => entry.actor.kind),
-      ['broker', 'system', 'system', 'port-operator', 'system'],
+      ['broker', 'system', 'system', 'system', 'port-operator', 'port-operator', 'port-operator', 'system', 'system'],
     );
-    const arrived = history[3];
+    const arrived = history[4];
     assert.equal(arrived?.occurredAt, reported.occurredAt, 'the arrival carries the port’s business time');
     assert.ok((arrived?.recordedAt ?? '') > reported.occurredAt || arrived?.recordedAt !== reported.occurredAt);
     assert.ok(history.every((entry) => entry.reason.length > 0));
@@ -117,12 +152,14 @@ describe('rail import, end to end on the local stack', () => {
         )
       ).events ?? [];
     const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    // Standard workflows bill per state transition: a green declaration passes six states.
     assert.deepEqual(entered, [
-      'AssessRisk',
+      'Screen',
+      'IsOnManifest',
       'AwaitTrainArrival',
-      'RecordArrival',
-      'IsGreenChannel',
-      'ReleaseDeclaration',
+      'ByChannel',
+      'AwaitTransshipment',
+      'SecureDutiesAndRelease',
     ]);
     assert.ok(events[0]?.timestamp instanceof Date, 'timestamps arrive as dates through the SDK');
 
@@ -323,11 +360,12 @@ describe('rail import, end to end on the local stack', () => {
   });
 
   it('lets only the railway and port operators report port events, and nobody in without a token', async () => {
-    const byBroker = await env.api.post('/v1/port-events', { token: acme, json: trainArrived(['SMGS00000001']) });
+    const { train } = await onItsTrain();
+    const byBroker = await env.api.post('/v1/port-events', { token: acme, json: trainEvent('TRAIN_ARRIVED', train) });
     assert.equal(byBroker.status, 403);
     const byRailway = await env.api.post('/v1/port-events', {
       token: await railwayToken(),
-      json: trainArrived(['SMGS00000002']),
+      json: trainEvent('TRAIN_ARRIVED', train),
     });
     assert.equal(byRailway.status, 202);
     // The gate is the port's: a railway account cannot report a truck.
@@ -368,29 +406,29 @@ describe('rail import, end to end on the local stack', () => {
     assert.equal(((await tooLarge.json()) as { type: string }).type, 'urn:preclearance:problem:payload-too-large');
   });
 
-  it('sends grapes without their phytosanitary certificate to an officer after arrival, telling the broker why', async () => {
-    const declaration = railImportDeclaration({ hsCode: '080610' });
+  it('sends grapes without their phytosanitary certificate to an officer’s document review after arrival, telling the broker why', async () => {
+    const { train, declaration } = await onItsTrain({ hsCode: '080610' });
     const id = String((await submit(declaration, 'acme-yellow-1')).body.id);
     await eventually(
       () => statusOf(id),
       (status) => status === 'AWAITING_ARRIVAL',
     );
 
-    await env.api.post('/v1/port-events', { token: port, json: trainArrived([declaration.waybillNumber]) });
+    await env.api.post('/v1/port-events', { token: port, json: trainEvent('TRAIN_ARRIVED', train) });
 
-    await eventually(
-      () => statusOf(id),
-      (status) => status === 'MANUAL_REVIEW',
+    const read = await eventually(
+      () => readDeclaration(id),
+      (answer) => (answer.body.tracks as { inspection?: string } | undefined)?.inspection === 'DOCUMENT_REVIEW',
     );
-    const read = await readDeclaration(id);
     const facts = read.body.facts as Record<string, unknown>;
     assert.deepEqual([facts.riskChannel, facts.riskPriority], ['YELLOW', true]);
-    const assessed = (read.body.history as { status: string; reason: string }[])[1];
+    const assessed = (read.body.history as { status: string; reason: string }[])[2];
     assert.equal(assessed?.reason, 'yellow channel: missing phytosanitary certificate (line 1)');
   });
 
   it('sends a first-time consignee to yellow, telling the broker only the channel and the officer the rule', async () => {
-    const declaration = { ...railImportDeclaration(), consignee: { name: `Newcomer ${Date.now()} LLP` } };
+    const { declaration: onTrain } = await onItsTrain();
+    const declaration = { ...onTrain, consignee: { name: `Newcomer ${Date.now()} LLP` } };
     const id = String((await submit(declaration, 'acme-first-time-1')).body.id);
     await eventually(
       () => statusOf(id),
@@ -405,13 +443,9 @@ describe('rail import, end to end on the local stack', () => {
     assert.match(forOfficer, /FIRST_TIME_CONSIGNEE/);
   });
 
-  it('releases at once a declaration filed after its train was already reported', async () => {
-    const declaration = railImportDeclaration();
-    const early = await env.api.post('/v1/port-events', {
-      token: port,
-      json: trainArrived([declaration.waybillNumber]),
-    });
-    assert.deepEqual(early.body.keysWithoutWaitingDeclarations, [declaration.waybillNumber]);
+  it('releases a declaration filed after its train was already reported, once the gauge change is done', async () => {
+    const { train, declaration } = await onItsTrain();
+    await throughThePort(train);
 
     const id = String((await submit(declaration, 'acme-late-filing-1')).body.id);
 
