@@ -33,7 +33,7 @@ const EXPECTED = {
   amendDeclaration:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   'getDeclaration ROAD_EXPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'getDeclaration ROAD_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
-  'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 202, portOperator: 202, officer: 403 },
+  'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 422, portOperator: 422, officer: 403 },
   'reportPortEvent TRUCK_GATED_IN': { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 202, officer: 403 },
   listEvents:                       { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
   registerWebhook:                  { anonymous: 401, expiredToken: 401, ownBroker: 201, otherBroker: 201, railway: 403, portOperator: 403, officer: 403 },
@@ -153,14 +153,14 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
       assert.equal(answer.headers.etag, '"2"');
     },
   }),
+  // A train no manifest was filed for: the reporters get as far as the train (422), everyone else not past the role.
   'reportPortEvent TRAIN_ARRIVED': ({ callers }, caller) => {
-    const waybill = fresh('MATRIXWB');
-    return portEvent(callers[caller], 'TRAIN_ARRIVED', waybill, {
+    const train = { trainNumber: fresh('MXT').slice(0, 16), trainDate: '2026-11-21' };
+    return portEvent(callers[caller], 'TRAIN_ARRIVED', trainKeyOf(train), {
       eventType: 'TRAIN_ARRIVED',
       eventId: fresh('matrix-train-'),
-      trainNumber: 'X8001',
+      train,
       occurredAt: '2026-11-21T08:00:00Z',
-      waybillNumbers: [waybill],
     });
   },
   'reportPortEvent TRUCK_GATED_IN': ({ callers }, caller) => {
@@ -342,7 +342,9 @@ describe('who may do what: every route × every caller × own or other tenant', 
                     : 200
                   : route === ROUTES.reportPortEvent
                     ? mayReport(role, variantOf(row) as Milestone)
-                      ? 202
+                      ? variantOf(row) === 'TRUCK_GATED_IN'
+                        ? 202
+                        : 422
                       : 403
                     : OWNER_ONLY.has(route) && caller !== 'ownBroker'
                       ? 404

@@ -563,12 +563,22 @@ const occurredAt = fc
 function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   const route = ROUTES.reportPortEvent;
   const eventId = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
-  const trainArrived = fc.record({
-    eventType: fc.constant('TRAIN_ARRIVED' as const),
+  // Trains no manifest was filed for (FZ numbers): every report about them is refused and keeps nothing.
+  const fuzzTrain = fc.record({
+    trainNumber: fc.stringMatching(/^FZ[A-Z0-9-]{1,14}$/),
+    trainDate: fc
+      .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
+  });
+  const unknownTrainEvent = fc.record({
+    eventType: fc.constantFrom(
+      'TRAIN_ARRIVED' as const,
+      'TRANSSHIPMENT_STARTED' as const,
+      'TRANSSHIPMENT_COMPLETED' as const,
+    ),
     eventId,
-    trainNumber: fc.stringMatching(/^[A-Z0-9-]{2,16}$/),
+    train: fuzzTrain,
     occurredAt,
-    waybillNumbers: fc.uniqueArray(fc.stringMatching(/^FZW[A-Z0-9]{8}$/), { minLength: 1, maxLength: 3 }),
   });
   const truckGatedIn = fc.record(
     {
@@ -580,9 +590,25 @@ function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     },
     { requiredKeys: ['eventType', 'eventId', 'plate', 'occurredAt'] },
   );
-  const keysOf = (event: { eventType: Milestone; waybillNumbers?: string[]; plate?: string }) =>
-    (event.waybillNumbers ?? [event.plate ?? '']).map((key) => ({ milestone: event.eventType, key }));
-  const valid: fc.Arbitrary<ValidWrite> = fc.oneof(trainArrived, truckGatedIn).chain((event) =>
+  const keysOf = (event: { eventType: Milestone; train?: TrainRef; plate?: string }) => [
+    { milestone: event.eventType, key: event.train === undefined ? (event.plate ?? '') : trainKeyOf(event.train) },
+  ];
+  const trainUnknown = unknownTrainEvent.chain((event) =>
+    fc.constantFrom(...PORT_EVENTS[event.eventType].reporters).map(
+      (reporter): FuzzCase => ({
+        what: `${event.eventType} of ${trainKeyOf(event.train)}, a train with no manifest, by ${reporter}`,
+        request: {
+          method: 'POST',
+          path: route.path,
+          headers: { 'content-type': 'application/json', ...context.callers[ROLE_CALLER[reporter]] },
+          body: JSON.stringify(event),
+        },
+        expect: 'refused',
+        milestones: keysOf(event),
+      }),
+    ),
+  );
+  const valid: fc.Arbitrary<ValidWrite> = truckGatedIn.chain((event) =>
     fc.constantFrom(...PORT_EVENTS[event.eventType].reporters).map((reporter) => ({
       body: event,
       schema: unionBranch(route.request.body, 'eventType', event.eventType),
@@ -591,7 +617,7 @@ function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     })),
   );
   // Callers the route admits who may still not report this kind of event (the railway and a truck's gate-in).
-  const notThisReporter = fc.oneof(trainArrived, truckGatedIn).chain((event) => {
+  const notThisReporter = fc.oneof(unknownTrainEvent, truckGatedIn).chain((event) => {
     const admitted = (route.roles as readonly Role[]).filter(
       (role) => !PORT_EVENTS[event.eventType].reporters.includes(role),
     );
@@ -641,6 +667,7 @@ function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   return refusedWrites(route, context, valid, [
     { weight: 2, arbitrary: notThisReporter.filter((c): c is FuzzCase => c !== undefined) },
     { weight: 2, arbitrary: impossibleTime },
+    { weight: 2, arbitrary: trainUnknown },
   ]);
 }
 
