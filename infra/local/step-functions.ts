@@ -405,7 +405,8 @@ export class LocalStepFunctions {
               const fired = new Promise<never>((_resolve, reject) => {
                 fire = reject;
               });
-              const armed = setLongTimeout((dynamicTimeout * 1000) / this.timeScale, () => {
+              const scale = kind === 'invoke.waitForTaskToken' ? this.timeScale : 1;
+              const armed = setLongTimeout((dynamicTimeout * 1000) / scale, () => {
                 if (token !== undefined) this.closeTokens((_task, candidate) => candidate === token);
                 fire(Object.assign(new Error('the task timed out'), { name: 'States.Timeout' }));
               });

@@ -5,8 +5,8 @@ import { LocalStackStartError } from './start-errors.ts';
  * The definition the local runner executes, derived from the one served by DescribeStateMachine (which
  * stays exactly as synthesized). Time is a harness concern:
  *
- * - LOCAL_TIME_SCALE=3600 makes an hour of workflow time pass in a second: Wait `Seconds`, task
- *   `TimeoutSeconds`, Retry intervals (and their MaxDelaySeconds) and the execution's `TimeoutSeconds` are
+ * - LOCAL_TIME_SCALE=3600 makes an hour of workflow time pass in a second: Wait `Seconds`, the
+ *   `TimeoutSeconds` of a task waiting for a callback (.waitForTaskToken), Retry intervals (and their MaxDelaySeconds) and the execution's `TimeoutSeconds` are
  *   divided by the scale. Business times come from events and are not touched.
  * - A task without TimeoutSeconds gets AWS's default (99999999 s) instead of the runner's own 60 s.
  * - The runner arms each of these with one setTimeout, which fires at once past 2^31-1 ms (~24.8 days):
@@ -75,10 +75,13 @@ function scaleMachine(machine: AslMachine, timeScale: number): AslMachine {
         const scaled: Record<string, unknown> = { ...state };
         if (state.Type === 'Wait' && typeof state.Seconds === 'number' && state.Seconds > 0)
           scaled.Seconds = seconds(state.Seconds);
+        // A callback's timeout is workflow time (it waits for the port, an officer); a synchronous task's bounds
+        // a function that runs in real time whatever the scale, so it is not divided (else it would time out).
+        const waitsForCallback = String(state.Resource).endsWith('.waitForTaskToken');
+        const timeout =
+          typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_TIMEOUT_SECONDS;
         if (state.Type === 'Task' && state.TimeoutSecondsPath === undefined)
-          scaled.TimeoutSeconds = seconds(
-            typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
-          );
+          scaled.TimeoutSeconds = waitsForCallback ? seconds(timeout) : Math.min(timeout, MAX_TIMER_SECONDS);
         if (state.Type === 'Task' && typeof state.TimeoutSecondsPath === 'string') {
           delete scaled.TimeoutSecondsPath;
           scaled.TimeoutSeconds = seconds(AWS_DEFAULT_TASK_TIMEOUT_SECONDS);

@@ -10,11 +10,15 @@ import { checkAgainstContract } from '../support/contract.ts';
 import { containerNumber, wagonNumber } from '../support/trains.ts';
 
 /** A local stack of its own for one test file, in its own cloud-assembly directory, on free ports. */
-export async function startTestStack(context: Record<string, unknown> = {}) {
+export async function startTestStack(
+  context: Record<string, unknown> = {},
+  options: { readonly timeScale?: number } = {},
+) {
   const workdir = mkdtempSync(join(tmpdir(), 'preclearance-e2e-'));
   const stack = await startLocalStack({
     outdir: join(workdir, 'cdk.out'),
     context,
+    timeScale: options.timeScale ?? 1,
     lambdaLogs: { file: join(workdir, 'lambda.log') },
     // The fixtures' consignees have cleared goods here before: a test's channel follows from its goods.
     regularConsignees: [

@@ -52,7 +52,7 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
   const report = (event: unknown, token = port) => env.api.post('/v1/port-events', { token, json: event });
 
   /** A train with one declaration per consignment, manifest on file, declarations filed and waiting for it. */
-  async function trainWithDeclarations(hsCodes: readonly string[]) {
+  async function trainWithDeclarations(hsCodes: readonly string[], overrides: Record<string, unknown> = {}) {
     const train = freshTrain();
     const consignments = hsCodes.map((hsCode, index) => ({
       hsCode,
@@ -65,7 +65,7 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
       const filed = await env.api.post('/v1/declarations', {
         token: broker,
         idempotencyKey: `${consignment.waybillNumber}-filing`,
-        json: railImportDeclaration({ ...consignment, train }),
+        json: { ...railImportDeclaration({ ...consignment, train }), ...overrides },
       });
       assert.equal(filed.status, 202, JSON.stringify(filed.body));
       ids.push(String(filed.body.id));
@@ -119,5 +119,166 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
     assert.equal((future.body.errors as { rule: string }[])[0]?.rule, 'not-in-the-future');
     const early = await report(trainEvent('TRANSSHIPMENT_COMPLETED', train));
     assert.equal(early.status, 409, 'no gauge change before the train arrived');
+  });
+
+  const decide = (id: string, body: Record<string, unknown>) =>
+    env.api.post(`/v1/declarations/${id}/decisions`, { token: officer, json: body });
+  const inspectionOf = async (id: string) =>
+    String(((await read(id)).body.tracks as { inspection?: string } | undefined)?.inspection);
+  const reachInspection = (id: string, state: string) =>
+    eventually(
+      () => inspectionOf(id),
+      (current) => current === state,
+    );
+  const firstTime = () => ({ consignee: { name: `Newcomer ${Date.now()} LLP` } });
+  const throughTheGaugeChange = async (train: TrainRef) => {
+    assert.equal((await report(trainEvent('TRANSSHIPMENT_STARTED', train))).status, 202);
+    assert.equal((await report(trainEvent('TRANSSHIPMENT_COMPLETED', train))).status, 202);
+  };
+
+  it('yellow: an officer’s document review beside the gauge change, approved, then released', async () => {
+    const { train, ids } = await trainWithDeclarations(['847130'], firstTime());
+    const [id = ''] = ids;
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    await report(trainEvent('TRAIN_ARRIVED', train), railway);
+    await reachInspection(id, 'DOCUMENT_REVIEW');
+
+    const queue = await env.api.get('/v1/officer/tasks?queue=officers&limit=100', officer);
+    const task = (queue.body.items as { declarationId: string; kind: string; slaState: string }[]).find(
+      (item) => item.declarationId === id,
+    );
+    assert.deepEqual([task?.kind, task?.slaState], ['DOCUMENT_REVIEW', 'OK']);
+    assert.equal((await decide(id, { decision: 'APPROVE', reason: 'invoice and packing list agree' })).status, 200);
+    await reachInspection(id, 'PASSED');
+    await throughTheGaugeChange(train);
+    await reachStatus(id, 'RELEASED');
+  });
+
+  it('documents requested → provided → approved: the broker answers, the review resumes, the goods go', async () => {
+    const { train, ids } = await trainWithDeclarations(['847130'], firstTime());
+    const [id = ''] = ids;
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    await report(trainEvent('TRAIN_ARRIVED', train), railway);
+    await reachInspection(id, 'DOCUMENT_REVIEW');
+
+    const asked = await decide(id, {
+      decision: 'REQUEST_DOCUMENTS',
+      reason: 'the consignee is new here: show its contract',
+      requestedDocuments: ['CERTIFICATE_OF_ORIGIN'],
+    });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    await reachInspection(id, 'DOCUMENTS_REQUESTED');
+    const provided = await env.api.post(`/v1/declarations/${id}/documents`, {
+      token: broker,
+      json: {
+        documents: [{ type: 'CERTIFICATE_OF_ORIGIN', number: 'CO-1', issuer: 'CCPIT Xi’an', issuedOn: '2026-11-10' }],
+      },
+    });
+    assert.equal(provided.status, 202, JSON.stringify(provided.body));
+    await reachInspection(id, 'DOCUMENT_REVIEW');
+    assert.equal((await decide(id, { decision: 'APPROVE', reason: 'certificate checked' })).status, 200);
+    await throughTheGaugeChange(train);
+    await reachStatus(id, 'RELEASED');
+  });
+
+  it('red: a scan hit holds the goods, then the officer rejects; nothing is released', async () => {
+    const { train, ids } = await trainWithDeclarations(['930200']);
+    const [id = ''] = ids;
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    await report(trainEvent('TRAIN_ARRIVED', train), railway);
+    await reachInspection(id, 'PHYSICAL_INSPECTION');
+
+    assert.equal((await decide(id, { decision: 'HOLD', reason: 'H986 scan: undeclared items' })).status, 200);
+    await reachStatus(id, 'HELD');
+    assert.equal((await decide(id, { decision: 'REJECT', reason: 'weapons without a licence' })).status, 200);
+    await reachStatus(id, 'REJECTED');
+    const history = (await read(id)).body.history as { status: string; actor: { kind: string }; reason: string }[];
+    assert.deepEqual(
+      history.slice(-2).map((entry) => [entry.status, entry.actor.kind]),
+      [
+        ['HELD', 'officer'],
+        ['REJECTED', 'officer'],
+      ],
+    );
+  });
+
+  it('a manifest mismatch is named line by line; the broker amends under If-Match and the declaration matches', async () => {
+    const train = freshTrain();
+    const waybillNumber = `SMGS${train.trainNumber}M`.slice(0, 30);
+    const onManifest = freshContainer();
+    assert.equal((await fileManifest(train, [{ waybillNumber, container: onManifest }])).status, 201);
+    const wrong = railImportDeclaration({ train, waybillNumber, container: freshContainer() });
+    const filed = await env.api.post('/v1/declarations', {
+      token: broker,
+      idempotencyKey: `${waybillNumber}-m`,
+      json: wrong,
+    });
+    const id = String(filed.body.id);
+    await reachStatus(id, 'MANIFEST_MISMATCH');
+    const mismatch = ((await read(id)).body.history as { details?: { lines?: { rule: string }[] } }[]).at(-1);
+    assert.ok((mismatch?.details?.lines ?? []).length > 0, 'the lines to amend are in the history');
+
+    const amended = await env.api.put(`/v1/declarations/${id}/document`, {
+      token: broker,
+      ifMatch: '"1"',
+      json: railImportDeclaration({ train, waybillNumber, container: onManifest }),
+    });
+    assert.equal(amended.status, 200, JSON.stringify(amended.body));
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    const statuses = ((await read(id)).body.history as { status: string }[]).map((entry) => entry.status);
+    assert.ok(statuses.includes('MANIFEST_MATCHED'));
+  });
+});
+
+describe('rail: the gauge-change SLA, on the harness time scale', () => {
+  let env: Awaited<ReturnType<typeof startTestStack>>;
+  before(async () => {
+    // An hour of workflow time per second: the 2-hour gauge-change clock runs out in about two seconds.
+    env = await startTestStack({}, { timeScale: 3600 });
+  });
+  after(async () => env?.stop());
+
+  it('flags a gauge change that overruns 2 hours from arrival, tells the broker, and still releases', async () => {
+    const [broker, railway, port] = await Promise.all([brokerToken('BRK-SLA'), railwayToken(), portOperatorToken()]);
+    const train = freshTrain();
+    const container = freshContainer();
+    const waybillNumber = `SMGS${train.trainNumber}S`.slice(0, 30);
+    await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
+      token: railway,
+      json: manifestOf([{ waybillNumber, container }]),
+    });
+    const filed = await env.api.post('/v1/declarations', {
+      token: broker,
+      idempotencyKey: `${waybillNumber}-sla`,
+      json: railImportDeclaration({ train, waybillNumber, container }),
+    });
+    const id = String(filed.body.id);
+    const read = () => env.api.get(`/v1/declarations/${id}`, broker);
+    await eventually(
+      async () => String((await read()).body.status),
+      (status) => status === 'AWAITING_ARRIVAL',
+    );
+    await env.api.post('/v1/port-events', { token: railway, json: trainEvent('TRAIN_ARRIVED', train) });
+
+    const flagged = await eventually(
+      async () => (await read()).body.history as { transition: string; details?: { sla?: string } }[],
+      (history) => history.some((entry) => entry.transition === 'FLAG_SLA_BREACH'),
+      30_000,
+    );
+    assert.equal(flagged.find((entry) => entry.transition === 'FLAG_SLA_BREACH')?.details?.sla, 'TRANSSHIPMENT');
+    // The pull feed serves an event once it has settled (a few seconds): the same event the webhooks deliver.
+    await eventually(
+      async () => (await env.api.get('/v1/events?limit=100', broker)).body.items as { transition: string }[],
+      (items) => items.some((event) => event.transition === 'FLAG_SLA_BREACH'),
+      30_000,
+    );
+
+    for (const type of ['TRANSSHIPMENT_STARTED', 'TRANSSHIPMENT_COMPLETED'] as const) {
+      await env.api.post('/v1/port-events', { token: port, json: trainEvent(type, train) });
+    }
+    await eventually(
+      async () => String((await read()).body.status),
+      (status) => status === 'RELEASED',
+    );
   });
 });

@@ -110,8 +110,9 @@ describe('LOCAL_TIME_SCALE', () => {
       MaxAttempts: 3,
       MaxDelaySeconds: MAX_TIMER_MS / 1000,
     });
-    // A task without a timeout gets AWS's default (99999999 s) rather than the runner's 60 s...
-    assert.equal((runnable.States.Escalate as { TimeoutSeconds?: number }).TimeoutSeconds, 99_999_999 / 3600);
+    // A synchronous task's timeout bounds a function running in real time: not scaled. Without one it gets
+    // AWS's default (99999999 s) rather than the runner's 60 s...
+    assert.equal((runnable.States.Escalate as { TimeoutSeconds?: number }).TimeoutSeconds, MAX_TIMER_MS / 1000);
     assert.equal(runnable.TimeoutSeconds, undefined, 'the harness arms the execution timeout itself');
     assert.equal(executionTimeoutMs(definition as unknown as AslMachine, 3600), 24_000);
     // ...capped, in real time, where one setTimeout would overflow and fire at once.
