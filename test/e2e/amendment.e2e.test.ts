@@ -39,10 +39,11 @@ describe('a broker amends its rail declaration, end to end on the local stack', 
     const id = String(filed.body.id);
     const declarationNumber = String(filed.body.declarationNumber);
     assert.match(declarationNumber, /^6501\d{4}1\d{9}$/);
-    // The workflow runs to its wait for the train: amendment is still allowed there.
+    // The workflow runs to its first wait: amendment is still allowed there.
     await eventually(
       async () => (await env.api.get(`/v1/declarations/${id}`, acme)).body.status,
-      (status) => status === 'AWAITING_ARRIVAL',
+      // No manifest is on file for the builder's train: the workflow settles waiting for an amendment.
+      (status) => status === 'MANIFEST_MISMATCH',
       60_000,
     );
     const read = await env.api.get(`/v1/declarations/${id}`, acme);
@@ -99,7 +100,8 @@ describe('a broker amends its rail declaration, end to end on the local stack', 
     const id = String(filed.body.id);
     await eventually(
       async () => (await env.api.get(`/v1/declarations/${id}`, acme)).body.status,
-      (status) => status === 'AWAITING_ARRIVAL',
+      // No manifest is on file for the builder's train: the workflow settles waiting for an amendment.
+      (status) => status === 'MANIFEST_MISMATCH',
       60_000,
     );
     const first = await env.api.put(`/v1/declarations/${id}/document`, {
