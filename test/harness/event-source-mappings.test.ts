@@ -21,10 +21,21 @@ import { LocalResolver } from '../../infra/local/intrinsics.ts';
 import { resourcesOf, synthApp } from '../infra/cdk-app.ts';
 
 /** The pattern the app's outbox mapping actually synthesizes, so the harness is tested on what it will run. */
-const [outboxPattern] = resourcesOf<{ FilterCriteria: { Filters: { Pattern: string }[] } }>(
-  synthApp({ stage: 'test' }).statelessTemplate,
-  'AWS::Lambda::EventSourceMapping',
-).flatMap(([, mapping]) => mapping.Properties.FilterCriteria.Filters.map((filter) => filter.Pattern));
+// The notifications dispatcher's mapping (the port-event follower has mappings of its own on the same stream).
+const [outboxPattern] = resourcesOf<{
+  FunctionName: { Ref?: string };
+  FilterCriteria: { Filters: { Pattern: string }[] };
+}>(synthApp({ stage: 'test' }).statelessTemplate, 'AWS::Lambda::EventSourceMapping')
+  .filter(([, mapping]) => String(mapping.Properties.FunctionName.Ref).startsWith('NotificationsDispatch'))
+  .flatMap(([, mapping]) => mapping.Properties.FilterCriteria.Filters.map((filter) => filter.Pattern));
+
+/** The port-event follower's mapping: train events (written or corrected) and amendments. */
+const followerPatterns = resourcesOf<{
+  FunctionName: { Ref?: string };
+  FilterCriteria: { Filters: { Pattern: string }[] };
+}>(synthApp({ stage: 'test' }).statelessTemplate, 'AWS::Lambda::EventSourceMapping')
+  .filter(([, mapping]) => String(mapping.Properties.FunctionName.Ref).startsWith('FollowPortEvents'))
+  .flatMap(([, mapping]) => mapping.Properties.FilterCriteria.Filters.map((filter) => filter.Pattern));
 
 const STREAM_ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/Declarations/stream/2026-11-21T08:00:00.000';
 
@@ -306,5 +317,31 @@ describe('the harness polls a stream as Lambda’s poller does', () => {
       until: (seen) => seen.some((batch) => batch.includes('next')),
     });
     assert.deepEqual(calls, [['bad'], ['bad'], ['bad'], ['next']]);
+  });
+});
+
+describe('the port-event follower’s filter, as the harness applies it', () => {
+  const matchesAny = (record: StreamRecord) =>
+    followerPatterns.some((pattern) => compileFilterPattern(pattern)(lambdaRecord(record)));
+  const milestone = (type: string) => ({
+    PK: `MILESTONE#${type}#X8001@2026-11-21`,
+    SK: 'OCCURRED',
+    entity: 'Milestone',
+    key: 'X8001@2026-11-21',
+    notice: { milestone: type, portEventId: 'evt-1' },
+  });
+
+  it('lets a train’s event through when it is written, and again when a correction replaces it', () => {
+    assert.equal(followerPatterns.length, 2);
+    assert.equal(matchesAny(sdkRecord('INSERT', milestone('TRAIN_ARRIVED'))), true);
+    assert.equal(matchesAny(sdkRecord('MODIFY', milestone('TRANSSHIPMENT_COMPLETED'))), true);
+  });
+
+  it('lets an amendment’s outbox event through, and no other status change or gate-in', () => {
+    const amended = { ...outboxItem, event: { ...outboxItem.event, transition: 'AMEND_DOCUMENT' } };
+    assert.equal(matchesAny(sdkRecord('INSERT', amended)), true);
+    assert.equal(matchesAny(sdkRecord('INSERT', { ...outboxItem, event: { transition: 'RELEASE' } })), false);
+    assert.equal(matchesAny(sdkRecord('INSERT', milestone('TRUCK_GATED_IN'))), false);
+    assert.equal(matchesAny(sdkRecord('REMOVE', milestone('TRAIN_ARRIVED'))), false);
   });
 });
