@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TrainStore } from '#application/ports.ts';
 import { type ManifestVersion, type TrainHead, TrainVersionConflictError, trainKeyOf } from '#domain/trains.ts';
-import { isConditionFailure } from './dynamodb-declaration-store.ts';
+import { isConditionFailure, queryAll } from './dynamodb-declaration-store.ts';
 import { TRAIN_ENTITY, TRAIN_KEYS } from './table-layout.ts';
 
 /** TrainStore on the declarations table: a head item per train and one item per manifest version. */
@@ -56,6 +56,33 @@ export function dynamoDbTrainStore(client: DynamoDBDocumentClient, tableName: st
         if (isConditionFailure(error)) throw new TrainVersionConflictError(key, expectedVersion);
         throw error;
       }
+    },
+
+    async closeLine(train, waybillNumber, declarationId, status, at) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            PK: TRAIN_KEYS.train(trainKeyOf(train)).PK,
+            SK: `LINE#${waybillNumber}`,
+            entity: 'ManifestLineClosed',
+            waybillNumber,
+            declarationId,
+            status,
+            closedAt: at.toISOString(),
+          },
+        }),
+      );
+    },
+
+    async closedLines(train) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :line)',
+        ExpressionAttributeValues: { ':pk': TRAIN_KEYS.train(trainKeyOf(train)).PK, ':line': 'LINE#' },
+        ConsistentRead: true,
+      });
+      return new Set(items.map((item) => String(item.waybillNumber)));
     },
 
     async saveHead({ expectedVersion, head }) {

@@ -141,6 +141,10 @@ export interface TrainStore {
   loadManifest(train: TrainRef, version?: number): Promise<ManifestVersion | undefined>;
   /** Stores the new manifest version and head at once; TrainVersionConflictError if the head moved. */
   saveManifest(change: ManifestChange): Promise<void>;
+  /** Marks a manifest line (a waybill) accounted for by a declaration closed with `status`; idempotent. */
+  closeLine(train: TrainRef, waybillNumber: string, declarationId: string, status: string, at: Date): Promise<void>;
+  /** The waybills of the train whose lines are accounted for. */
+  closedLines(train: TrainRef): Promise<Set<string>>;
   /** Stores the head alone (the port's events move it on); TrainVersionConflictError if it moved. */
   saveHead(change: { readonly expectedVersion: number; readonly head: TrainHead }): Promise<void>;
 }

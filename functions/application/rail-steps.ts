@@ -5,7 +5,7 @@ import { TRANSITION } from '#domain/lifecycle.ts';
 import { RAIL_WAIT, type RailWait } from '#domain/port-events.ts';
 import type { RandomSelectionSettings, RiskChannel } from '#domain/risk.ts';
 import { MANIFEST_MATCH, type ManifestMatchOutcome } from '#domain/screening.ts';
-import { matchAgainstManifest, trainKeyOf } from '#domain/trains.ts';
+import { matchAgainstManifest, TrainVersionConflictError, trainKeyOf, writeOffIfAccountedFor } from '#domain/trains.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type { TraderHistory, TrainStore } from './ports.ts';
 import { arriveAndResume, completeAndResume, moveOn, type TrainEventPorts } from './train-events.ts';
@@ -149,4 +149,38 @@ export async function resumeAfterAmendment(
     await ports.milestones.removeWait(RAIL_WAIT.DECLARATION_AMENDED, declarationId, wait.declarationId);
   }
   return waits.length > 0;
+}
+
+/**
+ * A rail declaration was released (or otherwise closed): its line of the train's manifest is accounted for, and
+ * once every line is, the manifest is written off (R7). Idempotent: a retried step closes the same line again.
+ */
+export async function accountForManifestLine(
+  ports: {
+    readonly trains: Pick<TrainStore, 'closeLine' | 'closedLines' | 'loadHead' | 'loadManifest' | 'saveHead'>;
+    readonly clock: () => Date;
+  },
+  declaration: { readonly id: string; readonly status: string },
+  document: DeclarationDocument,
+): Promise<{ readonly writtenOff: boolean }> {
+  if (document.declarationType !== 'RAIL_IMPORT') return { writtenOff: false };
+  const now = ports.clock();
+  await ports.trains.closeLine(document.train, document.waybillNumber, declaration.id, declaration.status, now);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const [head, manifest] = await Promise.all([
+      ports.trains.loadHead(document.train),
+      ports.trains.loadManifest(document.train),
+    ]);
+    if (head === undefined || manifest === undefined) return { writtenOff: false };
+    const next = writeOffIfAccountedFor(head, manifest.manifest, await ports.trains.closedLines(document.train), now);
+    if (next === undefined) return { writtenOff: head.status === 'WRITTEN_OFF' };
+    try {
+      await ports.trains.saveHead({ expectedVersion: head.version, head: next });
+      return { writtenOff: true };
+    } catch (error) {
+      // Another declaration of the train closed its line at the same moment: decide again on the new head.
+      if (!(error instanceof TrainVersionConflictError)) throw error;
+    }
+  }
+  return { writtenOff: false };
 }

@@ -398,3 +398,26 @@ export function trainAfterEvent(
     },
   };
 }
+
+/**
+ * R7: the manifest is written off once every line of it (each through waybill) is accounted for, that is, a
+ * declaration for it was released or otherwise closed. Returns the head to store, or undefined when lines remain
+ * open (or the train is already written off).
+ */
+export function writeOffIfAccountedFor(
+  head: TrainHead,
+  manifest: TrainManifest,
+  closedWaybills: ReadonlySet<string>,
+  at: Date,
+): TrainHead | undefined {
+  if (head.status === 'WRITTEN_OFF') return undefined;
+  const open = manifestLinesOf(manifest).filter((line) => !closedWaybills.has(line.waybillNumber));
+  if (open.length > 0) return undefined;
+  return {
+    ...head,
+    status: 'WRITTEN_OFF',
+    version: head.version + 1,
+    updatedAt: at.toISOString(),
+    facts: { ...head.facts, writtenOffAt: at.toISOString() },
+  };
+}

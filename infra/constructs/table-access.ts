@@ -66,6 +66,8 @@ export const DECLARATIONS_TABLE_ACCESS = {
   readDeliveryLog: ['dynamodb:Query'],
   /** TrainStore.loadHead and loadManifest: one consistent GetItem each. */
   readTrain: ['dynamodb:GetItem'],
+  /** A release accounts for its manifest line (Put), reads the lines (Query) and the head and manifest (Get), and may write the head off (Put). */
+  closeManifestLine: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
   /** TrainStore.saveManifest: a transaction of two Puts (the head, guarded by its version, and the new version). */
   saveManifest: ['dynamodb:PutItem'],
 } as const satisfies Record<string, readonly TableAction[]>;

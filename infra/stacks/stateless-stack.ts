@@ -65,12 +65,10 @@ export class StatelessStack extends Stack {
         'Workflow: wait for the port',
         access.awaitMilestone,
       ),
-      recordTransition: step(
-        'RecordTransitionFn',
-        'workflow/record-transition',
-        'Workflow: record a stage',
-        access.recordClearance,
-      ),
+      recordTransition: step('RecordTransitionFn', 'workflow/record-transition', 'Workflow: record a stage', [
+        ...access.recordClearance,
+        ...access.closeManifestLine,
+      ]),
     };
     const slaEnvironment = (f: PreClearanceFunction) =>
       f

@@ -12,6 +12,7 @@ import {
   TRAIN_STATUS_NAMES,
   type TrainHead,
   type TrainStatus,
+  writeOffIfAccountedFor,
 } from '#domain/trains.ts';
 import { AFTER_DEPARTURE, MANIFEST, TRAIN, trainManifest, wagonNumber } from '../support/trains.ts';
 
@@ -278,5 +279,35 @@ describe('filing and correcting a manifest', () => {
       TRANSSHIPMENT_COMPLETED: false,
       WRITTEN_OFF: false,
     } satisfies Record<TrainStatus, boolean>);
+  });
+});
+
+describe('writing off a train’s manifest (R7)', () => {
+  const at = new Date('2026-11-21T12:00:00Z');
+  const lines = manifestLinesOf(trainManifest()).map((line) => line.waybillNumber);
+  const head: TrainHead = {
+    ...TRAIN,
+    status: 'TRANSSHIPMENT_COMPLETED',
+    version: 4,
+    manifestVersion: 1,
+    manifestDigest: 'd',
+    departedAt: '2026-11-20T06:15:00+08:00',
+    filedAt: '2026-11-20T07:00:00Z',
+    updatedAt: '2026-11-21T10:00:00Z',
+    facts: {},
+  };
+
+  it('writes the manifest off once every waybill on it is accounted for, and not before', () => {
+    assert.equal(writeOffIfAccountedFor(head, trainManifest(), new Set(lines.slice(1)), at), undefined);
+    const written = writeOffIfAccountedFor(head, trainManifest(), new Set(lines), at);
+    assert.equal(written?.status, 'WRITTEN_OFF');
+    assert.equal(written?.version, 5);
+  });
+
+  it('does nothing to a train already written off', () => {
+    assert.equal(
+      writeOffIfAccountedFor({ ...head, status: 'WRITTEN_OFF' }, trainManifest(), new Set(lines), at),
+      undefined,
+    );
   });
 });

@@ -103,6 +103,12 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
     );
     assert.equal(history[4]?.actor.kind, 'railway', 'the arrival is the railway’s');
     assert.equal(history[6]?.actor.kind, 'port-operator', 'the gauge change is the terminal’s');
+    // Its one line released, the train's manifest is written off (R7).
+    const trainRead = await eventually(
+      () => env.api.get(`/v1/trains/${train.trainNumber}/${train.trainDate}`, railway),
+      (answer) => answer.body.status === 'WRITTEN_OFF',
+    );
+    assert.equal(trainRead.status, 200);
   });
 
   it('refuses an arrival for a train without a manifest, or in the future, and changes nothing', async () => {

@@ -447,7 +447,8 @@ describe('stateless stack: least privilege', () => {
     'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
     // A release is recorded as a clearance (TraderHistory.recordClearance): a Put it already had.
-    'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    // …and accounts for the declaration's line of its train's manifest (Query of the lines).
+    'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     [REGISTER_WEBHOOK]: {
       declarations: ['PutItem', 'UpdateItem'],
       idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],

@@ -390,7 +390,15 @@ export function inMemoryTrainStore() {
     versions.set(change.manifest.version, clone(change.manifest));
     manifests.set(key, versions);
   };
+  const lines = new Map<string, Set<string>>();
   const store: TrainStore = {
+    async closeLine(train, waybillNumber) {
+      const key = trainKeyOf(train);
+      lines.set(key, new Set([...(lines.get(key) ?? []), waybillNumber]));
+    },
+    async closedLines(train) {
+      return new Set(lines.get(trainKeyOf(train)) ?? []);
+    },
     async loadHead(train) {
       const head = heads.get(trainKeyOf(train));
       return head === undefined ? undefined : clone(head);
