@@ -1,4 +1,9 @@
-import { SendTaskSuccessCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { TaskCallbacks, WorkflowEngine } from '#application/ports.ts';
 import type { WorkflowId } from '#domain/declaration-types/registry.ts';
 
@@ -25,6 +30,16 @@ export function stepFunctionsWorkflows(
         );
       } catch (error) {
         if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+      }
+    },
+
+    async stop(workflow, declarationId, cause) {
+      const executionArn = `${stateMachineArns[workflow].replace(':stateMachine:', ':execution:')}:${declarationId}`;
+      try {
+        await client.send(new StopExecutionCommand({ executionArn, error: 'Cancelled', cause }));
+      } catch (error) {
+        // Never started, or already ended: nothing is left running.
+        if ((error as Error).name !== 'ExecutionDoesNotExist') throw error;
       }
     },
   };

@@ -157,6 +157,8 @@ export interface EventFeed {
 export interface WorkflowEngine {
   /** Starts the declaration's workflow, once: a second start of the same declaration is a no-op. */
   start(workflow: WorkflowId, declarationId: string): Promise<void>;
+  /** Stops the declaration's workflow, its waiting tasks with it; nothing to stop is not an error. */
+  stop(workflow: WorkflowId, declarationId: string, cause: string): Promise<void>;
 }
 
 export interface TaskCallbacks {

@@ -218,6 +218,26 @@ export const ROUTES = {
       'payload-too-large',
     ],
   },
+  cancelDeclaration: {
+    operationId: 'cancelDeclaration',
+    method: 'POST',
+    path: '/v1/declarations/{id}/cancel',
+    summary: 'Cancel your declaration, until it is released',
+    description:
+      'Records the cancellation with your reason, and leaves nothing behind: the workflow is stopped, its waits and any officer’s task are closed. Cancelling again answers the same. A released or rejected declaration cannot be cancelled (409).',
+    tags: ['Declarations'],
+    roles: ['broker'],
+    handler: 'cancel-declaration',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      body: Type.Object(
+        { reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why: kept in the history' }) },
+        { additionalProperties: false, title: 'Cancellation' },
+      ),
+    },
+    success: { status: 200, description: 'Cancelled (or already so)', schema: DeclarationSummarySchema },
+    problems: [...BODY_PROBLEMS, 'not-found', 'conflict'],
+  },
   reportPortEvent: {
     operationId: 'reportPortEvent',
     method: 'POST',

@@ -208,6 +208,23 @@ export class StatelessStack extends Stack {
         );
         for (const workflow of this.workflows) workflow.grantTaskResponseByName(f);
       },
+      cancelDeclaration: (f) => {
+        f.bindTable(
+          declarationsTable,
+          ...declarations(
+            access.readDeclaration,
+            access.saveStatusChange,
+            access.awaitMilestone,
+            access.officerTasks,
+            access.closeManifestLine,
+            access.saveManifest,
+          ),
+        );
+        for (const workflow of this.workflows) {
+          workflow.stateMachine.grantExecution(f, 'states:StopExecution');
+          f.addEnvironment(stateMachineArnVariable(workflow.workflow), workflow.stateMachine.stateMachineArn);
+        }
+      },
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {

@@ -31,6 +31,7 @@ const EXPECTED = {
   listDeclarations:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
   'getDeclaration RAIL_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 200, portOperator: 200, officer: 200 },
   amendDeclaration:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  cancelDeclaration:                { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   'getDeclaration ROAD_EXPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'getDeclaration ROAD_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 422, portOperator: 422, officer: 403 },
@@ -70,6 +71,7 @@ const OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([
   ROUTES.listWebhookDeliveries,
   ROUTES.deleteWebhook,
   ROUTES.amendDeclaration,
+  ROUTES.cancelDeclaration,
   ROUTES.provideDocuments,
 ]);
 /**
@@ -140,6 +142,16 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
   'getDeclaration RAIL_IMPORT': (context, caller) => readingOf(context, caller, 'RAIL_IMPORT'),
   'getDeclaration ROAD_EXPORT': (context, caller) => readingOf(context, caller, 'ROAD_EXPORT'),
   'getDeclaration ROAD_IMPORT': (context, caller) => readingOf(context, caller, 'ROAD_IMPORT'),
+  // The owner cancels its road-import fixture (no other cell writes to it); another broker's attempt is a 404.
+  cancelDeclaration: ({ callers, fixtures }, caller) => ({
+    request: {
+      method: 'POST',
+      path: `/v1/declarations/${fixtures.ROAD_IMPORT}/cancel`,
+      headers: { ...callers[caller], 'content-type': 'application/json' },
+      body: json({ reason: 'access matrix' }),
+    },
+    succeeded: (answer) => assert.equal((answer.json as { status?: string }).status, 'CANCELLED'),
+  }),
   // The owner's rail fixture waits for its train (still amendable); the owner's cell amends document version 1.
   amendDeclaration: ({ callers, fixtures }, caller) => ({
     request: {

@@ -1637,7 +1637,26 @@ function provideDocumentsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   return refusedWrites(route, context, valid, []);
 }
 
+/** Cancellations of the fixtures by a broker who does not own them, and of no declaration at all: all refused. */
+function cancelDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.cancelDeclaration;
+  const valid: fc.Arbitrary<ValidWrite> = fc
+    .tuple(
+      fc.constantFrom(...Object.values(context.fixtures), 'DCL-000000000000000000000000'),
+      fc.string({ minLength: 1, maxLength: 500 }),
+    )
+    .map(([id, reason]) => ({
+      body: { reason },
+      schema: route.request.body,
+      headers: context.callers.otherBroker,
+      untouched: {},
+      path: `/v1/declarations/${id}/cancel`,
+    }));
+  return refusedWrites(route, context, valid, []);
+}
+
 const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<FuzzCase>>> = {
+  cancelDeclaration: cancelDeclarationCases,
   fileDeclaration: fileDeclarationCases,
   reportPortEvent: reportPortEventCases,
   getDeclaration: getDeclarationCases,

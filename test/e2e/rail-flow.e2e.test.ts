@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { TrainRef } from '#domain/trains.ts';
 import {
   brokerToken,
@@ -233,6 +235,61 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
     await reachStatus(id, 'AWAITING_ARRIVAL');
     const statuses = ((await read(id)).body.history as { status: string }[]).map((entry) => entry.status);
     assert.ok(statuses.includes('MANIFEST_MATCHED'));
+  });
+
+  it('cancel before arrival: recorded with the broker’s reason, the execution stopped, no wait left behind', async () => {
+    const { train, ids } = await trainWithDeclarations(['847130']);
+    const [id = ''] = ids;
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+
+    const cancelled = await env.api.post(`/v1/declarations/${id}/cancel`, {
+      token: broker,
+      json: { reason: 'the buyer withdrew the order' },
+    });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.equal(cancelled.body.status, 'CANCELLED');
+    const again = await env.api.post(`/v1/declarations/${id}/cancel`, { token: broker, json: { reason: 'again' } });
+    assert.equal(again.status, 200, 'cancelling again answers the same');
+
+    const rail = env.stack.stateMachines.find((machine) => machine.name.endsWith('-rail-import'));
+    const executionArn = `${rail?.arn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const execution = await eventually(
+      () => env.sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (described) => described.status !== 'RUNNING',
+    );
+    assert.equal(execution.status, 'ABORTED');
+    const waits = await env.dynamodb.send(
+      new QueryCommand({
+        TableName: env.stack.tables.find((table) => table.includes('Declarations')) ?? '',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :wait)',
+        ExpressionAttributeValues: {
+          ':pk': { S: `MILESTONE#TRAIN_ARRIVED#${train.trainNumber}@${train.trainDate}` },
+          ':wait': { S: 'WAIT#' },
+        },
+      }),
+    );
+    assert.equal(waits.Count, 0, 'no wait is left for the train');
+
+    // The train still comes; nothing moves the cancelled declaration, and its line counts as closed.
+    await report(trainEvent('TRAIN_ARRIVED', train), railway);
+    const history = (await read(id)).body.history as { status: string }[];
+    assert.equal(history.at(-1)?.status, 'CANCELLED');
+    const after = await env.api.post(`/v1/declarations/${id}/cancel`, { token: broker, json: { reason: 'x' } });
+    assert.equal(after.status, 200);
+  });
+
+  it('refuses to cancel a released declaration (409), and another broker’s (404)', async () => {
+    const { train, ids } = await trainWithDeclarations(['847130']);
+    const [id = ''] = ids;
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    const other = await brokerToken('BRK-OTHER');
+    const byOther = await env.api.post(`/v1/declarations/${id}/cancel`, { token: other, json: { reason: 'mine?' } });
+    assert.equal(byOther.status, 404);
+    await report(trainEvent('TRAIN_ARRIVED', train), railway);
+    await throughTheGaugeChange(train);
+    await reachStatus(id, 'RELEASED');
+    const late = await env.api.post(`/v1/declarations/${id}/cancel`, { token: broker, json: { reason: 'too late' } });
+    assert.equal(late.status, 409);
   });
 });
 

@@ -151,12 +151,13 @@ describe('stateless stack: each function is told where its resources are', () =>
     );
   });
 
-  it('the filing function, which starts workflows, and only it, gets the ARN of every workflow', () => {
+  it('the filing function (which starts workflows) and the cancellation (which stops them), and only they, get the ARN of every workflow', () => {
     const fileId = functionBehindRoute(template, SUBMIT);
+    const cancelId = functionBehindRoute(template, routeKey(ROUTES.cancelDeclaration));
     assert.equal(stateMachineIds.length, WORKFLOW_IDS.length);
     for (const workflow of WORKFLOW_IDS) {
       const variable = stateMachineArnVariable(workflow);
-      assert.deepEqual(functionsWith(variable), [fileId], variable);
+      assert.deepEqual(functionsWith(variable), [fileId, cancelId].sort(), variable);
       const arn = envOfFunction(fileId)[variable];
       assert.ok(isRef(arn) && stateMachineIds.includes(arn.Ref), `${variable} names a state machine of this stack`);
     }
@@ -349,6 +350,7 @@ describe('stateless stack: least privilege', () => {
   const DELIVERIES = routeKey(ROUTES.listWebhookDeliveries);
   const LIST = routeKey(ROUTES.listDeclarations);
   const AMEND = routeKey(ROUTES.amendDeclaration);
+  const CANCEL = routeKey(ROUTES.cancelDeclaration);
   const EVENTS = routeKey(ROUTES.listEvents);
   const OPENAPI = routeKey(ROUTES.getOpenApi);
   const FILE_MANIFEST = routeKey(ROUTES.fileTrainManifest);
@@ -359,6 +361,7 @@ describe('stateless stack: least privilege', () => {
     [SUBMIT]: ['states:StartExecution'],
     [GET]: [],
     [AMEND]: [],
+    [CANCEL]: ['states:StopExecution'],
     [LIST]: [],
     [EVENTS]: [],
     [OPENAPI]: [],
@@ -457,6 +460,8 @@ describe('stateless stack: least privilege', () => {
     [DELETE_WEBHOOK]: { declarations: ['DeleteItem', 'UpdateItem'] },
     [DELIVERIES]: { declarations: ['GetItem', 'Query'] },
     [FILE_MANIFEST]: { declarations: ['GetItem', 'PutItem'] },
+    // It records the cancellation, removes the waits, closes an officer's task and the manifest line.
+    [CANCEL]: { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     [GET_TRAIN]: { declarations: ['GetItem'] },
     'state DeliverEvent': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     [STREAM_DISPATCHER]: {

@@ -267,6 +267,7 @@ export function inMemoryDeclarationNumbers(customsCode = '6501') {
 export function fakeWorkflowEngine() {
   const starts: { workflow: WorkflowId; declarationId: string }[] = [];
   const executions: { workflow: WorkflowId; declarationId: string }[] = [];
+  const stopped: string[] = [];
   const engine: WorkflowEngine = {
     async start(workflow, declarationId) {
       starts.push({ workflow, declarationId });
@@ -274,8 +275,11 @@ export function fakeWorkflowEngine() {
         executions.push({ workflow, declarationId });
       }
     },
+    async stop(_workflow, declarationId) {
+      stopped.push(declarationId);
+    },
   };
-  return { engine, starts, executions };
+  return { engine, starts, executions, stopped };
 }
 
 /** Task callbacks that remember every resumed token; tokens listed as gone answer false, as timed-out tasks do. */
