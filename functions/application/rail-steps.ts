@@ -9,7 +9,7 @@ import { matchAgainstManifest, TrainVersionConflictError, trainKeyOf, writeOffIf
 import { advanceDeclaration } from './advance-declaration.ts';
 import type { TraderHistory, TrainStore } from './ports.ts';
 import { arriveAndResume, completeAndResume, moveOn, type TrainEventPorts } from './train-events.ts';
-import { assessRisk } from './workflow-steps.ts';
+import { assessRisk, loadWithDocument } from './workflow-steps.ts';
 
 type ScreeningPorts = Omit<TrainEventPorts, 'milestones' | 'tasks' | 'slaPolicy'> & {
   readonly trains: Pick<TrainStore, 'loadManifest'>;
@@ -29,9 +29,7 @@ export interface Screening {
  * amendment. A declaration that matches (or a road one, which has no manifest) gets its risk channel.
  */
 export async function screenDeclaration(ports: ScreeningPorts, declarationId: string): Promise<Screening> {
-  const record = await ports.declarations.load(declarationId);
-  const document = record && (await ports.declarations.loadDocument(declarationId, record.documentVersion));
-  if (record === undefined || document === undefined) throw new DeclarationNotFoundError(declarationId);
+  const { record, document } = await loadWithDocument(ports, declarationId);
   if (document.declarationType !== 'RAIL_IMPORT') {
     const { channel } = await assessRisk(ports, declarationId);
     return { manifest: MANIFEST_MATCH.NOT_REQUIRED, channel };
@@ -96,11 +94,9 @@ export async function awaitRailEvent(
   ports: TrainEventPorts,
   input: { readonly declarationId: string; readonly taskToken: string; readonly milestone: RailWait },
 ): Promise<void> {
-  const record = await ports.declarations.load(input.declarationId);
-  const document = record && (await ports.declarations.loadDocument(input.declarationId, record.documentVersion));
-  if (record === undefined || document === undefined || document.declarationType !== 'RAIL_IMPORT') {
-    throw new DeclarationNotFoundError(input.declarationId);
-  }
+  const { record, document } = await loadWithDocument(ports, input.declarationId);
+  // A rail wait on anything but a rail declaration is a bug in the state machine: permanent, not retried.
+  if (document.declarationType !== 'RAIL_IMPORT') throw new DeclarationNotFoundError(input.declarationId);
   const train = trainKeyOf(document.train);
   const wait = { declarationId: input.declarationId, taskToken: input.taskToken };
   const now = ports.clock();

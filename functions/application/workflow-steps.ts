@@ -27,7 +27,8 @@ interface StepPorts {
   readonly clock: Clock;
 }
 
-async function loadWithDocument(
+/** A declaration's head and its current document; DeclarationNotFound (a permanent workflow error) if either is missing. */
+export async function loadWithDocument(
   ports: StepPorts,
   id: string,
 ): Promise<{ record: DeclarationRecord; document: DeclarationDocument }> {
