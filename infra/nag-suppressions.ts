@@ -59,6 +59,9 @@ const REASONS = {
   stepFunctionQualifiers: (functionPath: string) =>
     `lambda:InvokeFunction on the versions and aliases of ${functionPath}, one of this machine's own steps; ` +
     "CDK's LambdaInvoke grants them beside the unqualified ARN, and the wildcard stays within that one function.",
+  stopExecutions: (machinePath: string) =>
+    `states:StopExecution on the executions of ${machinePath}: an execution is named after its declaration at ` +
+    'run time, so its ARN ends in a wildcard; the grant stays within that one machine (the broker’s cancellation).',
   requestValidation:
     'Requests are validated in the function against the route JSON schema (Ajv, with formats such as the ISO ' +
     '6346 container check digit that API Gateway draft-4 models cannot express) and refused as RFC 9457 ' +
@@ -95,6 +98,14 @@ export function acknowledgeReviewedFindings(app: IConstruct, settings: StageSett
     } else if (construct instanceof StateMachine) {
       const policy = defaultPolicyOf(construct.role.node);
       acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', REASONS.stateMachineStar);
+      const machineId = Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+      for (const fn of functionsStoppingExecutionsOf(construct, machineId)) {
+        acknowledge(
+          defaultPolicyOf(fn.role?.node),
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*]`,
+          REASONS.stopExecutions(construct.node.path),
+        );
+      }
       for (const fn of invokedFunctionsOf(construct)) {
         const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
         acknowledge(
@@ -130,6 +141,17 @@ function defaultPolicyOf(roleNode: IConstruct['node'] | undefined): Policy {
   const policy = roleNode?.tryFindChild('DefaultPolicy');
   if (policy === undefined) throw new Error(`${roleNode?.path ?? 'a function'}: its role has no policy to review`);
   return policy as Policy;
+}
+
+/** The functions of this app whose role may stop this machine's executions. */
+function functionsStoppingExecutionsOf(machine: StateMachine, machineId: string): PreClearanceFunction[] {
+  const functions = machine.node.root.node.findAll().filter((c) => c instanceof PreClearanceFunction);
+  return functions.filter((fn) => {
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy') as Policy | undefined;
+    if (policy === undefined) return false;
+    const document = JSON.stringify(Stack.of(fn).resolve(policy.document.toJSON()));
+    return document.includes('states:StopExecution') && document.includes(machineId);
+  });
 }
 
 /** The functions of this app whose versions and aliases the machine's role may invoke. */
