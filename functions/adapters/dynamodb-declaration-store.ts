@@ -41,6 +41,18 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
     expiresAt: expiresAt(new Date(event.recordedAt), EVENT_RETENTION_SECONDS),
   });
 
+  /** A change's history entry (never overwritten) and its outbox event, as items of the change's transaction. */
+  const historyAndEvent = (record: DeclarationRecord, entry: HistoryEntry, event: DomainEvent) => [
+    {
+      Put: {
+        TableName: tableName,
+        Item: historyItem(record.id, entry),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    { Put: { TableName: tableName, Item: eventItem(record.brokerId, event) } },
+  ];
+
   const store: DeclarationStore = {
     async file(filing: Filing) {
       const { record } = filing;
@@ -134,14 +146,7 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                   },
                 },
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: historyItem(record.id, entry),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-              { Put: { TableName: tableName, Item: eventItem(record.brokerId, change.event) } },
+              ...historyAndEvent(record, entry, change.event),
             ],
           }),
         );
@@ -184,14 +189,7 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: historyItem(record.id, entry),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              },
-              { Put: { TableName: tableName, Item: eventItem(record.brokerId, amendment.event) } },
+              ...historyAndEvent(record, entry, amendment.event),
             ],
           }),
         );

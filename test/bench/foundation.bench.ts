@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import {
   brokerToken,
+  fileManifest,
   freshContainer,
   freshTrain,
-  manifestOf,
   portOperatorToken,
   railImportDeclaration,
   railwayToken,
@@ -67,10 +67,7 @@ try {
       container: freshContainer(),
       token: brokers[i % brokers.length] ?? '',
     }));
-    await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
-      token: railway,
-      json: manifestOf(consignments),
-    });
+    await fileManifest(env.api, railway, train, consignments);
     const t0 = performance.now();
     const filed = await Promise.all(
       consignments.map(async (consignment) => {

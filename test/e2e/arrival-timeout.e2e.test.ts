@@ -9,13 +9,10 @@ import {
 import {
   brokerToken,
   eventually,
-  freshContainer,
-  freshTrain,
-  manifestOf,
   officerToken,
   portOperatorToken,
+  railDeclarationOnItsTrain,
   railImportDeclaration,
-  railwayToken,
   startTestStack,
   trainEvent,
 } from './local-stack-client.ts';
@@ -40,16 +37,7 @@ describe('a train that does not arrive in time', () => {
   const statusOf = async (id: string) => String((await env.api.get(`/v1/declarations/${id}`, acme)).body.status);
 
   it('puts the declaration in MANUAL_REVIEW, and a late arrival no longer resumes it', async () => {
-    const train = freshTrain();
-    const declaration = railImportDeclaration({ train, container: freshContainer() });
-    const manifest = manifestOf([
-      { waybillNumber: declaration.waybillNumber, container: declaration.containers[0]?.number ?? '' },
-    ]);
-    const filedManifest = await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
-      token: await railwayToken(),
-      json: manifest,
-    });
-    assert.equal(filedManifest.status, 201);
+    const { train, declaration } = await railDeclarationOnItsTrain(env.api);
     const id = String(
       (await env.api.post('/v1/declarations', { token: acme, idempotencyKey: 'late-train-1', json: declaration })).body
         .id,

@@ -178,6 +178,33 @@ export function manifestOf(consignments: readonly { waybillNumber: string; conta
   };
 }
 
+type Api = ReturnType<typeof apiClient>;
+
+/** The railway files a train's manifest carrying these consignments (stage R1): PUT …/manifest. */
+export function fileManifest(
+  api: Api,
+  railwayToken: string,
+  train: TrainRef,
+  consignments: readonly { waybillNumber: string; container: string }[],
+) {
+  return api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
+    token: railwayToken,
+    json: manifestOf(consignments),
+  });
+}
+
+/** A rail declaration on a fresh train of its own, whose manifest (one container) the railway filed first. */
+export async function railDeclarationOnItsTrain(api: Api, overrides: { hsCode?: string } = {}) {
+  const train = freshTrain();
+  const container = freshContainer();
+  const declaration = railImportDeclaration({ ...overrides, train, container });
+  const filed = await fileManifest(api, await railwayToken(), train, [
+    { waybillNumber: declaration.waybillNumber, container },
+  ]);
+  if (filed.status !== 201) throw new Error(`the manifest of ${train.trainNumber} was not filed: ${filed.status}`);
+  return { train, declaration };
+}
+
 type TrainEventType = 'TRAIN_ARRIVED' | 'TRANSSHIPMENT_STARTED' | 'TRANSSHIPMENT_COMPLETED';
 
 /** A train event as the railway or the terminal reports it (now, unless a business time is given). */

@@ -6,9 +6,9 @@ import type { TrainRef } from '#domain/trains.ts';
 import {
   brokerToken,
   eventually,
+  fileManifest,
   freshContainer,
   freshTrain,
-  manifestOf,
   officerToken,
   portOperatorToken,
   railImportDeclaration,
@@ -46,11 +46,8 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
       () => statusOf(id),
       (current) => current === status,
     );
-  const fileManifest = (train: TrainRef, consignments: { waybillNumber: string; container: string }[]) =>
-    env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
-      token: railway,
-      json: manifestOf(consignments),
-    });
+  const fileManifestOf = (train: TrainRef, consignments: { waybillNumber: string; container: string }[]) =>
+    fileManifest(env.api, railway, train, consignments);
   const report = (event: unknown, token = port) => env.api.post('/v1/port-events', { token, json: event });
 
   /** A train with one declaration per consignment, manifest on file, declarations filed and waiting for it. */
@@ -61,7 +58,7 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
       waybillNumber: `SMGS${train.trainNumber}${index}`.slice(0, 30),
       container: freshContainer(),
     }));
-    assert.equal((await fileManifest(train, consignments)).status, 201);
+    assert.equal((await fileManifestOf(train, consignments)).status, 201);
     const ids: string[] = [];
     for (const consignment of consignments) {
       const filed = await env.api.post('/v1/declarations', {
@@ -214,7 +211,7 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
     const train = freshTrain();
     const waybillNumber = `SMGS${train.trainNumber}M`.slice(0, 30);
     const onManifest = freshContainer();
-    assert.equal((await fileManifest(train, [{ waybillNumber, container: onManifest }])).status, 201);
+    assert.equal((await fileManifestOf(train, [{ waybillNumber, container: onManifest }])).status, 201);
     const wrong = railImportDeclaration({ train, waybillNumber, container: freshContainer() });
     const filed = await env.api.post('/v1/declarations', {
       token: broker,
@@ -306,10 +303,7 @@ describe('rail: the gauge-change SLA, on the harness time scale', () => {
     const train = freshTrain();
     const container = freshContainer();
     const waybillNumber = `SMGS${train.trainNumber}S`.slice(0, 30);
-    await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
-      token: railway,
-      json: manifestOf([{ waybillNumber, container }]),
-    });
+    await fileManifest(env.api, railway, train, [{ waybillNumber, container }]);
     const filed = await env.api.post('/v1/declarations', {
       token: broker,
       idempotencyKey: `${waybillNumber}-sla`,

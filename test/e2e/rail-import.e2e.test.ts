@@ -15,11 +15,9 @@ import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import {
   brokerToken,
   eventually,
-  freshContainer,
-  freshTrain,
-  manifestOf,
   officerToken,
   portOperatorToken,
+  railDeclarationOnItsTrain,
   railImportDeclaration,
   railwayToken,
   startTestStack,
@@ -66,19 +64,7 @@ describe('rail import, end to end on the local stack', () => {
   const submit = (body: unknown, key: string, token = acme) =>
     env.api.post('/v1/declarations', { token, idempotencyKey: key, json: body });
   /** A declaration on a train of its own, whose manifest the railway filed first (stage R1). */
-  const onItsTrain = async (overrides: { hsCode?: string } = {}) => {
-    const train = freshTrain();
-    const declaration = railImportDeclaration({ ...overrides, train, container: freshContainer() });
-    const manifest = manifestOf([
-      { waybillNumber: declaration.waybillNumber, container: declaration.containers[0]?.number ?? '' },
-    ]);
-    const filed = await env.api.put(`/v1/trains/${train.trainNumber}/${train.trainDate}/manifest`, {
-      token: await railwayToken(),
-      json: manifest,
-    });
-    assert.equal(filed.status, 201);
-    return { train, declaration };
-  };
+  const onItsTrain = (overrides: { hsCode?: string } = {}) => railDeclarationOnItsTrain(env.api, overrides);
   const throughThePort = async (train: TrainRef, arrival = trainEvent('TRAIN_ARRIVED', train)) => {
     for (const event of [
       arrival,

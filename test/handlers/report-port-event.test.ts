@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { SendTaskSuccessCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  DECLARATIONS_TABLE,
   declarationTableWrites,
   documents,
   idempotencyRecords,
@@ -12,7 +11,7 @@ import {
   tableHolds,
   waitItem,
 } from '../support/aws.ts';
-import { railImportDeclaration, roadImportDeclaration } from '../support/declarations.ts';
+import { roadImportDeclaration } from '../support/declarations.ts';
 import {
   apiEvent,
   assertProblem,
@@ -29,13 +28,9 @@ import {
 setUpLambdaEnvironment();
 const { handler } = await import('../../functions/handlers/report-port-event.ts');
 
-const WAYBILL = railImportDeclaration().waybillNumber;
 const PLATE = roadImportDeclaration().truck.plate;
-const OTHER_WAYBILL = 'SMGS-24117791';
-const UNCLAIMED_WAYBILL = 'SMGS-24117799';
 const DECL_1 = 'DCL-1111111111111111111111AA';
 const DECL_2 = 'DCL-2222222222222222222222BB';
-const DECL_3 = 'DCL-3333333333333333333333CC';
 
 const TRAIN = { trainNumber: 'X8001', trainDate: '2025-02-27' };
 const TRAIN_KEY = 'X8001@2025-02-27';

@@ -6,11 +6,7 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { StateMachine } from 'aws-local-stepfunctions';
 import { WORKFLOW_ERRORS } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
-import {
-  OFFICER_DECISIONS as OFFICER_DECISION,
-  type OfficerQueue,
-  type OfficerTaskKind,
-} from '#domain/officer-tasks.ts';
+import { OFFICER_DECISIONS as OFFICER_DECISION } from '#domain/officer-tasks.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
 import { type RailImportSteps, RailImportWorkflow } from '../../infra/constructs/rail-import-workflow.ts';

@@ -64,8 +64,6 @@ const streamConsumers = resourcesOf<{ FunctionName: Ref }>(template, 'AWS::Lambd
   ([, mapping]) => mapping.Properties.FunctionName.Ref,
 );
 const [streamDispatcherId] = streamConsumers.filter((id) => id.startsWith('NotificationsDispatch'));
-/** The function that follows train events and amendments from the same stream. */
-const [portEventFollowerId] = streamConsumers.filter((id) => id.startsWith('FollowPortEvents'));
 const envOf = (fn: LambdaFunctionProps) => fn.Environment?.Variables ?? {};
 const functionsWith = (variable: string) =>
   functions
