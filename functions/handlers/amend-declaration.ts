@@ -2,7 +2,8 @@ import { declarationStoreFromEnv, systemClock } from '#adapters/from-environment
 import { amendDeclaration } from '#application/amend-declaration.ts';
 import { readDeclaration } from '#application/read-declarations.ts';
 import { detailOf, etagOf } from '#application/views.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/amendDeclaration.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
@@ -13,7 +14,7 @@ const ports = { declarations: declarationStoreFromEnv(), clock: systemClock };
  * PUT of a new document version under If-Match. Idempotent by design, without an idempotency store: a retry of
  * an amendment that went through finds its document already in place and answers it again, writing nothing.
  */
-export const handler = httpRoute(routes.amendDeclaration, async ({ event, path, headers, body, caller }) => {
+export const handler = httpRoute(route, async ({ event, path, headers, body, caller }) => {
   const ifMatch = headers['if-match'];
   if (ifMatch === undefined) {
     throw new ProblemError('precondition-required', 'name the document version you amend: If-Match: "<version>"', [
@@ -58,6 +59,6 @@ export const handler = httpRoute(routes.amendDeclaration, async ({ event, path, 
   }
   const found = await readDeclaration(ports, { id: path.id, caller });
   if (found === undefined) throw new ProblemError('not-found', `no declaration ${path.id} is yours to amend`);
-  const self = linkTo(event, routes.getDeclaration, { id: path.id });
+  const self = linkTo(event, routePaths.getDeclaration, { id: path.id });
   return json(200, detailOf(found, self), { etag: etagOf(found.documentVersion), 'content-location': self });
 });

@@ -8,7 +8,8 @@ import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { cancelDeclaration } from '#application/cancel-declaration.ts';
 import { summaryOf } from '#application/views.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/cancelDeclaration.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
@@ -24,7 +25,7 @@ const ports = {
 };
 
 /** The broker cancels its declaration; idempotent by design (cancelling a cancelled one answers it again). */
-export const handler = httpRoute(routes.cancelDeclaration, async ({ event, path, body, principal, caller }) => {
+export const handler = httpRoute(route, async ({ event, path, body, principal, caller }) => {
   const outcome = await cancelDeclaration(ports, {
     caller,
     brokerId: brokerIdOf(principal),
@@ -35,5 +36,5 @@ export const handler = httpRoute(routes.cancelDeclaration, async ({ event, path,
   if (outcome.kind === 'not-cancellable') {
     throw new ProblemError('conflict', `a ${outcome.status} declaration can no longer be cancelled`);
   }
-  return json(200, summaryOf(outcome.record, linkTo(event, routes.getDeclaration, { id: outcome.record.id })));
+  return json(200, summaryOf(outcome.record, linkTo(event, routePaths.getDeclaration, { id: outcome.record.id })));
 });

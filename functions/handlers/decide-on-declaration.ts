@@ -2,7 +2,8 @@ import { declarationStoreFromEnv, officerTaskStoreFromEnv, systemClock } from '#
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { decideOnDeclaration } from '#application/officer-tasks.ts';
 import { WORKFLOW_ERRORS } from '#domain/errors.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/decideOnDeclaration.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import type { DecisionResult } from '#shared/officer-schemas.ts';
@@ -15,7 +16,7 @@ const ports = {
   clock: systemClock,
 };
 
-export const handler = httpRoute(routes.decideOnDeclaration, async ({ event, path, body, caller }) => {
+export const handler = httpRoute(route, async ({ event, path, body, caller }) => {
   const outcome = await decideOnDeclaration(ports, {
     declarationId: path.id,
     caller,
@@ -46,7 +47,7 @@ export const handler = httpRoute(routes.decideOnDeclaration, async ({ event, pat
     decidedAt: decision.decidedAt,
     status: decision.status,
     taskState: outcome.taskState,
-    links: { declaration: linkTo(event, routes.getDeclaration, { id: path.id }) },
+    links: { declaration: linkTo(event, routePaths.getDeclaration, { id: path.id }) },
   };
   return json(200, answer);
 });

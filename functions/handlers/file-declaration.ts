@@ -2,7 +2,8 @@ import { declarationNumbersFromEnv, declarationStoreFromEnv, systemClock } from 
 import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/fileDeclaration.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
@@ -17,7 +18,7 @@ const ports = {
 };
 
 export const handler = httpRoute(
-  routes.fileDeclaration,
+  route,
   async ({ event, body, principal, caller, headers }) => {
     const outcome = await fileDeclaration(ports, {
       caller,
@@ -33,7 +34,7 @@ export const handler = httpRoute(
         [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
       );
     }
-    const self = linkTo(event, routes.getDeclaration, { id: outcome.record.id });
+    const self = linkTo(event, routePaths.getDeclaration, { id: outcome.record.id });
     return json(202, summaryOf(outcome.record, self), { location: self });
   },
   replayFirstAnswer,

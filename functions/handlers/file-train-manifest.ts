@@ -2,14 +2,15 @@ import { systemClock } from '#adapters/from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { manifestEtagOf, manifestVersionOfEtag, trainViewOf } from '#application/train-views.ts';
 import { fileManifest } from '#application/trains.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/fileTrainManifest.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
 
 const ports = { trains: trainStoreFromEnv(), clock: systemClock };
 
-export const handler = httpRoute(routes.fileTrainManifest, async ({ event, path, body, headers, caller }) => {
+export const handler = httpRoute(route, async ({ event, path, body, headers, caller }) => {
   const train = { trainNumber: path.trainNumber, trainDate: path.trainDate };
   const ifMatch = headers['if-match'];
   const outcome = await fileManifest(ports, {
@@ -44,8 +45,8 @@ export const handler = httpRoute(routes.fileTrainManifest, async ({ event, path,
       return json(
         outcome.kind === 'created' ? 201 : 200,
         trainViewOf(outcome, {
-          self: linkTo(event, routes.getTrain, train),
-          manifest: linkTo(event, routes.fileTrainManifest, train),
+          self: linkTo(event, routePaths.getTrain, train),
+          manifest: linkTo(event, routePaths.fileTrainManifest, train),
         }),
         { etag: manifestEtagOf(outcome.head.manifestVersion) },
       );

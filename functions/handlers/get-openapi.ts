@@ -1,11 +1,11 @@
-import * as routes from '#generated/routes.ts';
+import { route } from '#generated/routes/getOpenApi.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { openApiDocument } from '#shared/openapi.ts';
 
 // Built once per execution environment: the registry does not change while a function lives.
 let document: ReturnType<typeof openApiDocument> | undefined;
 
-export const handler = httpRoute(routes.getOpenApi, async ({ event }) => {
+export const handler = httpRoute(route, async ({ event }) => {
   document ??= openApiDocument();
   const stagePrefix = (event.requestContext.path ?? event.path).slice(0, -event.path.length);
   return json(

@@ -1,14 +1,15 @@
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { manifestEtagOf, trainViewOf } from '#application/train-views.ts';
 import { readTrain } from '#application/trains.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/getTrain.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { ProblemError } from '#shared/problem.ts';
 
 const ports = { trains: trainStoreFromEnv() };
 
-export const handler = httpRoute(routes.getTrain, async ({ event, path, query }) => {
+export const handler = httpRoute(route, async ({ event, path, query }) => {
   const train = { trainNumber: path.trainNumber, trainDate: path.trainDate };
   const found = await readTrain(ports, {
     train,
@@ -25,8 +26,8 @@ export const handler = httpRoute(routes.getTrain, async ({ event, path, query })
   return json(
     200,
     trainViewOf(found, {
-      self: linkTo(event, routes.getTrain, train),
-      manifest: linkTo(event, routes.fileTrainManifest, train),
+      self: linkTo(event, routePaths.getTrain, train),
+      manifest: linkTo(event, routePaths.fileTrainManifest, train),
     }),
     { etag: manifestEtagOf(found.head.manifestVersion) },
   );

@@ -2,7 +2,8 @@ import { declarationStoreFromEnv } from '#adapters/from-environment.ts';
 import { InvalidCursorError, InvalidQueryError } from '#application/ports.ts';
 import { listDeclarations } from '#application/read-declarations.ts';
 import { type DeclarationPage, summaryOf } from '#application/views.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/listDeclarations.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { DEFAULT_PAGE_SIZE } from '#shared/paging.ts';
@@ -11,7 +12,7 @@ import { ProblemError } from '#shared/problem.ts';
 
 const ports = { declarations: declarationStoreFromEnv() };
 
-export const handler = httpRoute(routes.listDeclarations, async ({ event, query, principal }) => {
+export const handler = httpRoute(route, async ({ event, query, principal }) => {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const page = await listDeclarations(ports, {
     brokerId: brokerIdOf(principal),
@@ -30,13 +31,13 @@ export const handler = httpRoute(routes.listDeclarations, async ({ event, query,
     throw error;
   });
   const body: DeclarationPage = {
-    items: page.items.map((record) => summaryOf(record, linkTo(event, routes.getDeclaration, { id: record.id }))),
+    items: page.items.map((record) => summaryOf(record, linkTo(event, routePaths.getDeclaration, { id: record.id }))),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
     links: {
-      self: linkTo(event, routes.listDeclarations, {}, query),
+      self: linkTo(event, routePaths.listDeclarations, {}, query),
       ...(page.nextCursor === undefined
         ? {}
-        : { next: linkTo(event, routes.listDeclarations, {}, { ...query, cursor: page.nextCursor }) }),
+        : { next: linkTo(event, routePaths.listDeclarations, {}, { ...query, cursor: page.nextCursor }) }),
     },
   };
   return json(200, body);

@@ -1,6 +1,6 @@
 import { eventFeedFromEnv, systemClock } from '#adapters/from-environment.ts';
 import { InvalidCursorError } from '#application/ports.ts';
-import * as routes from '#generated/routes.ts';
+import { route } from '#generated/routes/listEvents.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { DEFAULT_PAGE_SIZE } from '#shared/paging.ts';
 import { brokerIdOf } from '#shared/principal.ts';
@@ -13,7 +13,7 @@ const feed = eventFeedFromEnv();
  */
 export const EVENT_SETTLE_MILLISECONDS = 2_000;
 
-export const handler = httpRoute(routes.listEvents, async ({ query, principal }) => {
+export const handler = httpRoute(route, async ({ query, principal }) => {
   const settledBefore = new Date(systemClock().getTime() - EVENT_SETTLE_MILLISECONDS);
   try {
     const page = await feed.after(brokerIdOf(principal), query.after, query.limit ?? DEFAULT_PAGE_SIZE, settledBefore);

@@ -3,7 +3,8 @@ import { listOfficerTasks } from '#application/officer-tasks.ts';
 import { InvalidCursorError } from '#application/ports.ts';
 import { approachingShareFrom, DEFAULT_QUEUE, slaStateOf } from '#domain/officer-tasks.ts';
 import type { RiskChannel } from '#domain/risk.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/listOfficerTasks.ts';
 import { ENV } from '#shared/env.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
@@ -14,7 +15,7 @@ import { ProblemError } from '#shared/problem.ts';
 const ports = { officerTasks: officerTaskStoreFromEnv() };
 const approachingShare = approachingShareFrom(process.env[ENV.slaApproachingShare]);
 
-export const handler = httpRoute(routes.listOfficerTasks, async ({ event, query }) => {
+export const handler = httpRoute(route, async ({ event, query }) => {
   const queue = query.queue ?? DEFAULT_QUEUE;
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const page = await listOfficerTasks(ports, {
@@ -42,16 +43,16 @@ export const handler = httpRoute(routes.listOfficerTasks, async ({ event, query 
       ...(task.riskChannel === undefined ? {} : { riskChannel: task.riskChannel as RiskChannel }),
       onHold: task.decision?.decision === 'HOLD',
       links: {
-        declaration: linkTo(event, routes.getDeclaration, { id: task.declarationId }),
-        decisions: linkTo(event, routes.decideOnDeclaration, { id: task.declarationId }),
+        declaration: linkTo(event, routePaths.getDeclaration, { id: task.declarationId }),
+        decisions: linkTo(event, routePaths.decideOnDeclaration, { id: task.declarationId }),
       },
     })),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
     links: {
-      self: linkTo(event, routes.listOfficerTasks, {}, query),
+      self: linkTo(event, routePaths.listOfficerTasks, {}, query),
       ...(page.nextCursor === undefined
         ? {}
-        : { next: linkTo(event, routes.listOfficerTasks, {}, { ...query, cursor: page.nextCursor }) }),
+        : { next: linkTo(event, routePaths.listOfficerTasks, {}, { ...query, cursor: page.nextCursor }) }),
     },
   };
   return json(200, body);

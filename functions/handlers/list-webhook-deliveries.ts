@@ -2,7 +2,8 @@ import { deliveryLogFromEnv, webhookStoreFromEnv } from '#adapters/notifications
 import { InvalidCursorError } from '#application/ports.ts';
 import { type DeliveryLogPage, deliveryAttemptBodyOf } from '#application/webhook-views.ts';
 import { readDeliveryLog } from '#application/webhooks.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/listWebhookDeliveries.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { DEFAULT_PAGE_SIZE } from '#shared/paging.ts';
@@ -11,7 +12,7 @@ import { ProblemError } from '#shared/problem.ts';
 
 const ports = { webhooks: webhookStoreFromEnv(), deliveryLog: deliveryLogFromEnv() };
 
-export const handler = httpRoute(routes.listWebhookDeliveries, async ({ event, path, query, principal }) => {
+export const handler = httpRoute(route, async ({ event, path, query, principal }) => {
   const page = await readDeliveryLog(ports, {
     brokerId: brokerIdOf(principal),
     id: path.id,
@@ -30,11 +31,16 @@ export const handler = httpRoute(routes.listWebhookDeliveries, async ({ event, p
     items: page.items.map(deliveryAttemptBodyOf),
     ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
     links: {
-      self: linkTo(event, routes.listWebhookDeliveries, { id: path.id }, query),
+      self: linkTo(event, routePaths.listWebhookDeliveries, { id: path.id }, query),
       ...(page.nextCursor === undefined
         ? {}
         : {
-            next: linkTo(event, routes.listWebhookDeliveries, { id: path.id }, { ...query, cursor: page.nextCursor }),
+            next: linkTo(
+              event,
+              routePaths.listWebhookDeliveries,
+              { id: path.id },
+              { ...query, cursor: page.nextCursor },
+            ),
           }),
     },
   };

@@ -1,7 +1,8 @@
 import { declarationStoreFromEnv, officerTaskStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { provideDocuments } from '#application/officer-tasks.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/provideDocuments.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import type { DocumentsAccepted } from '#shared/officer-schemas.ts';
@@ -14,7 +15,7 @@ const ports = {
   clock: systemClock,
 };
 
-export const handler = httpRoute(routes.provideDocuments, async ({ event, path, body, caller }) => {
+export const handler = httpRoute(route, async ({ event, path, body, caller }) => {
   const outcome = await provideDocuments(ports, { declarationId: path.id, caller, documents: body.documents });
   if (outcome.kind === 'not-found') throw new ProblemError('not-found', `no declaration ${path.id} is visible to you`);
   if (outcome.kind === 'not-requested') {
@@ -25,7 +26,7 @@ export const handler = httpRoute(routes.provideDocuments, async ({ event, path, 
     status: outcome.record.status,
     providedAt: outcome.providedAt,
     requestedDocuments: [...outcome.requestedDocuments],
-    links: { declaration: linkTo(event, routes.getDeclaration, { id: path.id }) },
+    links: { declaration: linkTo(event, routePaths.getDeclaration, { id: path.id }) },
   };
   return json(202, answer);
 });

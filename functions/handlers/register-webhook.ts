@@ -3,7 +3,8 @@ import { systemClock } from '#adapters/from-environment.ts';
 import { webhookStoreFromEnv, webhookUrlPolicyFromEnv } from '#adapters/notifications-from-environment.ts';
 import { type WebhookCreated, webhookBodyOf } from '#application/webhook-views.ts';
 import { registerWebhook } from '#application/webhooks.ts';
-import * as routes from '#generated/routes.ts';
+import * as routePaths from '#generated/route-paths.ts';
+import { route } from '#generated/routes/registerWebhook.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
@@ -18,7 +19,7 @@ const ports = {
 };
 
 export const handler = httpRoute(
-  routes.registerWebhook,
+  route,
   async ({ event, body, principal }) => {
     const outcome = await registerWebhook(ports, { brokerId: brokerIdOf(principal), ...body });
     if (outcome.kind === 'refused') throw ruleViolationsProblem('webhook', outcome.violations);
@@ -29,7 +30,7 @@ export const handler = httpRoute(
     }
     const { subscription } = outcome;
     const created: WebhookCreated = {
-      ...webhookBodyOf(subscription, linkTo(event, routes.listWebhookDeliveries, { id: subscription.id })),
+      ...webhookBodyOf(subscription, linkTo(event, routePaths.listWebhookDeliveries, { id: subscription.id })),
       secret: subscription.secret,
     };
     return json(201, created);

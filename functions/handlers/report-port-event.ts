@@ -2,7 +2,7 @@ import { milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.t
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
-import * as routes from '#generated/routes.ts';
+import { route } from '#generated/routes/reportPortEvent.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { ProblemError } from '#shared/problem.ts';
@@ -15,7 +15,7 @@ const ports = {
 };
 
 export const handler = httpRoute(
-  routes.reportPortEvent,
+  route,
   async ({ body, caller }) => {
     const outcome = await reportPortEvent(ports, { event: body, caller });
     if (outcome.kind === 'not-a-reporter') {

@@ -5,7 +5,6 @@ import type { FieldProblem } from './problem.ts';
 export interface AjvError {
   readonly instancePath: string;
   readonly keyword: string;
-  readonly message?: string;
   readonly params: Record<string, unknown>;
 }
 
@@ -36,6 +35,42 @@ export function fieldProblemOf(error: AjvError, part: 'body' | 'query' | 'header
       ? `${JSON.stringify(error.params.tagValue ?? null).slice(0, 80)} is not one of the types this operation accepts`
       : error.keyword === 'additionalProperties'
         ? `is not a known ${part === 'body' ? 'field' : 'parameter'}`
-        : (error.message ?? rule);
+        : detailOf(error);
   return { field, rule, detail };
+}
+
+/**
+ * Ajv's own words for a broken rule (the validators are compiled without their message strings, which would
+ * repeat beside every check): one sentence per keyword, from the keyword's parameters.
+ */
+function detailOf({ keyword, params }: AjvError): string {
+  switch (keyword) {
+    case 'type':
+      return `must be ${params.type}`;
+    case 'required':
+      return `must have required property '${params.missingProperty}'`;
+    case 'const':
+      return 'must be equal to constant';
+    case 'enum':
+      return 'must be equal to one of the allowed values';
+    case 'format':
+      return `must match format "${params.format}"`;
+    case 'pattern':
+      return `must match pattern "${params.pattern}"`;
+    case 'minLength':
+    case 'maxLength':
+      return `must NOT have ${keyword === 'minLength' ? 'fewer' : 'more'} than ${params.limit} characters`;
+    case 'minItems':
+    case 'maxItems':
+      return `must NOT have ${keyword === 'minItems' ? 'fewer' : 'more'} than ${params.limit} items`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `must be ${params.comparison} ${params.limit}`;
+    case 'uniqueItems':
+      return `must NOT have duplicate items (items ## ${params.j} and ${params.i} are identical)`;
+    default:
+      return `must satisfy ${keyword}`;
+  }
 }
