@@ -1,11 +1,10 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverySchedulerFromEnv } from '#adapters/delivery-scheduler-from-environment.ts';
 import { recordedEventsOf } from '#adapters/dynamodb-outbox-stream.ts';
 import { webhookStoreFromEnv } from '#adapters/notifications-from-environment.ts';
 import { dispatchEvents } from '#application/deliveries.ts';
-import { logger } from '#shared/logger.ts';
+import { logger, withInvocationContext } from '#shared/logger.ts';
 
 const ports = { webhooks: webhookStoreFromEnv(), deliveries: deliverySchedulerFromEnv() };
 
@@ -15,7 +14,7 @@ const ports = { webhooks: webhookStoreFromEnv(), deliveries: deliverySchedulerFr
  * that already happened are not repeated.
  */
 export const handler = middy<DynamoDBStreamEvent, void>({ timeoutEarlyInMillis: 0 })
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withInvocationContext())
   .handler(async (batch) => {
     const events = recordedEventsOf(batch);
     const result = await dispatchEvents(ports, events);

@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
@@ -11,7 +10,7 @@ import { resumeAfterAmendment } from '#application/rail-steps.ts';
 import { fanOutTrainEvent } from '#application/train-events.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { type MilestoneNotice, TRAIN_EVENT_TYPES } from '#domain/port-events.ts';
-import { logger } from '#shared/logger.ts';
+import { logger, withInvocationContext } from '#shared/logger.ts';
 
 const ports = {
   declarations: declarationStoreFromEnv(),
@@ -28,7 +27,7 @@ const ports = {
  * step is idempotent (a declaration already moved on is not moved twice, a resumed wait is gone).
  */
 export const handler = middy<DynamoDBStreamEvent, void>({ timeoutEarlyInMillis: 0 })
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(withInvocationContext())
   .handler(async (batch) => {
     for (const record of batch.Records ?? []) {
       const image = record.dynamodb?.NewImage;

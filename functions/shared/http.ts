@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Static, TSchema } from 'typebox';
@@ -6,7 +5,7 @@ import type { Caller } from '#application/ports.ts';
 import type { Role } from '#domain/roles.ts';
 import type { CompiledRoute } from './compiled-route.ts';
 import type { IdempotencyKey } from './idempotency.ts';
-import { logger } from './logger.ts';
+import { logger, withInvocationContext } from './logger.ts';
 import { callerOf, type Principal, principalOf } from './principal.ts';
 import { type FieldProblem, ProblemError } from './problem.ts';
 import type { RouteDefinition } from './routes.ts';
@@ -53,7 +52,7 @@ export function httpRoute<R extends RouteDefinition>(
     throw new Error(`${route.operationId}: the registry and the handler disagree on whether the route is idempotent`);
   }
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(withInvocationContext())
     .use(problemDetails(route))
     .use(normalizeHeaders())
     .use(authorize(route))

@@ -1,6 +1,5 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { logger } from './logger.ts';
+import { withInvocationContext } from './logger.ts';
 
 /**
  * A Step Functions task handler. Errors are not mapped here: they propagate with their `name`, which is
@@ -8,6 +7,6 @@ import { logger } from './logger.ts';
  */
 export function workflowStep<TInput, TOutput>(core: (input: TInput) => Promise<TOutput>) {
   return middy<TInput, TOutput>({ timeoutEarlyInMillis: 0 })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(withInvocationContext())
     .handler((input) => core(input));
 }

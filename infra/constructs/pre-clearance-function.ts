@@ -10,6 +10,7 @@ import { INDEX_ACTIONS, type TableAction } from './table-access.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAMBDA_CREDENTIALS = `${PROJECT_ROOT}functions/adapters/lambda-credentials.ts`;
+const NO_ENDPOINT_DISCOVERY = `${PROJECT_ROOT}functions/adapters/no-endpoint-discovery.ts`;
 
 export interface PreClearanceFunctionProps {
   /** Handler module under functions/handlers, without extension, e.g. "workflow/assess-risk". */
@@ -32,6 +33,8 @@ export interface PreClearanceFunctionProps {
  * in the local harness (figures for the await-arrival step, 416 -> 239 KiB):
  * - credentials: the SDK's default provider chain is replaced by its first link, the environment, which is where
  *   Lambda puts the execution role's credentials (lambda-credentials.ts); -140 KiB of SSO, STS, ini, IMDS...;
+ * - DynamoDB's endpoint-discovery cache, built by every client and read only when discovery is switched on,
+ *   which it never is here (no-endpoint-discovery.ts); -7.5 KiB;
  * - the event-stream codec, which the SDK imports lazily and only for event-stream operations (DynamoDB and Step
  *   Functions have none), stays out of the bundle; -20 KiB;
  * - no `keepNames`, whose name-keeping wrappers cost 17 KiB: errors carry explicit names in our code and the SDK's,
@@ -83,6 +86,7 @@ export class PreClearanceFunction extends NodejsFunction {
           // the userland package of the same API keeps the deprecation warning out of every cold start.
           '--alias:punycode': 'punycode/',
           '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS,
+          '--alias:@aws-sdk/endpoint-cache': NO_ENDPOINT_DISCOVERY,
         },
         // ESM output still meets CommonJS dependencies that call require().
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
