@@ -18,6 +18,7 @@
  *   DECLNO#<customsCode>#<year> SERIAL                           the last declaration-number serial issued there
  *   TRAIN#<number>@<date>       TRAIN                            a train's head: status, version, manifestVersion, facts
  *   TRAIN#<number>@<date>       MANIFEST#<manifestVersion:4>     one version of the train's manifest, as filed
+ *   WORKFLOW_COMMAND#<digest>   COMMAND                          start, stop or resume a workflow (TTL `expiresAt`)
  *
  * The table's stream (NEW_IMAGE) carries every write; the dispatcher's event source mapping lets through only
  * the INSERTs of outbox items (entity = DomainEvent), which are never updated, so each event arrives once.
@@ -109,11 +110,23 @@ export const TRAIN_KEYS = {
 
 export const TRAIN_ENTITY = { train: 'Train', manifest: 'TrainManifest' } as const;
 
+/**
+ * Commands to Step Functions, queued by the functions that answer requests and carried out from the stream by
+ * run-workflow-commands. Keyed by a digest of the command, so a command queued twice is one item.
+ */
+export const WORKFLOW_COMMAND_KEYS = {
+  command: (digest: string) => ({ PK: `WORKFLOW_COMMAND#${digest}`, SK: 'COMMAND' }),
+} as const;
+
+export const WORKFLOW_COMMAND_ENTITY = 'WorkflowCommand';
+
 const DAY_SECONDS = 24 * 3600;
 /** Outbox events stay readable by the pull feed this long; DynamoDB TTL sweeps them after. */
 export const EVENT_RETENTION_SECONDS = 30 * DAY_SECONDS;
 /** Milestone reports and waits outlive their purpose only if something crashed. */
 export const MILESTONE_RETENTION_SECONDS = 30 * DAY_SECONDS;
+/** A command is carried out within seconds; it is kept a day for an operator to trace. */
+export const WORKFLOW_COMMAND_RETENTION_SECONDS = DAY_SECONDS;
 /** The delivery log a broker reads, and its attempt counters. */
 export const DELIVERY_LOG_RETENTION_SECONDS = 30 * DAY_SECONDS;
 

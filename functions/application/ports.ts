@@ -162,7 +162,7 @@ export interface WorkflowEngine {
 }
 
 export interface TaskCallbacks {
-  /** Resumes a task waiting on a token; false if that task no longer waits. */
+  /** Resumes a task waiting on a token; false if that task is known to wait no more (a queued resumption is true). */
   resume(taskToken: string, output: unknown): Promise<boolean>;
 }
 

@@ -4,8 +4,8 @@ import {
   officerTaskStoreFromEnv,
   systemClock,
 } from '#adapters/from-environment.ts';
-import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
+import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { cancelDeclaration } from '#application/cancel-declaration.ts';
 import { summaryOf } from '#application/views.ts';
 import * as routePaths from '#generated/route-paths.ts';
@@ -19,7 +19,7 @@ const ports = {
   declarations: declarationStoreFromEnv(),
   milestones: milestoneStoreFromEnv(),
   officerTasks: officerTaskStoreFromEnv(),
-  workflows: workflowEngineFromEnv(),
+  workflows: workflowCommandsFromEnv(),
   trains: trainStoreFromEnv(),
   clock: systemClock,
 };

@@ -1,5 +1,5 @@
 import { declarationStoreFromEnv, officerTaskStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
-import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { decideOnDeclaration } from '#application/officer-tasks.ts';
 import { WORKFLOW_ERRORS } from '#domain/errors.ts';
 import * as routePaths from '#generated/route-paths.ts';
@@ -12,7 +12,7 @@ import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
 const ports = {
   declarations: declarationStoreFromEnv(),
   officerTasks: officerTaskStoreFromEnv(),
-  tasks: taskCallbacksFromEnv(),
+  tasks: workflowCommandsFromEnv(),
   clock: systemClock,
 };
 

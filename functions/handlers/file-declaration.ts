@@ -1,5 +1,5 @@
 import { declarationNumbersFromEnv, declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
-import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
 import * as routePaths from '#generated/route-paths.ts';
@@ -13,7 +13,7 @@ import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
 const ports = {
   declarations: declarationStoreFromEnv(),
   declarationNumbers: declarationNumbersFromEnv(),
-  workflows: workflowEngineFromEnv(),
+  workflows: workflowCommandsFromEnv(),
   clock: systemClock,
 };
 

@@ -1,5 +1,5 @@
 import { declarationStoreFromEnv, officerTaskStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
-import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
+import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { provideDocuments } from '#application/officer-tasks.ts';
 import * as routePaths from '#generated/route-paths.ts';
 import { route } from '#generated/routes/provideDocuments.ts';
@@ -11,7 +11,7 @@ import { ProblemError } from '#shared/problem.ts';
 const ports = {
   declarations: declarationStoreFromEnv(),
   officerTasks: officerTaskStoreFromEnv(),
-  tasks: taskCallbacksFromEnv(),
+  tasks: workflowCommandsFromEnv(),
   clock: systemClock,
 };
 

@@ -1,6 +1,6 @@
 import { milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
-import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
+import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
 import { route } from '#generated/routes/reportPortEvent.ts';
 import { httpRoute, json } from '#shared/http.ts';
@@ -9,7 +9,7 @@ import { ProblemError } from '#shared/problem.ts';
 
 const ports = {
   milestones: milestoneStoreFromEnv(),
-  tasks: taskCallbacksFromEnv(),
+  tasks: workflowCommandsFromEnv(),
   trains: trainStoreFromEnv(),
   clock: systemClock,
 };

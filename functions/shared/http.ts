@@ -34,14 +34,17 @@ export type RouteCore<R extends RouteDefinition> = (
 
 type ProxyMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
-/** Makes a write route replay its first answer (Powertools idempotency); see idempotency.ts. */
-export type IdempotencyMiddleware = (key: IdempotencyKey) => MiddlewareObj;
+/** Makes a write route replay its first answer; see idempotency.ts. */
+export type IdempotencyMiddleware = (
+  key: IdempotencyKey,
+  operationId: string,
+) => MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Record<string, unknown>>;
 
 /**
  * One middy stack for every HTTP route, built from its entry in the route registry (as compiled at build time,
  * validators included), so each handler file holds only its use case: logging → problem+json errors → headers →
  * roles → path → query → headers → JSON body → [idempotency] → core. Write routes pass the idempotency
- * middleware in, so that read routes do not bundle Powertools idempotency and its DynamoDB client.
+ * middleware in, so that read routes do not bundle it.
  */
 export function httpRoute<R extends RouteDefinition>(
   route: CompiledRoute<R>,
@@ -59,7 +62,7 @@ export function httpRoute<R extends RouteDefinition>(
     .use(validateRequest(route));
   // Last before the core: the idempotency key and payload hash are taken from the parsed, validated body.
   if (route.idempotency !== undefined && idempotency !== undefined) {
-    stack.use(idempotency(route.idempotency) as ProxyMiddleware);
+    stack.use(idempotency(route.idempotency, route.operationId) as ProxyMiddleware);
   }
   return stack.handler((event, context) => {
     const principal = route.roles === 'public' ? anonymous : principalOf(event);
@@ -242,11 +245,11 @@ function toProblem(error: unknown, route: CompiledRoute, requestId: string | und
   if (error instanceof ProblemError) return error;
   const field = route.idempotency?.field ?? 'idempotency-key';
   switch ((error as Error | undefined)?.name) {
-    case 'IdempotencyValidationError':
+    case 'IdempotencyKeyReusedError':
       return new ProblemError('idempotency-key-reused', `${field} was used before with a different body`, [
         { field, rule: 'same-payload', detail: 'reuse a key only to retry the identical request' },
       ]);
-    case 'IdempotencyAlreadyInProgressError':
+    case 'RequestInProgressError':
       return new ProblemError('request-in-progress', 'retry once the first request has completed');
   }
   return new ProblemError(

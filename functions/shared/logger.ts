@@ -16,7 +16,8 @@ import { maskPersonalData, maskText } from './log-masking.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
-const SEVERITY: Readonly<Record<LogLevel, number>> = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20 };
+/** Powertools' scale; SILENT writes nothing (the unit tests set it). */
+const SEVERITY: Readonly<Record<LogLevel | 'SILENT', number>> = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, SILENT: 28 };
 
 type Attributes = Readonly<Record<string, unknown>>;
 
@@ -30,9 +31,9 @@ export interface Logger {
 }
 
 /** The level Lambda's advanced logging controls set wins, then POWERTOOLS_LOG_LEVEL, then INFO. */
-function levelFromEnvironment(): LogLevel {
+function levelFromEnvironment(): LogLevel | 'SILENT' {
   const setting = (process.env.AWS_LAMBDA_LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO').toUpperCase();
-  return setting in SEVERITY ? (setting as LogLevel) : 'INFO';
+  return setting in SEVERITY ? (setting as LogLevel | 'SILENT') : 'INFO';
 }
 
 /** The root of the X-Ray trace of the invocation, as Lambda hands it over. */
@@ -64,7 +65,7 @@ function formatAttributes(attributes: Attributes): Record<string, unknown> {
   );
 }
 
-export function createLogger(options: { readonly logLevel?: LogLevel } = {}): Logger {
+export function createLogger(options: { readonly logLevel?: LogLevel | 'SILENT' } = {}): Logger {
   const threshold = SEVERITY[options.logLevel ?? levelFromEnvironment()];
   const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'service_undefined';
   let invocation: Record<string, unknown> = {};

@@ -54,8 +54,8 @@ export interface RouteDefinition {
   };
   /** Write routes replay their first answer to a retry with the same key. */
   readonly idempotency?: {
-    /** JMESPath into the parsed event. */
-    readonly jmesPath: string;
+    /** Whose keys they are: a broker's, shared by its users, or the calling identity's own. */
+    readonly scope: 'broker' | 'caller';
     /** The key as a client sees it (a header name or a body JSON Pointer), named when the key is reused. */
     readonly field: string;
   };
@@ -114,7 +114,7 @@ export const ROUTES = {
     },
     // Keyed per broker, so two brokers choosing the same key never collide.
     idempotency: {
-      jmesPath: '[requestContext.authorizer.claims."custom:brokerId", headers."idempotency-key"]',
+      scope: 'broker',
       field: 'idempotency-key',
     },
     success: {
@@ -249,7 +249,7 @@ export const ROUTES = {
     handler: 'report-port-event',
     request: { body: PortEventSchema },
     // Each reporter's ids are its own: the railway's evt-1 and the gate's evt-1 are different events.
-    idempotency: { jmesPath: '[requestContext.authorizer.claims.sub, body.eventId]', field: '/eventId' },
+    idempotency: { scope: 'caller', field: '/eventId' },
     success: { status: 202, description: 'Recorded; waiting declarations resumed', schema: PortEventAcceptedSchema },
     problems: WRITE_PROBLEMS.filter((problem) => problem !== 'invalid-header'),
   },
@@ -287,7 +287,7 @@ export const ROUTES = {
     },
     // Keyed per broker, like a filing: a retry answers the same webhook (and secret), never a second one.
     idempotency: {
-      jmesPath: '[requestContext.authorizer.claims."custom:brokerId", headers."idempotency-key"]',
+      scope: 'broker',
       field: 'idempotency-key',
     },
     success: { status: 201, description: 'Registered; keep the secret', schema: WebhookCreatedSchema },

@@ -94,12 +94,14 @@ function compiledRouteSource(route: (typeof ROUTE_LIST)[number]): string {
   const code =
     Object.keys(exports).length === 0
       ? ''
-      : withCompactErrorReports(
-          standalone.default(ajv, exports).replace(/require\("([^"]+)"\)/g, (_match: string, module: string) => {
-            const local = `runtime${runtimeImports.size}`;
-            if (!runtimeImports.has(module)) runtimeImports.set(module, local);
-            return runtimeImports.get(module) ?? local;
-          }),
+      : withSchemasCutToWhatIsRead(
+          withCompactErrorReports(
+            standalone.default(ajv, exports).replace(/require\("([^"]+)"\)/g, (_match: string, module: string) => {
+              const local = `runtime${runtimeImports.size}`;
+              if (!runtimeImports.has(module)) runtimeImports.set(module, local);
+              return runtimeImports.get(module) ?? local;
+            }),
+          ),
         );
   return [
     ...HEADER,
@@ -114,6 +116,44 @@ function compiledRouteSource(route: (typeof ROUTE_LIST)[number]): string {
 }
 
 /**
+ * Ajv's code keeps each schema as an object literal, although it reads only a few parts of it at run time: the
+ * `properties` of an object (to know its field names) and `enum` lists (to name the allowed values). The filing
+ * route's schema literal holds every rule of every type (~6 KiB). Each literal is cut to the paths the code
+ * reads: a `properties` object keeps its keys (with what is read below them), an `enum` its values. A literal
+ * the code uses in another way is kept whole.
+ */
+function withSchemasCutToWhatIsRead(code: string): string {
+  return code.replace(
+    /const (schema\d+) = (\{.*?\});(?=function |const |export )/g,
+    (literal, name: string, json: string) => {
+      const reads = [...code.matchAll(new RegExp(`\\b${name}\\b((?:\\.[A-Za-z_$][\\w$]*|\\[\\d+\\])*)`, 'g'))]
+        .map((match) => match[1] ?? '')
+        .slice(1); // the declaration itself
+      if (reads.length === 0 || reads.some((path) => !/\.(properties|enum)$/.test(path))) return literal;
+      const schema = JSON.parse(json) as unknown;
+      const cut: Record<string, unknown> = {};
+      for (const path of reads) {
+        const steps = [...path.matchAll(/\.([A-Za-z_$][\w$]*)|\[(\d+)\]/g)].map(
+          ([, key, index]) => key ?? Number(index),
+        );
+        let from = schema as Record<string | number, unknown>;
+        let to = cut as Record<string | number, unknown>;
+        steps.forEach((step, i) => {
+          from = from[step] as Record<string | number, unknown>;
+          const last = i === steps.length - 1;
+          if (last && step === 'enum') to[step] = from;
+          else if (last)
+            to[step] = { ...Object.fromEntries(Object.keys(from).map((key) => [key, {}])), ...(to[step] as object) };
+          else to[step] ??= typeof steps[i + 1] === 'number' ? [] : {};
+          to = to[step] as Record<string | number, unknown>;
+        });
+      }
+      return `const ${name} = ${JSON.stringify(cut)};`;
+    },
+  );
+}
+
+/**
  * Ajv writes every failed check out in full: an error object literal with its key names, then the code that
  * starts or extends the error list. Two thirds of a validator is that. Each such report becomes one call of a
  * small function, and the object loses the schema path that no answer shows (a refusal names the field and the
@@ -123,14 +163,41 @@ function compiledRouteSource(route: (typeof ROUTE_LIST)[number]): string {
 function withCompactErrorReports(code: string): string {
   const report =
     /const (err\d+) = \{instancePath(?::([^,]+))?,schemaPath:"[^"\\]*",keyword:"(\w+)",params:(\{.*?\})\};if\(vErrors === null\)\{vErrors = \[\1\];\}else \{vErrors\.push\(\1\);\}errors\+\+;/g;
+  // The same broken rule (keyword and constant parameters, e.g. a string expected) recurs across the fields:
+  // one that recurs is written once, as a constant its reports share; the rest stay inline.
+  const reports = [...code.matchAll(report)].map(([, , , keyword, params]) => `"${keyword}", ${params}`);
+  const uses = new Map<string, number>();
+  for (const failed of reports) uses.set(failed, (uses.get(failed) ?? 0) + 1);
+  const shared = new Map<string, string>();
   const compact = code.replace(
     report,
-    (_match, _name: string, instancePath: string | undefined, keyword: string, params: string) =>
-      `vErrors = reported(vErrors, ${instancePath ?? 'instancePath'}, "${keyword}", ${params});errors++;`,
+    (_match, _name: string, instancePath: string | undefined, keyword: string, params: string) => {
+      const failed = `"${keyword}", ${params}`;
+      let rule = failed;
+      if ((uses.get(failed) ?? 0) > 1 && isConstant(params)) {
+        rule = `...${shared.get(failed) ?? `failed${shared.size}`}`;
+        shared.set(failed, rule.slice(3));
+      }
+      return `vErrors = reported(vErrors, ${instancePath ?? 'instancePath'}, ${rule});errors++;`;
+    },
   );
   const left = compact.match(/schemaPath:|vErrors\.push\(err/g);
   if (left !== null) throw new Error(`compile-routes: ${left.length} error reports in a form not recognised`);
-  return `${compact}\nfunction reported(errors, instancePath, keyword, params) { const error = { instancePath, keyword, params }; if (errors === null) return [error]; errors.push(error); return errors; }`;
+  return [
+    ...[...shared].map(([failed, name]) => `const ${name} = [${failed}];`),
+    compact,
+    'function reported(errors, instancePath, keyword, params) { const error = { instancePath, keyword, params }; if (errors === null) return [error]; errors.push(error); return errors; }',
+  ].join('\n');
+}
+
+/** Whether Ajv's parameters object is made of literals only (no variable of the validator in it). */
+function isConstant(params: string): boolean {
+  try {
+    new Function(`"use strict"; return ${params};`)();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -24,6 +24,8 @@ export const INDEX_ACTIONS: ReadonlySet<TableAction> = new Set(['dynamodb:Query'
  * method, or a new call in an old one, shows up here and in the exact-action tests.
  */
 export const DECLARATIONS_TABLE_ACCESS = {
+  /** WorkflowEngine / TaskCallbacks of the request functions: one Put per queued command (dynamodb-workflow-commands.ts). */
+  queueWorkflowCommand: ['dynamodb:PutItem'],
   /** DeclarationStore.file: a transaction of four Puts; on a taken id it reads the existing head back. */
   fileDeclaration: ['dynamodb:PutItem', 'dynamodb:GetItem'],
   /** DeclarationNumbers.nextSerial: an atomic ADD on the counter of the customs office and year. */
@@ -72,9 +74,8 @@ export const DECLARATIONS_TABLE_ACCESS = {
   saveManifest: ['dynamodb:PutItem'],
 } as const satisfies Record<string, readonly TableAction[]>;
 
-/** Powertools' DynamoDBPersistenceLayer (functions/shared/idempotency.ts) gets, puts, updates and deletes records. */
+/** functions/shared/idempotency.ts claims a key (a conditional put), stores the answer, or drops the claim. */
 export const IDEMPOTENCY_TABLE_ACCESS = [
-  'dynamodb:GetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',

@@ -324,7 +324,7 @@ interface ProxyEventInput {
   readonly sourceIp: string;
 }
 
-/** The REST API (v1) Lambda proxy event, with the fields handlers and Powertools read. */
+/** The REST API (v1) Lambda proxy event, with the fields the handlers read. */
 function proxyEvent(input: ProxyEventInput) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};

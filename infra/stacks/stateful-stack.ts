@@ -57,7 +57,7 @@ export class StatefulStack extends Stack {
     });
     this.declarationsTable = declarations;
 
-    // Powertools idempotency's default layout: `id` key, `expiration` as TTL.
+    // The idempotency records (functions/shared/idempotency.ts): `id` key, `expiration` as TTL.
     this.idempotencyTable = new PreClearanceTable(this, 'IdempotencyTable', {
       partitionKey: stringKey('id'),
       timeToLiveAttribute: 'expiration',

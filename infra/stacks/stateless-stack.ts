@@ -4,7 +4,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { KEYS } from '#adapters/table-layout.ts';
 import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
-import { ENV, stateMachineArnVariable } from '#shared/env.ts';
+import { ENV } from '#shared/env.ts';
 import { type OperationId, ROUTE_LIST, ROUTES } from '#shared/routes.ts';
 import type { StageSettings } from '../config.ts';
 import { BrokerApi } from '../constructs/broker-api.ts';
@@ -14,6 +14,7 @@ import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
 import { RailImportWorkflow, type ResumableWorkflow } from '../constructs/rail-import-workflow.ts';
 import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
 import { WebhookNotifications } from '../constructs/webhook-notifications.ts';
+import { WorkflowCommandRunner } from '../constructs/workflow-command-runner.ts';
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -132,6 +133,9 @@ export class StatelessStack extends Stack {
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(followPortEvents);
     followPortEventsFromStream(followPortEvents, declarationsTable);
 
+    // The request functions start, stop and resume workflows through queued commands, carried out from the stream.
+    new WorkflowCommandRunner(this, 'WorkflowCommands', { declarationsTable, workflows: this.workflows });
+
     // Every status change, from the outbox to each webhook of its broker.
     this.notifications = new WebhookNotifications(this, 'Notifications', {
       declarationsTable,
@@ -149,13 +153,12 @@ export class StatelessStack extends Stack {
     ) as Record<OperationId, PreClearanceFunction>;
     const bindings: Record<OperationId, (fn: PreClearanceFunction) => void> = {
       fileDeclaration: (f) => {
-        f.bindTable(declarationsTable, ...declarations(access.fileDeclaration, access.allocateDeclarationNumber))
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.fileDeclaration, access.allocateDeclarationNumber, access.queueWorkflowCommand),
+        )
           .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
           .addEnvironment(ENV.customsCode, settings.customsCode);
-        for (const workflow of this.workflows) {
-          workflow.stateMachine.grantStartExecution(f);
-          f.addEnvironment(stateMachineArnVariable(workflow.workflow), workflow.stateMachine.stateMachineArn);
-        }
       },
       listDeclarations: (f) =>
         f.bindTable(declarationsTable, ...declarations(access.listForBroker), {
@@ -171,10 +174,8 @@ export class StatelessStack extends Stack {
       reportPortEvent: (f) => {
         f.bindTable(
           declarationsTable,
-          ...declarations(access.reportMilestone, access.readTrain, access.saveManifest),
+          ...declarations(access.reportMilestone, access.readTrain, access.saveManifest, access.queueWorkflowCommand),
         ).bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable);
-        // It resumes waiting workflows, and never fails or heartbeats them.
-        for (const workflow of this.workflows) workflow.stateMachine.grant(f, 'states:SendTaskSuccess');
       },
       listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
       registerWebhook: (f) =>
@@ -197,16 +198,25 @@ export class StatelessStack extends Stack {
       decideOnDeclaration: (f) => {
         f.bindTable(
           declarationsTable,
-          ...declarations(access.readDeclaration, access.readHistory, access.saveStatusChange, access.officerTasks),
+          ...declarations(
+            access.readDeclaration,
+            access.readHistory,
+            access.saveStatusChange,
+            access.officerTasks,
+            access.queueWorkflowCommand,
+          ),
         );
-        for (const workflow of this.workflows) workflow.grantTaskResponseByName(f);
       },
       provideDocuments: (f) => {
         f.bindTable(
           declarationsTable,
-          ...declarations(access.readDeclaration, access.saveStatusChange, access.officerTasks),
+          ...declarations(
+            access.readDeclaration,
+            access.saveStatusChange,
+            access.officerTasks,
+            access.queueWorkflowCommand,
+          ),
         );
-        for (const workflow of this.workflows) workflow.grantTaskResponseByName(f);
       },
       cancelDeclaration: (f) => {
         f.bindTable(
@@ -218,12 +228,9 @@ export class StatelessStack extends Stack {
             access.officerTasks,
             access.closeManifestLine,
             access.saveManifest,
+            access.queueWorkflowCommand,
           ),
         );
-        for (const workflow of this.workflows) {
-          workflow.stateMachine.grantExecution(f, 'states:StopExecution');
-          f.addEnvironment(stateMachineArnVariable(workflow.workflow), workflow.stateMachine.stateMachineArn);
-        }
       },
       getOpenApi: () => undefined,
     };

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { declarationIdFor } from '#domain/declaration.ts';
 import { declarationYearOf } from '#domain/declaration-number.ts';
@@ -11,8 +10,8 @@ import {
   declarationTableWrites,
   documents,
   idempotencyRecords,
+  queuedWorkflowCommands,
   resetAwsMocks,
-  stepFunctions,
 } from '../support/aws.ts';
 import {
   CONTAINERS,
@@ -34,7 +33,6 @@ import {
   portOperatorClaims,
   railwayClaims,
   setUpLambdaEnvironment,
-  TEST_ENV,
 } from '../support/lambda.ts';
 
 setUpLambdaEnvironment();
@@ -74,7 +72,7 @@ function editable(document: DeclarationDocument): Record<string, unknown> & { go
 
 function assertNothingFiled(): void {
   assert.deepEqual(declarationTableWrites(), [], 'no write reached the declarations table');
-  assert.equal(stepFunctions.commandCalls(StartExecutionCommand).length, 0, 'no workflow was started');
+  assert.equal(queuedWorkflowCommands('start').length, 0, 'no workflow was started');
   assert.equal(idempotencyRecords.size, 0, 'no answer was kept to replay: a corrected retry with the key is filed');
 }
 
@@ -84,11 +82,11 @@ beforeEach(() => {
 
 describe('POST /v1/declarations: a broker files a declaration of each type', () => {
   const cases: [DeclarationDocument, string][] = [
-    [railImportDeclaration(), TEST_ENV.STATE_MACHINE_ARN_RAIL_IMPORT],
-    [roadExportDeclaration(), TEST_ENV.STATE_MACHINE_ARN_ROAD],
-    [roadImportDeclaration(), TEST_ENV.STATE_MACHINE_ARN_ROAD],
+    [railImportDeclaration(), 'rail-import'],
+    [roadExportDeclaration(), 'road'],
+    [roadImportDeclaration(), 'road'],
   ];
-  for (const [document, stateMachineArn] of cases) {
+  for (const [document, workflow] of cases) {
     it(`${document.declarationType}: 202 with its Location and summary, stored once, its workflow started`, async () => {
       const response = await file({ body: document, idempotencyKey: 'LRN-2025-0001' });
 
@@ -131,10 +129,7 @@ describe('POST /v1/declarations: a broker files a declaration of each type', () 
       assert.equal(puts[0]?.ConditionExpression, 'attribute_not_exists(PK)', 'a filing never overwrites');
       assert.deepEqual(puts[1]?.Item?.document, document, 'the document is kept as filed');
 
-      assert.deepEqual(
-        stepFunctions.commandCalls(StartExecutionCommand).map((call) => call.args[0].input),
-        [{ stateMachineArn, name: id, input: JSON.stringify({ declarationId: id }) }],
-      );
+      assert.deepEqual(queuedWorkflowCommands(), [{ kind: 'start', workflow, declarationId: id }]);
     });
   }
 
@@ -181,7 +176,7 @@ describe('POST /v1/declarations: the Idempotency-Key', () => {
     assert.equal(first.statusCode, 202);
     assert.deepEqual(retry, first);
     assert.equal(documents.commandCalls(TransactWriteCommand).length, 1, 'stored once');
-    assert.equal(stepFunctions.commandCalls(StartExecutionCommand).length, 1, 'one workflow');
+    assert.equal(queuedWorkflowCommands('start').length, 1, 'one workflow');
   });
 
   it('the same key with a different document is refused with 422 naming idempotency-key, and the first stands', async () => {
@@ -192,7 +187,7 @@ describe('POST /v1/declarations: the Idempotency-Key', () => {
     const errors = assertProblem(response, 422, 'idempotency-key-reused');
     assert.deepEqual(errors, ['idempotency-key same-payload']);
     assert.equal(documents.commandCalls(TransactWriteCommand).length, 1, 'nothing more was stored');
-    assert.equal(stepFunctions.commandCalls(StartExecutionCommand).length, 1, 'no second workflow');
+    assert.equal(queuedWorkflowCommands('start').length, 1, 'no second workflow');
   });
 });
 
@@ -318,10 +313,10 @@ describe('POST /v1/declarations: when DynamoDB fails', () => {
     assertProblem(response, 500, 'internal-error');
     assert.doesNotMatch(response.body.detail, /safe to retry/i);
     assert.match(response.body.detail, /request id/);
-    assert.equal(stepFunctions.commandCalls(StartExecutionCommand).length, 0, 'no workflow was started');
+    assert.equal(queuedWorkflowCommands('start').length, 0, 'no workflow was started');
 
     const retry = await file({ idempotencyKey: 'LRN-2025-0001' });
     assert.equal(retry.statusCode, 202);
-    assert.equal(stepFunctions.commandCalls(StartExecutionCommand).length, 1);
+    assert.equal(queuedWorkflowCommands('start').length, 1);
   });
 });

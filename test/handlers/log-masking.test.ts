@@ -6,7 +6,7 @@ import { documents, resetAwsMocks } from '../support/aws.ts';
 import { railImportDeclaration } from '../support/declarations.ts';
 import { apiEvent, brokerClaims, lambdaContext, parseResponse, setUpLambdaEnvironment } from '../support/lambda.ts';
 
-// Logs on, and event logging too, the worst case: Powertools then logs every incoming event, body and headers.
+// Logs on, and event logging too, the worst case: the logger then logs every incoming event, body and headers.
 setUpLambdaEnvironment();
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';

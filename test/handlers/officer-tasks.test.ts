@@ -9,6 +9,7 @@ import {
   documentItem,
   documents,
   officerTaskItem,
+  queuedWorkflowCommands,
   resetAwsMocks,
   stepFunctions,
   tableHolds,
@@ -133,10 +134,9 @@ describe('POST /v1/declarations/{id}/decisions', () => {
     assert.equal(history?.transition, 'PASS_INSPECTION');
     assert.deepEqual(history?.actor, { kind: 'officer', id: 'officer-khorgos-17' });
     assert.equal(history?.reason, 'invoice matches');
-    assert.deepEqual(
-      stepFunctions.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input),
-      [{ taskToken: 'token-review', output: JSON.stringify({ decision: 'APPROVE' }) }],
-    );
+    assert.deepEqual(queuedWorkflowCommands(), [
+      { kind: 'resume', taskToken: 'token-review', output: { decision: 'APPROVE' } },
+    ]);
   });
 
   it('answers 409 naming why when the declaration waits for no decision, and writes nothing', async () => {
@@ -147,7 +147,7 @@ describe('POST /v1/declarations/{id}/decisions', () => {
     assertProblem(response, 409, 'conflict');
     assert.match(response.body.detail, /waits for no decision/);
     assert.deepEqual(declarationTableWrites(), []);
-    assert.equal(stepFunctions.commandCalls(SendTaskSuccessCommand).length, 0);
+    assert.equal(queuedWorkflowCommands('resume').length, 0);
   });
 
   it('answers 404 for an unknown declaration, 403 to a broker, and 422 for documents requested without naming them', async () => {
@@ -187,7 +187,7 @@ describe('POST /v1/declarations/{id}/decisions', () => {
     assert.equal(response.statusCode, 200);
     assert.equal(response.body.decidedAt, decided.decidedAt);
     assert.deepEqual(declarationTableWrites(), []);
-    assert.equal(stepFunctions.commandCalls(SendTaskSuccessCommand).length, 0);
+    assert.equal(queuedWorkflowCommands('resume').length, 0);
   });
 });
 
@@ -229,7 +229,7 @@ describe('POST /v1/declarations/{id}/documents', () => {
     assert.equal(write?.[1]?.Put?.Item?.reason, 'the broker provided documents');
     assert.deepEqual(write?.[1]?.Put?.Item?.details?.documents, body.documents);
     assert.deepEqual(
-      stepFunctions.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input.taskToken),
+      queuedWorkflowCommands('resume').map((command) => command.taskToken),
       ['token-documents'],
     );
   });

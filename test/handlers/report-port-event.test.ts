@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   declarationTableWrites,
   documents,
   idempotencyRecords,
+  queuedWorkflowCommands,
   resetAwsMocks,
-  stepFunctions,
   tableHolds,
   waitItem,
 } from '../support/aws.ts';
@@ -89,7 +88,7 @@ function declarationsWaitingForTheTrain(): void {
 }
 
 function resumedTasks() {
-  return stepFunctions.commandCalls(SendTaskSuccessCommand).map((call) => call.args[0].input);
+  return queuedWorkflowCommands('resume');
 }
 
 function assertNothingRecorded(): void {
@@ -151,7 +150,10 @@ describe('POST /v1/port-events: a truck gates in', () => {
 
     assert.equal(response.statusCode, 202, JSON.stringify(response.body));
     assert.deepEqual(response.body.resumedDeclarations, [DECL_1]);
-    assert.deepEqual(JSON.parse(String(resumedTasks()[0]?.output)).facts, { plate: PLATE, gate: 'GATE-3' });
+    assert.deepEqual((resumedTasks()[0]?.output as { facts?: unknown } | undefined)?.facts, {
+      plate: PLATE,
+      gate: 'GATE-3',
+    });
   });
 
   it('the railway may not report a gate-in: 403, nothing recorded', async () => {

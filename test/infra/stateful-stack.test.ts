@@ -88,7 +88,7 @@ describe('stateful stack: the declarations table', () => {
 });
 
 describe('stateful stack: the idempotency table', () => {
-  it("uses Powertools' default layout: string key `id`, TTL on `expiration`", () => {
+  it('keeps the idempotency records under a string key `id`, TTL on `expiration`', () => {
     const table = tableKeyedOn(sandbox, 'id');
     assert.deepEqual(table.Properties.KeySchema, [{ AttributeName: 'id', KeyType: 'HASH' }]);
     assert.deepEqual(table.Properties.AttributeDefinitions, [{ AttributeName: 'id', AttributeType: 'S' }]);

@@ -70,6 +70,12 @@ const functionsWith = (variable: string) =>
     .filter(([, fn]) => variable in envOf(fn.Properties))
     .map(([id]) => id)
     .sort();
+/** The one function that carries out queued workflow commands (infra/constructs/workflow-command-runner.ts). */
+const workflowCommandRunner = () => {
+  const found = functions.filter(([id]) => id.startsWith('RunWorkflowCommandsFn'));
+  assert.equal(found.length, 1, 'one workflow-command runner');
+  return (found[0] as [string, unknown])[0];
+};
 const envOfFunction = (logicalId: string) => {
   const found = functions.find(([id]) => id === logicalId);
   assert.ok(found !== undefined, `no Lambda function ${logicalId}`);
@@ -129,13 +135,14 @@ describe('stateless stack: every Lambda function follows the team defaults', () 
 });
 
 describe('stateless stack: each function is told where its resources are', () => {
-  it('every function but the public contract reads or writes declarations, and gets DECLARATIONS_TABLE_NAME', () => {
+  it('every function but the public contract and the workflow-command runner (it reads the stream) gets DECLARATIONS_TABLE_NAME', () => {
     const openApi = functionBehindRoute(template, routeKey(ROUTES.getOpenApi));
+    const runner = workflowCommandRunner();
     assert.deepEqual(
       functionsWith('DECLARATIONS_TABLE_NAME'),
       functions
         .map(([id]) => id)
-        .filter((id) => id !== openApi)
+        .filter((id) => id !== openApi && id !== runner)
         .sort(),
     );
   });
@@ -149,14 +156,13 @@ describe('stateless stack: each function is told where its resources are', () =>
     );
   });
 
-  it('the filing function (which starts workflows) and the cancellation (which stops them), and only they, get the ARN of every workflow', () => {
-    const fileId = functionBehindRoute(template, SUBMIT);
-    const cancelId = functionBehindRoute(template, routeKey(ROUTES.cancelDeclaration));
+  it('the workflow-command runner (which starts and stops workflows), and only it, gets the ARN of every workflow', () => {
+    const runner = workflowCommandRunner();
     assert.equal(stateMachineIds.length, WORKFLOW_IDS.length);
     for (const workflow of WORKFLOW_IDS) {
       const variable = stateMachineArnVariable(workflow);
-      assert.deepEqual(functionsWith(variable), [fileId, cancelId].sort(), variable);
-      const arn = envOfFunction(fileId)[variable];
+      assert.deepEqual(functionsWith(variable), [runner], variable);
+      const arn = envOfFunction(runner)[variable];
       assert.ok(isRef(arn) && stateMachineIds.includes(arn.Ref), `${variable} names a state machine of this stack`);
     }
   });
@@ -356,14 +362,14 @@ describe('stateless stack: least privilege', () => {
 
   // Besides its tables: its own log group (logs:*), X-Ray, and the one Step Functions call its code makes.
   const expectedOtherActions: Record<string, string[]> = {
-    [SUBMIT]: ['states:StartExecution'],
+    [SUBMIT]: [],
     [GET]: [],
     [AMEND]: [],
-    [CANCEL]: ['states:StopExecution'],
+    [CANCEL]: [],
     [LIST]: [],
     [EVENTS]: [],
     [OPENAPI]: [],
-    [PORT_EVENT]: ['states:SendTaskSuccess'],
+    [PORT_EVENT]: [],
     'state AssessRisk': [],
     'state AwaitTrainArrival': ['states:SendTaskSuccess'],
     'state ReleaseDeclaration': [],
@@ -376,14 +382,16 @@ describe('stateless stack: least privilege', () => {
     'state DeliverEvent': [],
     [STREAM_DISPATCHER]: ['states:StartExecution'],
     [OFFICER_TASKS]: [],
-    [DECIDE]: ['states:SendTaskSuccess'],
-    [PROVIDE_DOCUMENTS]: ['states:SendTaskSuccess'],
+    [DECIDE]: [],
+    [PROVIDE_DOCUMENTS]: [],
     'step OpenOfficerTaskFn': ['states:SendTaskSuccess'],
     'step FlagSlaBreachFn': [],
     // It resumes the waits a train's event ends, and reads the stream it follows.
     'step FollowPortEventsFn': ['states:SendTaskSuccess'],
     'step EscalateOfficerTaskFn': [],
     'step AwaitBrokerDocumentsFn': ['states:SendTaskSuccess'],
+    // The request functions queue their commands; this one carries them out.
+    'step RunWorkflowCommandsFn': ['states:SendTaskSuccess', 'states:StartExecution', 'states:StopExecution'],
   };
   for (const [key, expected] of Object.entries(expectedOtherActions)) {
     it(`${key} may do nothing else but ${JSON.stringify(expected)}, logging and tracing`, () => {
@@ -397,12 +405,13 @@ describe('stateless stack: least privilege', () => {
     });
   }
 
-  it('the filing function may start every workflow', () => {
-    const allowed = allowedActions(template, functionBehindRoute(template, SUBMIT));
+  it('the workflow-command runner may start every workflow and resume its tasks', () => {
+    const allowed = allowedActions(template, workflowCommandRunner());
     assert.deepEqual(
       (allowed.get('states:StartExecution') ?? []).map((arn) => (isRef(arn) ? arn.Ref : arn)).sort(),
       stateMachineIds,
     );
+    assert.equal((allowed.get('states:SendTaskSuccess') ?? []).length, stateMachineIds.length);
   });
 
   it('the stream dispatcher may start the webhook delivery machine, and no clearance workflow', () => {
@@ -410,16 +419,18 @@ describe('stateless stack: least privilege', () => {
     assert.deepEqual(allowed.get('states:StartExecution'), [{ Ref: deliveryMachineId }]);
   });
 
-  it('the port-event function may resume waiting workflows (SendTaskSuccess) of every machine, and start none', () => {
-    const allowed = allowedActions(template, functionBehindRoute(template, PORT_EVENT));
-    assert.deepEqual(
-      (allowed.get('states:SendTaskSuccess') ?? []).map((arn) => (isRef(arn) ? arn.Ref : arn)).sort(),
-      stateMachineIds,
-    );
-    assert.equal(allowed.has('states:StartExecution'), false);
+  it('no function behind a route may call Step Functions: they queue workflow commands', () => {
+    for (const route of ROUTE_LIST) {
+      const allowed = [...allowedActions(template, functionBehindRoute(template, routeKey(route))).keys()];
+      assert.deepEqual(
+        allowed.filter((action) => action.startsWith('states:')),
+        [],
+        routeKey(route),
+      );
+    }
   });
 
-  // What the code calls (functions/adapters/*, Powertools idempotency), per function.
+  // What the code calls (functions/adapters/*, functions/shared/idempotency.ts), per function.
   const expectedTableActions: Record<
     string,
     {
@@ -433,7 +444,7 @@ describe('stateless stack: least privilege', () => {
     [SUBMIT]: {
       // UpdateItem: the declaration-number counter.
       declarations: ['GetItem', 'PutItem', 'UpdateItem'],
-      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+      idempotency: ['DeleteItem', 'PutItem', 'UpdateItem'],
     },
     [GET]: { declarations: ['GetItem', 'Query'] },
     [AMEND]: { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
@@ -442,7 +453,7 @@ describe('stateless stack: least privilege', () => {
     [OPENAPI]: { declarations: [] },
     [PORT_EVENT]: {
       declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
-      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+      idempotency: ['DeleteItem', 'PutItem', 'UpdateItem'],
     },
     // It reads the consignee's record at the port (TraderHistory.hasClearedBefore).
     'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
@@ -452,7 +463,7 @@ describe('stateless stack: least privilege', () => {
     'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     [REGISTER_WEBHOOK]: {
       declarations: ['PutItem', 'UpdateItem'],
-      idempotency: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+      idempotency: ['DeleteItem', 'PutItem', 'UpdateItem'],
     },
     [LIST_WEBHOOKS]: { declarations: ['Query'] },
     [DELETE_WEBHOOK]: { declarations: ['DeleteItem', 'UpdateItem'] },
@@ -475,6 +486,10 @@ describe('stateless stack: least privilege', () => {
     'step FlagSlaBreachFn': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     'step FollowPortEventsFn': {
       declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      declarationsStream: ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'],
+    },
+    'step RunWorkflowCommandsFn': {
+      declarations: [],
       declarationsStream: ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams'],
     },
   };

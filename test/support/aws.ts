@@ -26,15 +26,15 @@ import type { Milestone, MilestoneNotice } from '#domain/port-events.ts';
 import { TEST_ENV } from './lambda.ts';
 
 /**
- * The AWS SDK, mocked at the client level. The stores talk through the document client; Powertools
- * idempotency sends raw item commands on the plain DynamoDB client; workflows go through Step Functions.
+ * The AWS SDK, mocked at the client level. The stores talk through the document client; the
+ * idempotency middleware sends raw item commands on the plain DynamoDB client; workflows go through Step Functions.
  * node:test runs every test file in its own process, so these stubs are per file.
  */
 export const dynamoDb = mockClient(DynamoDBClient);
 export const documents = mockClient(DynamoDBDocumentClient);
 export const stepFunctions = mockClient(SFNClient);
 
-/** The idempotency table as Powertools sees it: an in-memory map keyed by the idempotency key. */
+/** The idempotency table as the middleware sees it: an in-memory map keyed by the idempotency key. */
 export const idempotencyRecords = new Map<string, Record<string, AttributeValue>>();
 
 /**
@@ -105,6 +105,16 @@ function installIdempotencyTable(): void {
   dynamoDb.on(GetItemCommand).callsFake((input: { Key?: Record<string, AttributeValue> }) => ({
     Item: idempotencyRecords.get(recordKey(input.Key)),
   }));
+}
+
+/** What a request function queued for run-workflow-commands (dynamodb-workflow-commands.ts), in order. */
+export function queuedWorkflowCommands(kind?: 'start' | 'stop' | 'resume'): Record<string, unknown>[] {
+  return documents
+    .commandCalls(PutCommand)
+    .map((call) => call.args[0].input.Item)
+    .filter((item) => item?.entity === 'WorkflowCommand')
+    .map((item) => item?.command as Record<string, unknown>)
+    .filter((command) => kind === undefined || command.kind === kind);
 }
 
 /** Every write the stores sent to the declarations table. */

@@ -30,13 +30,11 @@ export function setUpLambdaEnvironment(): void {
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
-  // The real idempotency middleware must run, against the mocked SDK.
-  delete process.env.POWERTOOLS_IDEMPOTENCY_DISABLED;
 }
 
 let invocation = 0;
 
-/** A fresh fake Lambda context; `getRemainingTimeInMillis` is needed by Powertools idempotency. */
+/** A fresh fake Lambda context; `getRemainingTimeInMillis` bounds an idempotency claim. */
 export function lambdaContext(functionName = 'preclearance-test'): Context {
   invocation++;
   return {
