@@ -90,6 +90,15 @@ describe('a train that does not arrive in time', () => {
         })
       ).body.id,
     );
+    // The filing queued its start (a workflow command): the execution exists a stream poll later.
+    await eventually(
+      () =>
+        env.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(id) })).then(
+          () => true,
+          () => false,
+        ),
+      (exists) => exists,
+    );
     await env.sfn.send(new StopExecutionCommand({ executionArn: executionArnOf(id), error: 'Test.Stopped' }));
     const described = await eventually(
       () => env.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(id) })),
