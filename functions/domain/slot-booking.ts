@@ -6,6 +6,7 @@ import { type DeclarationStatus, FINAL_STATUSES, type HistoryEntry } from './lif
 import {
   describeHour,
   formatDailyHours,
+  hoursOfLocalDate,
   isLocalHourStart,
   isOperatingHour,
   type LaneType,
@@ -278,7 +279,7 @@ export type SlotCancellationDecision =
  * Cancels the declaration's booking and gives its unit back, until the truck has gated in. A cancelled or rejected
  * declaration may still cancel the booking it left behind.
  */
-export function decideSlotCancellation(context: SlotContext): SlotCancellationDecision {
+export function decideSlotCancellation(context: Omit<SlotContext, 'calendar'>): SlotCancellationDecision {
   const { declaration, document, existing, now } = context;
   if (document.declarationType === 'RAIL_IMPORT') return { kind: 'refused', violations: [ROAD_ONLY(declaration)] };
   if (existing === undefined) return { kind: 'none' };
@@ -304,6 +305,69 @@ export function decideSlotCancellation(context: SlotContext): SlotCancellationDe
       entry,
       event: slotChanged(declaration, entry),
     },
+  };
+}
+
+/** One hour of a lane's day as the calendar shows it. */
+export interface HourAvailability {
+  /** The hour's start and end on the port's clock, with its offset. */
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly localHour: number;
+  /** Whether freight is cleared in this hour (always, round the clock). */
+  readonly open: boolean;
+  readonly capacity: number;
+  readonly booked: number;
+  readonly available: number;
+  /** Whether a booking for it would be taken now: open, not past, a unit left. */
+  readonly bookable: boolean;
+}
+
+export interface DayAvailability {
+  readonly date: string;
+  readonly laneType: LaneType;
+  readonly timeZone: string;
+  readonly freightHours: SlotCalendar['freightHours'];
+  /** The freight hours: the configured ones in daytime mode, 00:00-24:00 round the clock. */
+  readonly operatingHours: string;
+  readonly capacityPerHour: number;
+  readonly noShowGraceMinutes: number;
+  readonly hours: readonly HourAvailability[];
+}
+
+/** A lane's local day: each of its hours with what is booked (the counters read) and what can still be booked now. */
+export function slotAvailabilityOf(
+  calendar: SlotCalendar,
+  laneType: LaneType,
+  date: string,
+  booked: readonly { readonly startsAt: string; readonly booked: number }[],
+  now: Date,
+): DayAvailability {
+  const bookedAt = new Map(booked.map((hour) => [hour.startsAt, hour.booked]));
+  const capacity = calendar.capacityPerHour[laneType];
+  return {
+    date,
+    laneType,
+    timeZone: calendar.timeZone,
+    freightHours: calendar.freightHours,
+    operatingHours: calendar.freightHours === 'DAYTIME' ? formatDailyHours(calendar.daytimeHours) : '00:00-24:00',
+    capacityPerHour: capacity,
+    noShowGraceMinutes: calendar.noShowGraceMinutes,
+    hours: hoursOfLocalDate(date, calendar.timeZone).map((hour) => {
+      const open = isOperatingHour(calendar, hour);
+      const taken = bookedAt.get(hour.startsAt) ?? 0;
+      const available = Math.max(0, capacity - taken);
+      return {
+        startsAt: localIsoOf(new Date(hour.startsAt), calendar.timeZone),
+        endsAt: localIsoOf(new Date(hour.endsAt), calendar.timeZone),
+        localHour: hour.localHour,
+        open,
+        capacity,
+        booked: taken,
+        available,
+        bookable: open && available > 0 && now.getTime() < bookableUntil(calendar, hour),
+      };
+    }),
   };
 }
 

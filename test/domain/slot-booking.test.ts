@@ -273,7 +273,7 @@ describe('cancelling a booking', () => {
     existing: SlotBooking | undefined,
     head: Partial<SlotDeclaration> = {},
     document: DeclarationDocument = truckImport,
-  ) => decideSlotCancellation({ calendar, declaration: declaration(head), document, existing, actor: broker, now });
+  ) => decideSlotCancellation({ declaration: declaration(head), document, existing, actor: broker, now });
 
   it('gives the unit back and records the cancellation', () => {
     const decision = cancel(kept);
