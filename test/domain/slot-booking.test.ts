@@ -9,6 +9,7 @@ import {
   type SlotBooking,
   type SlotDeclaration,
   type SlotRequest,
+  slotAvailabilityOf,
 } from '#domain/slot-booking.ts';
 import { slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { railImportDeclaration, roadExportDeclaration, roadImportDeclaration } from '../support/declarations.ts';
@@ -298,5 +299,33 @@ describe('cancelling a booking', () => {
   it('is for road declarations only', () => {
     const decision = cancel(undefined, { declarationType: 'RAIL_IMPORT' }, railImportDeclaration());
     assert.equal(decision.kind, 'refused');
+  });
+});
+
+describe('a lane’s day in the calendar', () => {
+  it('lists every hour with its capacity, what is booked, and whether it can still be booked now', () => {
+    const booked = [{ startsAt: '2026-11-20T02:00:00.000Z', booked: 30 }];
+    const day = slotAvailabilityOf(daytime, 'FREIGHT', '2026-11-20', booked, now);
+    assert.equal(day.operatingHours, '10:00-18:00');
+    assert.equal(day.hours.length, 24);
+    const at = (hour: number) => day.hours.find((candidate) => candidate.localHour === hour);
+    assert.deepEqual(at(10), {
+      startsAt: '2026-11-20T10:00:00+08:00',
+      endsAt: '2026-11-20T11:00:00+08:00',
+      localHour: 10,
+      open: true,
+      capacity: 30,
+      booked: 30,
+      available: 0,
+      bookable: false,
+    });
+    // At 18:00 the day's freight hours are over: 17:00 has ended, 18:00 and later are closed.
+    assert.deepEqual(
+      day.hours.filter((hour) => hour.bookable).map((hour) => hour.localHour),
+      [],
+    );
+    const tomorrow = slotAvailabilityOf(calendar, 'VEHICLE_CARRIER', '2026-11-21', [], now);
+    assert.equal(tomorrow.operatingHours, '00:00-24:00');
+    assert.equal(tomorrow.hours.filter((hour) => hour.bookable).length, 24);
   });
 });
