@@ -39,7 +39,6 @@ export const handler = httpRoute(routes.bookSlot, async ({ event, path, body, pr
           { booking, state: 'BOOKED', full: true },
           {
             self: linkTo(event, routes.getSlotBooking, { id: booking.declarationId }),
-            declaration: linkTo(event, routes.getDeclaration, { id: booking.declarationId }),
             availability: linkTo(
               event,
               routes.getSlotAvailability,

@@ -18,7 +18,6 @@ export const handler = httpRoute(routes.getSlotBooking, async ({ event, path, ca
     200,
     slotBookingViewOf(found, {
       self: linkTo(event, routes.getSlotBooking, { id: booking.declarationId }),
-      declaration: linkTo(event, routes.getDeclaration, { id: booking.declarationId }),
       availability: linkTo(
         event,
         routes.getSlotAvailability,

@@ -29,8 +29,9 @@ export const SlotBookingSchema = Type.Object(
     bookedBy: Type.Optional(ActorSchema),
     revision: Type.Integer({ minimum: 1, description: '1 when booked, one more per change' }),
     links: Type.Object({
-      self: Type.String({ description: 'The booking: PUT to move it, DELETE to cancel it' }),
-      declaration: Type.String(),
+      self: Type.String({
+        description: 'The booking, under its declaration’s URL: PUT to move it, DELETE to cancel it',
+      }),
       availability: Type.String({ description: 'The lane’s calendar of the booked day' }),
     }),
   },
