@@ -154,6 +154,20 @@ describe('booking a slot, as the use case sees the store', () => {
     assert.equal(writes(), 2);
   });
 
+  it('keeps the booking where it was when the hour it would move to is full', async () => {
+    const { ports, counters, fillHour } = scenario({ capacity: 2 });
+    await bookSlot(ports, { caller: brokerCaller(BROKER), id: ID, request });
+    fillHour('2026-11-21T11:00:00+08:00', 2);
+    const outcome = await bookSlot(ports, {
+      caller: brokerCaller(BROKER),
+      id: ID,
+      request: { laneType: 'FREIGHT', startsAt: '2026-11-21T11:00:00+08:00' },
+    });
+    assert.equal(outcome.kind, 'full');
+    assert.equal((await readSlotBooking(ports, { caller: brokerCaller(BROKER), id: ID }))?.booking.localHour, 10);
+    assert.deepEqual(Object.fromEntries(counters), { '2026-11-21T02:00:00.000Z': 1, '2026-11-21T03:00:00.000Z': 2 });
+  });
+
   it('treats another broker’s declaration as one that does not exist', async () => {
     const { ports, writes } = scenario();
     assert.deepEqual(await bookSlot(ports, { caller: brokerCaller('BRK-OTHER'), id: ID, request }), {
