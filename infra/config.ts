@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
 import { type SlaPolicy, slaPolicyFrom } from '#domain/sla.ts';
+import { type SlotCalendar, slotCalendarFrom } from '#domain/slot-calendar.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -39,6 +40,12 @@ export interface StageSettings {
   readonly slaApproachingShare: number;
   /** The port's deadlines from a train's arrival: contexts slaTransshipmentHours (2) and slaReleaseHours (16). */
   readonly slaHours: SlaPolicy;
+  /**
+   * The road port's slot calendar: contexts portTimeZone (Asia/Shanghai), freightHours (ROUND_THE_CLOCK or
+   * DAYTIME), daytimeFreightHours ("10:00-18:00"), slotCapacityPerHour (JSON by lane type over the defaults, e.g.
+   * {"FREIGHT":40}) and slotNoShowGraceMinutes (60). Refused at synth if the port could not work to it.
+   */
+  readonly slotCalendar: SlotCalendar;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -74,6 +81,17 @@ export function stageSettingsFrom(node: Node): StageSettings {
     typeof randomSelectionContext === 'string' ? randomSelectionContext : JSON.stringify(randomSelectionContext),
   );
   const riskSelectionSeed = String(node.tryGetContext('riskSelectionSeed') ?? `preclearance-${stage}`);
+  const capacityContext: unknown = node.tryGetContext('slotCapacityPerHour');
+  const slotCalendar = slotCalendarFrom({
+    timeZone: optionalString(node.tryGetContext('portTimeZone')),
+    freightHours: optionalString(node.tryGetContext('freightHours')),
+    daytimeHours: optionalString(node.tryGetContext('daytimeFreightHours')),
+    capacityPerHour:
+      capacityContext === undefined || typeof capacityContext === 'string'
+        ? capacityContext
+        : JSON.stringify(capacityContext),
+    noShowGraceMinutes: optionalString(node.tryGetContext('slotNoShowGraceMinutes')),
+  });
   return {
     stage,
     isSandbox,
@@ -83,6 +101,7 @@ export function stageSettingsFrom(node: Node): StageSettings {
     arrivalTimeout: Duration.seconds(arrivalTimeoutSeconds),
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
+    slotCalendar,
     slaHours: slaPolicyFrom({
       TRANSSHIPMENT: optionalString(node.tryGetContext('slaTransshipmentHours')),
       RELEASE: optionalString(node.tryGetContext('slaReleaseHours')),

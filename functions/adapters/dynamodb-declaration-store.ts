@@ -27,31 +27,8 @@ const MAX_PAGES_PER_LISTING = 5;
 
 /** DeclarationStore on DynamoDB: it writes what the use cases decided, guarded by the version they read. */
 export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableName: string): DeclarationStore {
-  const historyItem = (id: string, entry: HistoryEntry) => ({
-    ...KEYS.history(id, entry.version),
-    entity: ENTITY.history,
-    declarationId: id,
-    ...entry,
-  });
-  const eventItem = (brokerId: string, event: DomainEvent) => ({
-    ...KEYS.event(brokerId, event.recordedAt, event.declarationId, event.version),
-    entity: ENTITY.event,
-    brokerId,
-    event,
-    expiresAt: expiresAt(new Date(event.recordedAt), EVENT_RETENTION_SECONDS),
-  });
-
-  /** A change's history entry (never overwritten) and its outbox event, as items of the change's transaction. */
-  const historyAndEvent = (record: DeclarationRecord, entry: HistoryEntry, event: DomainEvent) => [
-    {
-      Put: {
-        TableName: tableName,
-        Item: historyItem(record.id, entry),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
-    { Put: { TableName: tableName, Item: eventItem(record.brokerId, event) } },
-  ];
+  const historyAndEvent = (record: DeclarationRecord, entry: HistoryEntry, event: DomainEvent) =>
+    historyAndEventWrites(tableName, record, entry, event);
 
   const store: DeclarationStore = {
     async file(filing: Filing) {
@@ -84,8 +61,8 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                   },
                 },
               },
-              { Put: { TableName: tableName, Item: historyItem(record.id, filing.entry) } },
-              { Put: { TableName: tableName, Item: eventItem(record.brokerId, filing.event) } },
+              { Put: { TableName: tableName, Item: historyItemOf(record.id, filing.entry) } },
+              { Put: { TableName: tableName, Item: eventItemOf(record.brokerId, filing.event) } },
             ],
           }),
         );
@@ -258,6 +235,44 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
     },
   };
   return store;
+}
+
+/** A history entry as an item of the declaration's partition. */
+function historyItemOf(id: string, entry: HistoryEntry) {
+  return { ...KEYS.history(id, entry.version), entity: ENTITY.history, declarationId: id, ...entry };
+}
+
+/** A domain event as an outbox item of its broker, swept by TTL once the pull feed no longer serves it. */
+function eventItemOf(brokerId: string, event: DomainEvent) {
+  return {
+    ...KEYS.event(brokerId, event.recordedAt, event.declarationId, event.version),
+    entity: ENTITY.event,
+    brokerId,
+    event,
+    expiresAt: expiresAt(new Date(event.recordedAt), EVENT_RETENTION_SECONDS),
+  };
+}
+
+/**
+ * A change's history entry (never overwritten) and its outbox event, as items of the change's transaction: every
+ * store that changes a declaration (status, document, slot booking) records the change through these.
+ */
+export function historyAndEventWrites(
+  tableName: string,
+  record: Pick<DeclarationRecord, 'id' | 'brokerId'>,
+  entry: HistoryEntry,
+  event: DomainEvent,
+) {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: historyItemOf(record.id, entry),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    { Put: { TableName: tableName, Item: eventItemOf(record.brokerId, event) } },
+  ];
 }
 
 /** The cursor names a position in this broker's listing; anything else was not issued by us. */

@@ -19,6 +19,8 @@
  *   TRAIN#<number>@<date>       TRAIN                            a train's head: status, version, manifestVersion, facts
  *   TRAIN#<number>@<date>       MANIFEST#<manifestVersion:4>     one version of the train's manifest, as filed
  *   WORKFLOW_COMMAND#<digest>   COMMAND                          start, stop or resume a workflow (TTL `expiresAt`)
+ *   DECL#<id>                   SLOT                             the truck's slot booking: lane, hour, truck, revision
+ *   SLOTS#<lane>#<localDate>    HOUR#<startsAt>                  how many units of that hour are booked (TTL `expiresAt`)
  *
  * The table's stream (NEW_IMAGE) carries every write; the dispatcher's event source mapping lets through only
  * the INSERTs of outbox items (entity = DomainEvent), which are never updated, so each event arrives once.
@@ -120,7 +122,22 @@ export const WORKFLOW_COMMAND_KEYS = {
 
 export const WORKFLOW_COMMAND_ENTITY = 'WorkflowCommand';
 
+/** The slot calendar (bookings beside their declarations, a counter per lane and hour), apart like the trains. */
+export const SLOT_KEYS = {
+  booking: (declarationId: string) => ({ PK: `DECL#${declarationId}`, SK: 'SLOT' }),
+  /** One lane's hours of one local date share a partition: a day's availability is one Query. */
+  hoursOf: (laneType: string, localDate: string) => `SLOTS#${laneType}#${localDate}`,
+  hour: (laneType: string, localDate: string, startsAt: string) => ({
+    PK: `SLOTS#${laneType}#${localDate}`,
+    SK: `HOUR#${startsAt}`,
+  }),
+} as const;
+
+export const SLOT_ENTITY = { booking: 'SlotBooking', hour: 'SlotHourCount' } as const;
+
 const DAY_SECONDS = 24 * 3600;
+/** An hour's counter outlives its day by this long (the port authority's figures); DynamoDB TTL sweeps it after. */
+export const SLOT_COUNTER_RETENTION_SECONDS = 90 * DAY_SECONDS;
 /** Outbox events stay readable by the pull feed this long; DynamoDB TTL sweeps them after. */
 export const EVENT_RETENTION_SECONDS = 30 * DAY_SECONDS;
 /** Milestone reports and waits outlive their purpose only if something crashed. */

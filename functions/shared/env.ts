@@ -31,6 +31,12 @@ export const ENV = {
   slaReleaseHours: 'SLA_RELEASE_HOURS',
   /** The share of a task's time to its deadline after which the officers' queue shows it APPROACHING, e.g. "0.8". */
   slaApproachingShare: 'SLA_APPROACHING_SHARE',
+  /** The road port's slot calendar (see slotCalendarFrom): its clock, freight hours, capacities and no-show grace. */
+  portTimeZone: 'PORT_TIME_ZONE',
+  freightHours: 'FREIGHT_HOURS',
+  daytimeFreightHours: 'DAYTIME_FREIGHT_HOURS',
+  slotCapacityPerHour: 'SLOT_CAPACITY_PER_HOUR',
+  slotNoShowGraceMinutes: 'SLOT_NO_SHOW_GRACE_MINUTES',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

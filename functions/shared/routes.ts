@@ -7,6 +7,7 @@ import type { Role } from '#domain/roles.ts';
 import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
 import { DecisionRequestSchema, OfficerQueueSchema, ProvidedDocumentsSchema } from '#domain/schemas/officer-tasks.ts';
 import { PortEventSchema } from '#domain/schemas/port-events.ts';
+import { LaneTypeSchema, SlotRequestSchema } from '#domain/schemas/slots.ts';
 import { TrainManifestSchema } from '#domain/schemas/train-manifest.ts';
 import { TrainRefSchema } from '#domain/schemas/train-ref.ts';
 import { MAX_WEBHOOKS_PER_BROKER, WEBHOOK_ID_PATTERN } from '#domain/webhooks.ts';
@@ -20,6 +21,7 @@ import {
 import { DecisionResultSchema, DocumentsAcceptedSchema, OfficerTaskPageSchema } from './officer-schemas.ts';
 import { DEFAULT_PAGE_SIZE } from './paging.ts';
 import type { ProblemType } from './problem.ts';
+import { SlotAvailabilitySchema, SlotBookingSchema } from './slot-schemas.ts';
 import { TrainViewSchema } from './train-schemas.ts';
 import {
   DeliveryLogPageSchema,
@@ -466,6 +468,78 @@ export const ROUTES = {
     },
     success: { status: 202, description: 'Recorded; the workflow goes on', schema: DocumentsAcceptedSchema },
     problems: [...BODY_PROBLEMS, 'not-found', 'conflict'],
+  },
+  bookSlot: {
+    operationId: 'bookSlot',
+    method: 'PUT',
+    path: '/v1/declarations/{id}/slot',
+    summary: 'Book the slot of your road declaration’s truck, or move it to another hour',
+    description:
+      'Books one hour of the port’s clock for the truck the declaration names, in the lane of the declaration (VEHICLE_CARRIER for a complete-vehicle export, FREIGHT for any other). A booked declaration moves to the new hour and gives the old one’s unit back. Sending the booking on file again changes nothing. A booking never changes trucks: when the declaration now names another truck, cancel the booking and book again (409 same-truck). An hour can be booked while a truck could still keep it, in daytime mode within the freight hours (422), and while it has a unit left (409 slot-capacity, naming the hour). A booking whose truck has not gated in by the hour’s start plus the grace period is a no-show (state EXPIRED): book again. Each change is in the declaration’s history and sent as a declaration.slot-changed event.',
+    tags: ['Slots'],
+    roles: ['broker'],
+    handler: 'book-slot',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      body: SlotRequestSchema,
+    },
+    success: {
+      status: 201,
+      description: 'Booked (a no-show’s truck booked again included)',
+      schema: SlotBookingSchema,
+      alternatives: [
+        { status: 200, description: 'Moved to the hour asked for, or already booked so (nothing changed)' },
+      ],
+    },
+    problems: [...BODY_PROBLEMS, 'invalid-query', 'not-found', 'conflict'],
+  },
+  cancelSlotBooking: {
+    operationId: 'cancelSlotBooking',
+    method: 'DELETE',
+    path: '/v1/declarations/{id}/slot',
+    summary: 'Cancel the slot booking of your road declaration’s truck',
+    description:
+      'Gives the hour’s unit back and records the cancellation. With nothing booked it answers the same and changes nothing. Not after the truck has gated in (409); a cancelled declaration may still cancel the booking it left.',
+    tags: ['Slots'],
+    roles: ['broker'],
+    handler: 'cancel-slot-booking',
+    request: { path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }) },
+    success: { status: 204, description: 'Nothing is booked for the declaration (any more)' },
+    problems: ['invalid-query', 'not-found', 'validation-failed', 'conflict'],
+  },
+  getSlotBooking: {
+    operationId: 'getSlotBooking',
+    method: 'GET',
+    path: '/v1/declarations/{id}/slot',
+    summary: 'Read a road declaration’s slot booking, and whether it is still good',
+    description:
+      'The broker reads its own; the port operator and officers read any road truck’s (the gate checks the plate against it). State EXPIRED: the truck did not gate in by its no-show deadline.',
+    tags: ['Slots'],
+    roles: ['broker', 'port-operator', 'officer'],
+    handler: 'get-slot-booking',
+    request: { path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }) },
+    success: { status: 200, description: 'The booking', schema: SlotBookingSchema },
+    problems: ['not-found', 'invalid-query'],
+  },
+  getSlotAvailability: {
+    operationId: 'getSlotAvailability',
+    method: 'GET',
+    path: '/v1/slots',
+    summary: 'The slot calendar of a lane for a day: every hour, open or not, booked and available',
+    tags: ['Slots'],
+    roles: ['broker', 'port-operator'],
+    handler: 'get-slot-availability',
+    request: {
+      query: Type.Object(
+        {
+          date: Type.String({ format: 'date', description: 'The port’s local date, e.g. 2026-11-21' }),
+          laneType: LaneTypeSchema,
+        },
+        { additionalProperties: false },
+      ),
+    },
+    success: { status: 200, description: 'The lane’s hours of that day', schema: SlotAvailabilitySchema },
+    problems: ['invalid-query'],
   },
   getOpenApi: {
     operationId: 'getOpenApi',

@@ -72,6 +72,17 @@ export const DECLARATIONS_TABLE_ACCESS = {
   closeManifestLine: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
   /** TrainStore.saveManifest: a transaction of two Puts (the head, guarded by its version, and the new version). */
   saveManifest: ['dynamodb:PutItem'],
+  /** SlotStore.loadBooking: one consistent GetItem beside the declaration. */
+  readSlotBooking: ['dynamodb:GetItem'],
+  /**
+   * SlotStore.write of a booking or a move: a transaction of Updates (the head's version, the hours' counters) and
+   * Puts (the booking, the history entry, the outbox event).
+   */
+  bookSlot: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  /** SlotStore.write of a cancellation: the same, the booking deleted rather than put. */
+  cancelSlotBooking: ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  /** SlotStore.bookedHours: a Query on one lane's day partition. */
+  readSlotCalendar: ['dynamodb:Query'],
 } as const satisfies Record<string, readonly TableAction[]>;
 
 /** functions/shared/idempotency.ts claims a key (a conditional put), stores the answer, or drops the claim. */

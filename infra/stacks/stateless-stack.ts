@@ -4,6 +4,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { KEYS } from '#adapters/table-layout.ts';
 import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
+import { slotCalendarSettingsOf } from '#domain/slot-calendar.ts';
 import { ENV } from '#shared/env.ts';
 import { type OperationId, ROUTE_LIST, ROUTES } from '#shared/routes.ts';
 import type { StageSettings } from '../config.ts';
@@ -76,6 +77,15 @@ export class StatelessStack extends Stack {
         .addEnvironment(ENV.slaTransshipmentHours, String(settings.slaHours.TRANSSHIPMENT.hours))
         .addEnvironment(ENV.slaReleaseHours, String(settings.slaHours.RELEASE.hours));
     slaEnvironment(steps.awaitMilestone);
+    // The slot calendar is configuration: each function that decides on hours is told all of it.
+    const calendar = slotCalendarSettingsOf(settings.slotCalendar);
+    const slotCalendarEnvironment = (f: PreClearanceFunction) =>
+      f
+        .addEnvironment(ENV.portTimeZone, calendar.timeZone)
+        .addEnvironment(ENV.freightHours, calendar.freightHours)
+        .addEnvironment(ENV.daytimeFreightHours, calendar.daytimeHours)
+        .addEnvironment(ENV.slotCapacityPerHour, calendar.capacityPerHour)
+        .addEnvironment(ENV.slotNoShowGraceMinutes, calendar.noShowGraceMinutes);
     const flagSlaBreach = step('FlagSlaBreachFn', 'workflow/flag-sla-breach', 'Workflow: flag a missed deadline');
 
     // An officer's task and the wait for a broker's documents: each may resume its own wait when the decision or
@@ -232,6 +242,23 @@ export class StatelessStack extends Stack {
           ),
         );
       },
+      // A booking reads the declaration (head and document) and its booking, then writes the change at once.
+      bookSlot: (f) =>
+        slotCalendarEnvironment(
+          f.bindTable(
+            declarationsTable,
+            ...declarations(access.readDeclaration, access.readSlotBooking, access.bookSlot),
+          ),
+        ),
+      cancelSlotBooking: (f) =>
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.readDeclaration, access.readSlotBooking, access.cancelSlotBooking),
+        ),
+      getSlotBooking: (f) =>
+        f.bindTable(declarationsTable, ...declarations(access.readDeclaration, access.readSlotBooking)),
+      getSlotAvailability: (f) =>
+        slotCalendarEnvironment(f.bindTable(declarationsTable, ...declarations(access.readSlotCalendar))),
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {

@@ -4,6 +4,7 @@ import { declarationIdFor } from '#domain/declaration.ts';
 import { type DeclarationType, visibilityFor } from '#domain/declaration-types/registry.ts';
 import { type Milestone, mayReport } from '#domain/port-events.ts';
 import type { Role } from '#domain/roles.ts';
+import { hoursOfLocalDate, localIsoOf, localTimeOf, slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { type TrainRef, trainKeyOf } from '#domain/trains.ts';
 import { pathOf } from '#shared/links.ts';
 import { ROUTE_LIST, ROUTES, type RouteDefinition } from '#shared/routes.ts';
@@ -46,6 +47,10 @@ const EXPECTED = {
   listOfficerTasks:                 { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 403, officer: 200 },
   decideOnDeclaration:              { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 403, officer: 409 },
   provideDocuments:                 { anonymous: 401, expiredToken: 401, ownBroker: 409, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  bookSlot:                         { anonymous: 401, expiredToken: 401, ownBroker: 201, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  cancelSlotBooking:                { anonymous: 401, expiredToken: 401, ownBroker: 204, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  getSlotBooking:                   { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 200, officer: 200 },
+  getSlotAvailability:              { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 200, officer: 403 },
   getOpenApi:                       { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
 } as const satisfies Record<string, Record<CallerName, number>>;
 
@@ -73,6 +78,8 @@ const OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([
   ROUTES.amendDeclaration,
   ROUTES.cancelDeclaration,
   ROUTES.provideDocuments,
+  ROUTES.bookSlot,
+  ROUTES.cancelSlotBooking,
 ]);
 /**
  * Routes on a declaration that waits for something: the fixtures wait for their train, so for no decision and no
@@ -104,6 +111,16 @@ interface MatrixContext {
   readonly webhookIdsOf: (brokerId: string) => Promise<readonly string[]>;
   /** A train whose manifest the railway filed before the cells run. */
   readonly train: TrainRef;
+  /** A road export of the owner's whose truck has a slot booked, for reading it. */
+  readonly bookedTruck: string;
+}
+
+/** An hour of tomorrow on the port's clock (the stack's default calendar: Beijing time, round the clock). */
+function tomorrowAt(hour: number): string {
+  const calendar = slotCalendarFrom();
+  const tomorrow = localTimeOf(new Date(Date.now() + 24 * 3_600_000), calendar.timeZone).date;
+  const found = hoursOfLocalDate(tomorrow, calendar.timeZone).find((candidate) => candidate.localHour === hour);
+  return localIsoOf(new Date(found?.startsAt ?? 0), calendar.timeZone);
 }
 
 let sequence = 0;
@@ -292,6 +309,32 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
       body: json({ documents: [{ type: 'INVOICE', number: 'INV-1', issuer: 'Matrix Co.', issuedOn: '2026-11-01' }] }),
     },
   }),
+  // The owner books its road export's truck (a car carrier) for tomorrow; another broker's attempt is a 404.
+  bookSlot: ({ callers, fixtures }, caller) => ({
+    request: {
+      method: 'PUT',
+      path: `/v1/declarations/${fixtures.ROAD_EXPORT}/slot`,
+      headers: { ...callers[caller], 'content-type': 'application/json' },
+      body: json({ laneType: 'VEHICLE_CARRIER', startsAt: tomorrowAt(10) }),
+    },
+    succeeded: (answer) => assert.equal((answer.json as { state?: string }).state, 'BOOKED'),
+  }),
+  // Cancelling answers 204 whether the owner's booking is there yet or not; it is never another broker's to cancel.
+  cancelSlotBooking: ({ callers, fixtures }, caller) => ({
+    request: { method: 'DELETE', path: `/v1/declarations/${fixtures.ROAD_EXPORT}/slot`, headers: callers[caller] },
+  }),
+  getSlotBooking: ({ callers, bookedTruck }, caller) => ({
+    request: { method: 'GET', path: `/v1/declarations/${bookedTruck}/slot`, headers: callers[caller] },
+    succeeded: (answer) => assert.equal((answer.json as { declarationId?: string }).declarationId, bookedTruck),
+  }),
+  getSlotAvailability: ({ callers }, caller) => ({
+    request: {
+      method: 'GET',
+      path: `${ROUTES.getSlotAvailability.path}?date=${tomorrowAt(10).slice(0, 10)}&laneType=VEHICLE_CARRIER`,
+      headers: callers[caller],
+    },
+    succeeded: (answer) => assert.equal((answer.json as { hours?: unknown[] }).hours?.length, 24),
+  }),
   getOpenApi: ({ callers }, caller) => ({
     request: { method: 'GET', path: ROUTES.getOpenApi.path, headers: callers[caller] },
     succeeded: (answer) => assert.equal((answer.json as { openapi?: string }).openapi, '3.1.0'),
@@ -345,8 +388,12 @@ describe('who may do what: every route × every caller × own or other tenant', 
               ? 401
               : !route.roles.includes(role)
                 ? 403
-                : route === ROUTES.getDeclaration
-                  ? visibilityFor(variantOf(row) as DeclarationType, role, caller === 'ownBroker') === 'none'
+                : route === ROUTES.getDeclaration || route === ROUTES.getSlotBooking
+                  ? visibilityFor(
+                      (variantOf(row) ?? 'ROAD_EXPORT') as DeclarationType,
+                      role,
+                      caller === 'ownBroker',
+                    ) === 'none'
                     ? 404
                     : 200
                   : route === ROUTES.reportPortEvent
@@ -437,7 +484,36 @@ describe('who may do what: every route × every caller × own or other tenant', 
         body: json(trainManifest()),
       });
       assert.equal(filedManifest.status, 201, `the railway files the matrix train's manifest: ${filedManifest.text}`);
+      // A road export of the owner's with its truck booked, for the cells that read a booking.
+      const truck = await sendRaw(env.stack.apiUrl, {
+        method: 'POST',
+        path: ROUTES.fileDeclaration.path,
+        headers: { ...callers.ownBroker, 'content-type': 'application/json', 'idempotency-key': 'matrix-booked-truck' },
+        body: json(roadExportDeclaration()),
+      });
+      assert.equal(truck.status, 202, `the owner files its booked truck: ${truck.text}`);
+      const bookedTruck = (truck.json as { id: string }).id;
+      await eventually(
+        async () =>
+          (
+            await sendRaw(env.stack.apiUrl, {
+              method: 'GET',
+              path: `/v1/declarations/${bookedTruck}`,
+              headers: callers.ownBroker,
+            })
+          ).json as { status?: string },
+        (body) => body.status === 'AWAITING_ARRIVAL',
+        60_000,
+      );
+      const booked = await sendRaw(env.stack.apiUrl, {
+        method: 'PUT',
+        path: `/v1/declarations/${bookedTruck}/slot`,
+        headers: { ...callers.ownBroker, 'content-type': 'application/json' },
+        body: json({ laneType: 'VEHICLE_CARRIER', startsAt: tomorrowAt(11) }),
+      });
+      assert.equal(booked.status, 201, `the owner books its truck's slot: ${booked.text}`);
       context = {
+        bookedTruck,
         train,
         callers,
         fixtures: fixtures as Record<DeclarationType, string>,

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { declarationIdFor } from '#domain/declaration.ts';
 import { type Milestone, PORT_EVENTS } from '#domain/port-events.ts';
 import { ROLES, type Role } from '#domain/roles.ts';
+import { hoursOfLocalDate, LANE_TYPE_NAMES, localIsoOf, localTimeOf, slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { type TrainRef, trainKeyOf } from '#domain/trains.ts';
 import { MAX_WEBHOOK_URL_LENGTH, WEBHOOK_URL_RULES } from '#domain/webhook-url-policy.ts';
 import { MAX_WEBHOOKS_PER_BROKER } from '#domain/webhooks.ts';
@@ -1655,6 +1656,253 @@ function cancelDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   return refusedWrites(route, context, valid, []);
 }
 
+// ——— slots ————————————————————————————————————————————————————————————————————————————————————————————————
+
+/** The stack's default calendar (Beijing time, round the clock): an hour of a day from now on the port's clock. */
+const PORT_CALENDAR = slotCalendarFrom();
+function hourFromNow(days: number, hour: number): string {
+  const date = localTimeOf(new Date(Date.now() + days * 24 * 3_600_000), PORT_CALENDAR.timeZone).date;
+  const found = hoursOfLocalDate(date, PORT_CALENDAR.timeZone).find((candidate) => candidate.localHour === hour);
+  return localIsoOf(new Date(found?.startsAt ?? 0), PORT_CALENDAR.timeZone);
+}
+/** The owner's road export has this hour booked (before the fuzzing): the reads read it. */
+const BOOKED_HOUR = () => hourFromNow(1, 10);
+const slotAt = (id: string) => `/v1/declarations/${id}/slot`;
+/** Hours a truck could still keep, on the hour: what a valid booking names. */
+const futureHour = fc
+  .tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 23 }))
+  .map(([days, hour]) => hourFromNow(days, hour));
+
+/**
+ * Bookings that must all be refused, so that none writes: another broker's declarations and no declaration at all
+ * (404), the owner's rail fixture (road only), its road import in the vehicle lane (the lane of the declaration),
+ * and the owner's road export (which holds a booking) at instants that have passed or are not on the hour.
+ */
+function bookSlotCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.bookSlot;
+  const { callers, fixtures } = context;
+  const valid: fc.Arbitrary<ValidWrite> = fc
+    .tuple(
+      fc.constantFrom(...Object.values(fixtures), 'DCL-000000000000000000000000'),
+      fc.constantFrom(...LANE_TYPE_NAMES),
+      futureHour,
+    )
+    .map(([id, laneType, startsAt]) => ({
+      body: { laneType, startsAt },
+      schema: route.request.body,
+      headers: callers.otherBroker,
+      untouched: {},
+      path: slotAt(id),
+    }));
+  const put = (id: string, what: string, body: unknown, refusal: FuzzCase['refusal']): FuzzCase => ({
+    what,
+    request: {
+      method: 'PUT',
+      path: slotAt(id),
+      headers: { 'content-type': 'application/json', ...callers.ownBroker },
+      body: JSON.stringify(body),
+    },
+    expect: 'refused',
+    refusal,
+  });
+  const ownersRefused = fc.oneof(
+    fc.tuple(fc.constantFrom(...LANE_TYPE_NAMES), futureHour).map(([laneType, startsAt]) =>
+      put(
+        fixtures.RAIL_IMPORT ?? '',
+        'a slot for a rail declaration',
+        { laneType, startsAt },
+        {
+          status: 422,
+          field: 'id',
+          rules: ['road-declaration'],
+        },
+      ),
+    ),
+    futureHour.map((startsAt) =>
+      put(
+        fixtures.ROAD_IMPORT ?? '',
+        'a truck of goods in the vehicle lane',
+        { laneType: 'VEHICLE_CARRIER', startsAt },
+        {
+          status: 422,
+          field: '/laneType',
+          rules: ['lane-type-of-declaration'],
+        },
+      ),
+    ),
+    fc
+      .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date(Date.now() - 2 * 3_600_000), noInvalidDate: true })
+      .map((past) =>
+        put(
+          fixtures.ROAD_EXPORT ?? '',
+          `an instant in the past ${past.toISOString()}`,
+          { laneType: 'VEHICLE_CARRIER', startsAt: past.toISOString() },
+          { status: 422, field: '/startsAt', rules: ['not-in-the-past', 'on-the-hour'] },
+        ),
+      ),
+    fc
+      .tuple(futureHour, fc.integer({ min: 1, max: 3_599_999 }))
+      .map(([hour, offset]) => new Date(Date.parse(hour) + offset).toISOString())
+      .map((startsAt) =>
+        put(
+          fixtures.ROAD_EXPORT ?? '',
+          `an instant not on the hour ${startsAt}`,
+          { laneType: 'VEHICLE_CARRIER', startsAt },
+          {
+            status: 422,
+            field: '/startsAt',
+            rules: ['on-the-hour'],
+          },
+        ),
+      ),
+  );
+  return refusedWrites(route, context, valid, [{ weight: 6, arbitrary: ownersRefused }]);
+}
+
+/** Cancellations that must all be refused: another broker's, nobody's, malformed ids, the owner's rail fixture. */
+function cancelSlotBookingCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.cancelSlotBooking;
+  const { callers, fixtures } = context;
+  const remove = (path: string, headers: Record<string, string>, what: string): FuzzCase => ({
+    what,
+    request: { method: 'DELETE', path, headers },
+    expect: 'refused',
+  });
+  const wrongCallers = callersWithoutAccess(route);
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom(...Object.values(fixtures))
+        .map((id) => remove(slotAt(id), callers.otherBroker, 'another broker’s declaration')),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant({
+        ...remove(slotAt(fixtures.RAIL_IMPORT ?? ''), callers.ownBroker, 'the slot of a rail declaration'),
+        refusal: { status: 422, field: 'id', rules: ['road-declaration'] },
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .stringMatching(/^DCL-[0-9A-F]{24}$/)
+        .map((id) => remove(slotAt(id), callers.ownBroker, 'a declaration nobody filed')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          fc.string({ minLength: 1, maxLength: 80, unit: 'grapheme' }),
+          fc.constantFrom('dcl-0', 'DCL-', `DCL-${'0'.repeat(25)}`, ' ', 'null'),
+        )
+        .map((id) =>
+          remove(
+            slotAt(encodeURIComponent(id)),
+            callers.ownBroker,
+            `a malformed id ${JSON.stringify(id.slice(0, 40))}`,
+          ),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: randomQuery.map((query) =>
+        remove(`${slotAt(fixtures.ROAD_EXPORT ?? '')}?${query}`, callers.ownBroker, `the owner, with ?${query}`),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: badCredentials(context).map((credentials) =>
+        remove(slotAt(fixtures.ROAD_EXPORT ?? ''), credentials.headers, credentials.what),
+      ),
+    },
+    ...(wrongCallers.length === 0
+      ? []
+      : [
+          {
+            weight: 2,
+            arbitrary: fc
+              .constantFrom(...wrongCallers)
+              .map((caller) =>
+                remove(
+                  slotAt(fixtures.ROAD_EXPORT ?? ''),
+                  callers[caller],
+                  `called by ${caller}, a role the route does not admit`,
+                ),
+              ),
+          },
+        ]),
+  );
+}
+
+function getSlotBookingCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.getSlotBooking;
+  const { callers, fixtures } = context;
+  const booked = slotAt(fixtures.ROAD_EXPORT ?? '');
+  return fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom('ownBroker', 'portOperator', 'officer')
+        .map((caller) => get(booked, callers[caller as CallerName], `${caller} reads the booking`, 'read')),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant(get(booked, callers.otherBroker, 'another broker’s booking', 'refused')),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom(fixtures.ROAD_IMPORT ?? '', fixtures.RAIL_IMPORT ?? '', 'DCL-000000000000000000000000')
+        .map((id) => get(slotAt(id), callers.ownBroker, 'a declaration with no booking', 'refused')),
+    },
+    {
+      weight: 1,
+      arbitrary: randomQuery.map((query) =>
+        get(`${booked}?${query}`, callers.ownBroker, `query string ?${query}`, 'refused'),
+      ),
+    },
+    ...refusedCallers(route, context, booked).map((arbitrary) => ({ weight: 2, arbitrary })),
+  );
+}
+
+function getSlotAvailabilityCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.getSlotAvailability;
+  const names = (route.request.query as unknown as QuerySchema).properties;
+  const date = fc
+    .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((day) => day.toISOString().slice(0, 10));
+  const laneType = fc.constantFrom(...LANE_TYPE_NAMES);
+  const validQuery = fc.tuple(date, laneType).map(([day, lane]) => `date=${day}&laneType=${lane}`);
+  const invalid = fc.oneof(
+    date.map((day) => `date=${day}`),
+    laneType.map((lane) => `laneType=${lane}`),
+    fc
+      .tuple(fc.constantFrom('2026-02-30', '2026-13-01', '20261121', 'tomorrow', '', '2026-11-21T10:00:00Z'), laneType)
+      .map(([day, lane]) => `date=${encodeURIComponent(day)}&laneType=${lane}`),
+    fc
+      .tuple(
+        date,
+        fc.string({ maxLength: 20 }).filter((lane) => !(LANE_TYPE_NAMES as readonly string[]).includes(lane)),
+      )
+      .map(([day, lane]) => `date=${day}&laneType=${encodeURIComponent(lane)}`),
+    fc
+      .tuple(
+        validQuery,
+        fc.string({ minLength: 1, maxLength: 20 }).filter((name) => !Object.hasOwn(names, name)),
+      )
+      .map(([query, name]) => `${query}&${encodeURIComponent(name)}=1`),
+  );
+  return listingCases(context, {
+    route,
+    brokers: fc.constantFrom('ownBroker', 'otherBroker', 'portOperator') as fc.Arbitrary<CallerName>,
+    validQuery,
+    invalid,
+    cursorParameter: 'cursor',
+    reading: 'reads the calendar',
+  });
+}
+
 const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<FuzzCase>>> = {
   cancelDeclaration: cancelDeclarationCases,
   fileDeclaration: fileDeclarationCases,
@@ -1673,6 +1921,10 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   listOfficerTasks: listOfficerTasksCases,
   decideOnDeclaration: decideOnDeclarationCases,
   provideDocuments: provideDocumentsCases,
+  bookSlot: bookSlotCases,
+  cancelSlotBooking: cancelSlotBookingCases,
+  getSlotBooking: getSlotBookingCases,
+  getSlotAvailability: getSlotAvailabilityCases,
 };
 
 // ——— no such route ————————————————————————————————————————————————————————————————————————————————————————
@@ -1848,6 +2100,14 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
         60_000,
       );
     }
+    // The owner's road export (a car carrier) books its truck, for the reads of a booking.
+    const booked = await sendRaw(env.stack.apiUrl, {
+      method: 'PUT',
+      path: slotAt(fixtures.ROAD_EXPORT ?? ''),
+      headers: { ...callers.ownBroker, 'content-type': 'application/json' },
+      body: JSON.stringify({ laneType: 'VEHICLE_CARRIER', startsAt: BOOKED_HOUR() }),
+    });
+    assert.equal(booked.status, 201, `the road export's truck is booked: ${booked.text}`);
     countsBefore = await probe.settledCounts();
     figures.startedAt = Date.now();
   });

@@ -197,6 +197,65 @@ describe('stateless stack: each function is told where its resources are', () =>
     assert.equal(offEnv?.RISK_SELECTION_SEED, 'x');
   });
 
+  it('the functions that decide on hours (booking, the calendar), and only they, are told the slot calendar', () => {
+    const expected = [ROUTES.bookSlot, ROUTES.getSlotAvailability]
+      .map((route) => functionBehindRoute(template, routeKey(route)))
+      .sort();
+    for (const variable of [
+      'PORT_TIME_ZONE',
+      'FREIGHT_HOURS',
+      'DAYTIME_FREIGHT_HOURS',
+      'SLOT_CAPACITY_PER_HOUR',
+      'SLOT_NO_SHOW_GRACE_MINUTES',
+    ]) {
+      assert.deepEqual(functionsWith(variable), expected, variable);
+    }
+    const [bookSlotId = ''] = expected;
+    assert.deepEqual(
+      {
+        zone: envOfFunction(bookSlotId).PORT_TIME_ZONE,
+        mode: envOfFunction(bookSlotId).FREIGHT_HOURS,
+        hours: envOfFunction(bookSlotId).DAYTIME_FREIGHT_HOURS,
+        capacity: JSON.parse(String(envOfFunction(bookSlotId).SLOT_CAPACITY_PER_HOUR)),
+        grace: envOfFunction(bookSlotId).SLOT_NO_SHOW_GRACE_MINUTES,
+      },
+      {
+        zone: 'Asia/Shanghai',
+        mode: 'ROUND_THE_CLOCK',
+        hours: '10:00-18:00',
+        capacity: { FREIGHT: 30, VEHICLE_CARRIER: 20 },
+        grace: '60',
+      },
+    );
+
+    const { statelessTemplate: daytime } = synthApp({
+      stage: 'test',
+      freightHours: 'DAYTIME',
+      daytimeFreightHours: '09:00-17:00',
+      slotCapacityPerHour: { FREIGHT: 4 },
+      portTimeZone: 'Asia/Almaty',
+      slotNoShowGraceMinutes: 30,
+    });
+    const daytimeEnv = resourcesOf<LambdaFunctionProps>(daytime, 'AWS::Lambda::Function')
+      .map(([, fn]) => envOf(fn.Properties))
+      .find((env) => 'FREIGHT_HOURS' in env);
+    assert.deepEqual(
+      [
+        daytimeEnv?.PORT_TIME_ZONE,
+        daytimeEnv?.FREIGHT_HOURS,
+        daytimeEnv?.DAYTIME_FREIGHT_HOURS,
+        daytimeEnv?.SLOT_CAPACITY_PER_HOUR,
+        daytimeEnv?.SLOT_NO_SHOW_GRACE_MINUTES,
+      ],
+      ['Asia/Almaty', 'DAYTIME', '09:00-17:00', '{"FREIGHT":4,"VEHICLE_CARRIER":20}', '30'],
+    );
+  });
+
+  it('refuses a slot calendar the port could not work to, at synth', () => {
+    assert.throws(() => synthApp({ stage: 'test', portTimeZone: 'Horgos/Port' }), /time zone "Horgos\/Port"/);
+    assert.throws(() => synthApp({ stage: 'test', slotCapacityPerHour: '{"BUS":3}' }), /unknown lane type "BUS"/);
+  });
+
   it('refuses random-selection rates that make no sense, at synth', () => {
     assert.throws(
       () => synthApp({ stage: 'test', riskRandomSelection: '{"RAIL_IMPORT":{"YELLOW":0.9,"RED":0.2}}' }),
@@ -359,6 +418,10 @@ describe('stateless stack: least privilege', () => {
   const OPENAPI = routeKey(ROUTES.getOpenApi);
   const FILE_MANIFEST = routeKey(ROUTES.fileTrainManifest);
   const GET_TRAIN = routeKey(ROUTES.getTrain);
+  const BOOK_SLOT = routeKey(ROUTES.bookSlot);
+  const CANCEL_SLOT = routeKey(ROUTES.cancelSlotBooking);
+  const GET_SLOT = routeKey(ROUTES.getSlotBooking);
+  const SLOT_AVAILABILITY = routeKey(ROUTES.getSlotAvailability);
 
   // Besides its tables: its own log group (logs:*), X-Ray, and the one Step Functions call its code makes.
   const expectedOtherActions: Record<string, string[]> = {
@@ -379,6 +442,10 @@ describe('stateless stack: least privilege', () => {
     [DELIVERIES]: [],
     [FILE_MANIFEST]: [],
     [GET_TRAIN]: [],
+    [BOOK_SLOT]: [],
+    [CANCEL_SLOT]: [],
+    [GET_SLOT]: [],
+    [SLOT_AVAILABILITY]: [],
     'state DeliverEvent': [],
     [STREAM_DISPATCHER]: ['states:StartExecution'],
     [OFFICER_TASKS]: [],
@@ -472,6 +539,11 @@ describe('stateless stack: least privilege', () => {
     // It records the cancellation, removes the waits, closes an officer's task and the manifest line.
     [CANCEL]: { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     [GET_TRAIN]: { declarations: ['GetItem'] },
+    // A slot change is one transaction: the head's version, the booking, the hours' counters, history and outbox.
+    [BOOK_SLOT]: { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
+    [CANCEL_SLOT]: { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    [GET_SLOT]: { declarations: ['GetItem'] },
+    [SLOT_AVAILABILITY]: { declarations: ['Query'] },
     'state DeliverEvent': { declarations: ['GetItem', 'PutItem', 'UpdateItem'] },
     [STREAM_DISPATCHER]: {
       declarations: ['Query'],

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { DOCUMENT_CHANGE_NAMES } from '../amendment.ts';
 import { STATUS_NAMES, TRACK_STATES, TRANSITION_NAMES } from '../lifecycle.ts';
+import { SLOT_CHANGE_NAMES } from '../slot-booking.ts';
 import { ActorSchema } from './actor.ts';
 
 /** One entry of a declaration's history: what changed, who did it, when it happened and was recorded, and why. */
@@ -13,8 +14,9 @@ export const HistoryEntrySchema = Type.Object(
       Type.Enum(Object.keys(TRACK_STATES), { description: 'The track this entry moved; the status stays' }),
     ),
     trackState: Type.Optional(Type.Enum([...new Set(Object.values(TRACK_STATES).flat())])),
-    transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
-      description: 'The lifecycle transition, or AMEND_DOCUMENT when the broker amended the document',
+    transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES, ...SLOT_CHANGE_NAMES], {
+      description:
+        'The lifecycle transition; AMEND_DOCUMENT when the broker amended the document; BOOK_SLOT, RESCHEDULE_SLOT or CANCEL_SLOT when the broker changed the truck’s slot booking',
     }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
