@@ -78,5 +78,30 @@ export function dynamoDbMilestoneStore(client: DynamoDBDocumentClient, tableName
     async removeWait(milestone, key, declarationId) {
       await client.send(new DeleteCommand({ TableName: tableName, Key: KEYS.wait(milestone, key, declarationId) }));
     },
+
+    async recordMovedOn(milestone, key, declarationId, at) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...KEYS.movedOn(milestone, key, declarationId),
+            entity: ENTITY.movedOn,
+            declarationId,
+            movedAt: at.toISOString(),
+            expiresAt: expiresAt(at, MILESTONE_RETENTION_SECONDS),
+          },
+        }),
+      );
+    },
+
+    async movedOn(milestone, key) {
+      const items = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': KEYS.milestone(milestone, key).PK, ':prefix': KEYS.movedOnPrefix },
+        ConsistentRead: true,
+      });
+      return items.map((item) => String(item.declarationId));
+    },
   };
 }

@@ -10,6 +10,7 @@
  *   EVENTS#<brokerId>           <recordedAt>#<id>#<version:6>    the outbox: one domain event per change
  *   MILESTONE#<event>#<key>     OCCURRED                         the first report of a milestone (arrival, gate-in)
  *   MILESTONE#<event>#<key>     WAIT#<id>                        a workflow waiting for it: its task token
+ *   MILESTONE#<event>#<key>     MOVED#<id>                       a declaration it moved on (what a correction re-stamps)
  *   TRADER#<consigneeKey>       CLEARANCE#<id>                   a declaration released to that consignee
  *   WEBHOOKS#<brokerId>         WEBHOOK#<id>                     a broker's webhook: url, description, signing secret
  *   WEBHOOKS#<brokerId>         COUNT                            how many webhooks the broker has (guards the limit)
@@ -47,6 +48,8 @@ export const KEYS = {
   milestone: (milestone: string, key: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: 'OCCURRED' }),
   wait: (milestone: string, key: string, id: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: `WAIT#${id}` }),
   waitPrefix: 'WAIT#',
+  movedOn: (milestone: string, key: string, id: string) => ({ PK: `MILESTONE#${milestone}#${key}`, SK: `MOVED#${id}` }),
+  movedOnPrefix: 'MOVED#',
   /** Kept without expiry: a consignee's record at the port is what the first-time-consignee rule reads. */
   clearance: (consigneeKey: string, id: string) => ({ PK: `TRADER#${consigneeKey}`, SK: `CLEARANCE#${id}` }),
   clearancesOf: (consigneeKey: string) => `TRADER#${consigneeKey}`,
@@ -71,6 +74,7 @@ export const ENTITY = {
   event: 'DomainEvent',
   milestone: 'Milestone',
   wait: 'MilestoneWait',
+  movedOn: 'MilestoneMovedOn',
   declarationSerial: 'DeclarationSerial',
   clearance: 'Clearance',
   officerTask: 'OfficerTask',

@@ -118,6 +118,10 @@ export interface MilestoneStore {
   registerWait(wait: WaitName, key: string, task: MilestoneWait, at: Date): Promise<void>;
   waitsFor(wait: WaitName, key: string): Promise<MilestoneWait[]>;
   removeWait(wait: WaitName, key: string, declarationId: string): Promise<void>;
+  /** Remembers that a declaration was moved on by a milestone, so that a correction of it finds the declaration. */
+  recordMovedOn(milestone: Milestone, key: string, declarationId: string, at: Date): Promise<void>;
+  /** The declarations a milestone moved on. */
+  movedOn(milestone: Milestone, key: string): Promise<string[]>;
 }
 
 /** Which consignees have cleared goods at this port: the memory behind the first-time-consignee rule. */

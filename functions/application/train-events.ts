@@ -34,6 +34,11 @@ export async function fanOutTrainEvent(ports: TrainEventPorts, trainKey: string,
       await arriveAndResume(ports, trainKey, wait, notice);
       moved.push(wait.declarationId);
     }
+    if (notice.supersedes !== undefined) {
+      for (const declarationId of await ports.milestones.movedOn('TRAIN_ARRIVED', trainKey)) {
+        if (await correctArrival(ports, declarationId, notice)) moved.push(declarationId);
+      }
+    }
   } else if (notice.milestone === 'TRANSSHIPMENT_STARTED') {
     for (const wait of await ports.milestones.waitsFor('TRANSSHIPMENT_COMPLETED', trainKey)) {
       await moveOn(ports, wait.declarationId, TRANSITION.START_TRANSSHIPMENT, notice);
@@ -56,8 +61,25 @@ export async function arriveAndResume(
 ): Promise<void> {
   const sla = slaClocksFromArrival(notice.occurredAt, ports.clock(), ports.slaPolicy);
   const arrived = await moveOn(ports, wait.declarationId, TRANSITION.RECORD_ARRIVAL, notice, { arrival: notice, sla });
-  if (arrived) await ports.tasks.resume(wait.taskToken, { notice, sla } satisfies ArrivalOutput);
+  if (arrived) {
+    await ports.milestones.recordMovedOn('TRAIN_ARRIVED', trainKey, wait.declarationId, ports.clock());
+    await ports.tasks.resume(wait.taskToken, { notice, sla } satisfies ArrivalOutput);
+  }
   await ports.milestones.removeWait('TRAIN_ARRIVED', trainKey, wait.declarationId);
+}
+
+/**
+ * A corrected arrival re-stamps a declaration that already arrived: the arrival and the SLA clocks counted from
+ * it, with a history entry naming the report superseded. The clocks a running wait already armed keep their
+ * timeout; what is judged later (a breach at the gauge change's end, the release deadline shown to officers)
+ * reads the corrected clocks. A replayed correction changes nothing.
+ */
+async function correctArrival(ports: TrainEventPorts, declarationId: string, notice: MilestoneNotice) {
+  const record = await ports.declarations.load(declarationId);
+  const recorded = record?.facts.arrival as MilestoneNotice | undefined;
+  if (record === undefined || recorded?.portEventId === notice.portEventId) return false;
+  const sla = slaClocksFromArrival(notice.occurredAt, ports.clock(), ports.slaPolicy);
+  return moveOn(ports, declarationId, TRANSITION.CORRECT_ARRIVAL, notice, { arrival: notice, sla });
 }
 
 export async function completeAndResume(

@@ -101,6 +101,13 @@ export const TRANSITIONS = {
   },
   AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'], reason: 'waiting for the goods to arrive' },
   RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'], reason: 'the port reported the goods arrived' },
+  // A corrected arrival report re-stamps a declaration that already arrived: its arrival time and the SLA clocks
+  // counted from it change, its status does not (the trace is its history entry, naming the report superseded).
+  CORRECT_ARRIVAL: {
+    to: 'SAME',
+    from: ['ARRIVED', 'HELD', 'MANUAL_REVIEW', 'DUTIES_SECURED', 'RELEASED'],
+    reason: 'the port corrected the arrival report',
+  },
   START_TRANSSHIPMENT: {
     to: 'SAME',
     from: AFTER_ARRIVAL,

@@ -110,6 +110,31 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
     assert.equal(trainRead.status, 200);
   });
 
+  it('a corrected arrival re-stamps the declarations that already arrived, naming the report it supersedes', async () => {
+    const { train, ids } = await trainWithDeclarations(['847130']);
+    const [id = ''] = ids;
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    const first = trainEvent('TRAIN_ARRIVED', train, { occurredAt: new Date(Date.now() - 10_000).toISOString() });
+    assert.equal((await report(first, railway)).status, 202);
+    await reachStatus(id, 'ARRIVED');
+
+    // Earlier still, but after the train left (its manifest says a minute before the test began).
+    const correctedAt = new Date(Date.now() - 30_000).toISOString();
+    const correction = trainEvent('TRAIN_ARRIVED', train, { occurredAt: correctedAt, corrects: first.eventId });
+    assert.equal((await report(correction, railway)).status, 202);
+
+    const corrected = await eventually(
+      () => read(id),
+      (answer) => (answer.body.history as { transition: string }[]).some((e) => e.transition === 'CORRECT_ARRIVAL'),
+    );
+    assert.equal(corrected.body.status, 'ARRIVED', 'the status does not change');
+    const entry = (
+      corrected.body.history as { transition: string; occurredAt: string; details?: { supersedes?: unknown } }[]
+    ).find((e) => e.transition === 'CORRECT_ARRIVAL');
+    assert.equal(entry?.occurredAt, correctedAt);
+    assert.deepEqual(entry?.details?.supersedes, { portEventId: first.eventId, occurredAt: first.occurredAt });
+  });
+
   it('refuses an arrival for a train without a manifest, or in the future, and changes nothing', async () => {
     const unknown = await report(trainEvent('TRAIN_ARRIVED', freshTrain()), railway);
     assert.equal(unknown.status, 422);

@@ -204,6 +204,7 @@ export function inMemoryDeclarationStore() {
 export function inMemoryMilestoneStore() {
   const reports = new Map<string, MilestoneNotice>();
   const waits = new Map<string, (MilestoneWait & { registeredAt: string })[]>();
+  const movedOn = new Map<string, Set<string>>();
   const at = (milestone: WaitName, key: string) => `${milestone}#${key}`;
 
   const store: MilestoneStore = {
@@ -237,6 +238,12 @@ export function inMemoryMilestoneStore() {
         at(milestone, key),
         (waits.get(at(milestone, key)) ?? []).filter((w) => w.declarationId !== declarationId),
       );
+    },
+    async recordMovedOn(milestone, key, declarationId) {
+      movedOn.set(at(milestone, key), new Set([...(movedOn.get(at(milestone, key)) ?? []), declarationId]));
+    },
+    async movedOn(milestone, key) {
+      return [...(movedOn.get(at(milestone, key)) ?? [])];
     },
   };
 
