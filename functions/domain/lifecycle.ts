@@ -155,6 +155,18 @@ export const TRANSITIONS = {
   CANCEL: { to: 'CANCELLED', from: OPEN, reason: 'the broker cancelled the declaration' },
   // A missed deadline changes no status: it is flagged on the declaration, kept in history and notified.
   FLAG_SLA_BREACH: { to: 'SAME', from: OPEN, reason: 'a clearance deadline passed' },
+  // Two-step (./two-step.ts): goods released under a summary stay released; the broker's missing complete
+  // declaration is flagged and followed up by an officer, who may close the follow-up.
+  FLAG_COMPLETION_OVERDUE: {
+    to: 'SAME',
+    from: ['RELEASED'],
+    reason: 'the complete declaration did not come within its period: an officer follows it up',
+  },
+  CLOSE_COMPLETION_FOLLOW_UP: {
+    to: 'SAME',
+    from: ['RELEASED'],
+    reason: 'an officer closed the follow-up of the missing complete declaration',
+  },
   // An officer takes over when something did not come in time or the goods need a decision; not a dead end:
   // RESUME takes the declaration back to where it was, and the workflow goes on from there.
   ESCALATE_TO_MANUAL_REVIEW: {

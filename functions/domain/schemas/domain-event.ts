@@ -9,7 +9,7 @@ export const DomainEventSchema = Type.Object(
     eventId: Type.String({ description: 'Unique per change; the same on every delivery of it' }),
     eventType: Type.Enum(['declaration.status-changed', 'declaration.amended'], {
       description:
-        'A status change, or an amendment of the document (the status stays; details name the new documentVersion)',
+        'A status change, or a new version of the document: an amendment or the completion of a two-step summary (the status stays; details name the new documentVersion)',
     }),
     declarationId: Type.String(),
     declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
@@ -17,7 +17,8 @@ export const DomainEventSchema = Type.Object(
     previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
     version: Type.Integer({ minimum: 1 }),
     transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
-      description: 'The lifecycle transition, or AMEND_DOCUMENT when the broker amended the document',
+      description:
+        'The lifecycle transition; AMEND_DOCUMENT when the broker amended the document, COMPLETE_DOCUMENT when it completed a two-step summary',
     }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time' }),

@@ -14,7 +14,8 @@ export const HistoryEntrySchema = Type.Object(
     ),
     trackState: Type.Optional(Type.Enum([...new Set(Object.values(TRACK_STATES).flat())])),
     transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
-      description: 'The lifecycle transition, or AMEND_DOCUMENT when the broker amended the document',
+      description:
+        'The lifecycle transition; AMEND_DOCUMENT when the broker amended the document, COMPLETE_DOCUMENT when it completed a two-step summary',
     }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
