@@ -3,6 +3,7 @@ import type { Node } from 'constructs';
 import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
 import { type SlaPolicy, slaPolicyFrom } from '#domain/sla.ts';
+import { type CompletionPeriod, completionPeriodFrom } from '#domain/two-step.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -39,6 +40,8 @@ export interface StageSettings {
   readonly slaApproachingShare: number;
   /** The port's deadlines from a train's arrival: contexts slaTransshipmentHours (2) and slaReleaseHours (16). */
   readonly slaHours: SlaPolicy;
+  /** The broker's: a two-step summary is completed within context twoStepCompletionDays (14) of its acceptance. */
+  readonly twoStepCompletion: CompletionPeriod;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -87,6 +90,7 @@ export function stageSettingsFrom(node: Node): StageSettings {
       TRANSSHIPMENT: optionalString(node.tryGetContext('slaTransshipmentHours')),
       RELEASE: optionalString(node.tryGetContext('slaReleaseHours')),
     }),
+    twoStepCompletion: completionPeriodFrom(optionalString(node.tryGetContext('twoStepCompletionDays'))),
     slaApproachingShare: approachingShareFrom(
       node.tryGetContext('slaApproachingShare') === undefined
         ? undefined

@@ -101,19 +101,26 @@ export function isMootTask(kind: OfficerTaskKind, facts: Readonly<Record<string,
 /** Where nothing can be completed any more. */
 const NOT_COMPLETABLE: ReadonlySet<DeclarationStatus> = new Set(['CANCELLED', 'REJECTED']);
 
+/** Whether a declaration can take a complete declaration at all, and if so the summary it completes. */
+export type Completability =
+  | { readonly kind: 'open'; readonly summary: RailImportDeclaration }
+  | { readonly kind: 'blocked'; readonly because: string };
+
 /**
- * Why a declaration cannot take a complete declaration at all, whatever is sent (a 409): it is not a rail
- * summary, it is complete already, or it was cancelled or rejected. Undefined when it can. Release does not
- * stop it: in the two-step procedure the goods are usually released under the summary.
+ * A declaration cannot take a complete declaration at all, whatever is sent (a 409), when it is not a rail
+ * summary, is complete already, or was cancelled or rejected. Release does not stop it: in the two-step
+ * procedure the goods are usually released under the summary.
  */
-export function completionBlockedBecause(
+export function completabilityOf(
   record: { readonly status: DeclarationStatus },
   current: DeclarationDocument,
-): string | undefined {
-  if (current.declarationType !== 'RAIL_IMPORT') return `a ${current.declarationType} declaration has no two steps`;
-  if (current.filingMode === FILING_MODE.COMPLETE) return 'the declaration is already complete';
-  if (NOT_COMPLETABLE.has(record.status)) return `a ${record.status} declaration can no longer be completed`;
-  return undefined;
+): Completability {
+  const blocked = (because: string): Completability => ({ kind: 'blocked', because });
+  if (current.declarationType !== 'RAIL_IMPORT')
+    return blocked(`a ${current.declarationType} declaration has no two steps`);
+  if (current.filingMode === FILING_MODE.COMPLETE) return blocked('the declaration is already complete');
+  if (NOT_COMPLETABLE.has(record.status)) return blocked(`a ${record.status} declaration can no longer be completed`);
+  return { kind: 'open', summary: current };
 }
 
 /** What the goods moved under and were screened on: the train, the waybill, the containers, wagons, clearance. */

@@ -1,4 +1,5 @@
 import { declarationNumbersFromEnv, declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { completionPeriodFromEnv } from '#adapters/sla-from-environment.ts';
 import { workflowEngineFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
@@ -14,6 +15,7 @@ const ports = {
   declarationNumbers: declarationNumbersFromEnv(),
   workflows: workflowEngineFromEnv(),
   clock: systemClock,
+  completionPeriod: completionPeriodFromEnv(),
 };
 
 export const handler = httpRoute(

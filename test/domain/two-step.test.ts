@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ruleViolationsOf } from '#domain/declaration-types/registry.ts';
+import { type DeclarationDocument, ruleViolationsOf } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
 import {
   COMPLETED_BY_THE_BROKER,
-  completionBlockedBecause,
+  completabilityOf,
   completionClockAt,
   completionEntry,
   completionFactsOnFiling,
@@ -51,20 +51,26 @@ describe('the two-step completion period', () => {
 });
 
 describe('which declarations can be completed', () => {
+  const becauseOf = (status: (typeof STATUS_NAMES)[number], document: DeclarationDocument) => {
+    const completability = completabilityOf({ status }, document);
+    return completability.kind === 'blocked' ? completability.because : undefined;
+  };
+
   it('a rail summary, released or not, until it is cancelled or rejected', () => {
     for (const status of STATUS_NAMES) {
-      const blocked = completionBlockedBecause({ status }, railImportSummary());
-      if (status === 'CANCELLED' || status === 'REJECTED') assert.match(String(blocked), new RegExp(status));
-      else assert.equal(blocked, undefined, status);
+      const because = becauseOf(status, railImportSummary());
+      if (status === 'CANCELLED' || status === 'REJECTED') assert.match(String(because), new RegExp(status));
+      else assert.equal(because, undefined, status);
     }
+    assert.deepEqual(completabilityOf({ status: 'RELEASED' }, railImportSummary()), {
+      kind: 'open',
+      summary: railImportSummary(),
+    });
   });
 
   it('not a declaration filed or already completed as COMPLETE, nor a road one', () => {
-    assert.equal(
-      completionBlockedBecause({ status: 'RELEASED' }, railImportDeclaration()),
-      'the declaration is already complete',
-    );
-    assert.match(String(completionBlockedBecause({ status: 'RECEIVED' }, roadImportDeclaration())), /ROAD_IMPORT/);
+    assert.equal(becauseOf('RELEASED', railImportDeclaration()), 'the declaration is already complete');
+    assert.match(String(becauseOf('RECEIVED', roadImportDeclaration())), /ROAD_IMPORT/);
   });
 });
 
