@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { DOCUMENT_CHANGE_NAMES } from '../amendment.ts';
 import { DECLARATION_TYPE_NAMES } from '../declaration-types/registry.ts';
-import { STATUS_NAMES, TRANSITION_NAMES } from '../lifecycle.ts';
+import { STATUS_NAMES, TRACK_STATES, TRANSITION_NAMES } from '../lifecycle.ts';
 import { ActorSchema } from './actor.ts';
 
 export const DomainEventSchema = Type.Object(
@@ -15,6 +15,11 @@ export const DomainEventSchema = Type.Object(
     declarationType: Type.Enum(DECLARATION_TYPE_NAMES),
     status: Type.Enum(STATUS_NAMES),
     previousStatus: Type.Optional(Type.Enum(STATUS_NAMES)),
+    // A move on one track (the gauge change, the inspection) keeps the status: the event says which, as history does.
+    track: Type.Optional(
+      Type.Enum(Object.keys(TRACK_STATES), { description: 'The track this change moved; the status stays' }),
+    ),
+    trackState: Type.Optional(Type.Enum([...new Set(Object.values(TRACK_STATES).flat())])),
     version: Type.Integer({ minimum: 1 }),
     transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES], {
       description:
