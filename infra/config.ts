@@ -4,6 +4,7 @@ import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
 import { type SlaPolicy, slaPolicyFrom } from '#domain/sla.ts';
 import { type SlotCalendar, slotCalendarFrom } from '#domain/slot-calendar.ts';
+import { type CompletionPeriod, completionPeriodFrom } from '#domain/two-step.ts';
 
 /** Stages whose data outlives the stack: tables and the user pool are retained and deletion-protected. */
 const LONG_LIVED_STAGES = new Set(['prod', 'staging']);
@@ -46,6 +47,8 @@ export interface StageSettings {
    * {"FREIGHT":40}) and slotNoShowGraceMinutes (60). Refused at synth if the port could not work to it.
    */
   readonly slotCalendar: SlotCalendar;
+  /** The broker's: a two-step summary is completed within context twoStepCompletionDays (14) of its acceptance. */
+  readonly twoStepCompletion: CompletionPeriod;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -106,6 +109,7 @@ export function stageSettingsFrom(node: Node): StageSettings {
       TRANSSHIPMENT: optionalString(node.tryGetContext('slaTransshipmentHours')),
       RELEASE: optionalString(node.tryGetContext('slaReleaseHours')),
     }),
+    twoStepCompletion: completionPeriodFrom(optionalString(node.tryGetContext('twoStepCompletionDays'))),
     slaApproachingShare: approachingShareFrom(
       node.tryGetContext('slaApproachingShare') === undefined
         ? undefined

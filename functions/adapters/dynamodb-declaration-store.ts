@@ -143,7 +143,9 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                 Update: {
                   TableName: tableName,
                   Key: KEYS.declaration(record.id),
-                  UpdateExpression: 'SET #version = :next, documentVersion = :nextDocument, updatedAt = :at',
+                  // Facts as the use case decided them (a two-step completion records when it came in).
+                  UpdateExpression:
+                    'SET #version = :next, documentVersion = :nextDocument, updatedAt = :at, facts = :facts',
                   ConditionExpression: '#version = :expected AND documentVersion = :expectedDocument',
                   ExpressionAttributeNames: { '#version': 'version' },
                   ExpressionAttributeValues: {
@@ -152,6 +154,7 @@ export function dynamoDbDeclarationStore(client: DynamoDBDocumentClient, tableNa
                     ':expected': amendment.expectedVersion,
                     ':expectedDocument': amendment.expectedDocumentVersion,
                     ':at': record.updatedAt,
+                    ':facts': record.facts,
                   },
                 },
               },

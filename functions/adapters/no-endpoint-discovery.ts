@@ -1,35 +1,36 @@
 /**
- * Stands in for `@aws-sdk/endpoint-cache` in the bundles (an esbuild alias in PreClearanceFunction). The
- * DynamoDB client builds an endpoint-discovery cache (an LRU from mnemonist, ~7.5 KiB) whatever its
- * configuration, and only ever reads it when endpoint discovery is switched on, which nothing here does:
- * DynamoDB's regional endpoints need none. If it were switched on, the first use fails loudly here.
+ * Stands in for `@aws-sdk/middleware-endpoint-discovery` in the bundles (an esbuild alias in
+ * PreClearanceFunction). The DynamoDB client wires endpoint discovery into every client, with an LRU cache
+ * (mnemonist) and a DescribeEndpoints command, whatever its configuration (~9 KiB); it only acts when
+ * discovery is switched on, which nothing here does: DynamoDB's regional endpoints need none, and none of the
+ * operations used requires it. Switched on by the environment, it fails loudly here instead of being ignored.
  */
-export class EndpointCache {
-  getEndpoint(): never {
-    return unsupported();
-  }
 
-  get(): never {
-    return unsupported();
-  }
-
-  set(): never {
-    return unsupported();
-  }
-
-  delete(): never {
-    return unsupported();
-  }
-
-  has(): never {
-    return unsupported();
-  }
-
-  clear(): never {
-    return unsupported();
-  }
-}
+const ENVIRONMENT_SWITCHES = ['AWS_ENABLE_ENDPOINT_DISCOVERY', 'AWS_ENDPOINT_DISCOVERY_ENABLED'];
 
 function unsupported(): never {
   throw new Error('DynamoDB endpoint discovery is not bundled (functions/adapters/no-endpoint-discovery.ts)');
 }
+
+export const NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS = {
+  environmentVariableSelector: (env: Record<string, string | undefined>) => {
+    for (const name of ENVIRONMENT_SWITCHES) {
+      if (env[name] !== undefined && !['false', '0'].includes(String(env[name]))) unsupported();
+    }
+    return false;
+  },
+  configFileSelector: () => false,
+  default: false,
+};
+
+export function resolveEndpointDiscoveryConfig<T extends { endpointDiscoveryEnabled?: boolean }>(input: T) {
+  if (input.endpointDiscoveryEnabled === true) unsupported();
+  return Object.assign(input, {
+    endpointDiscoveryEnabled: () => Promise.resolve(false),
+    isClientEndpointDiscoveryEnabled: false,
+  });
+}
+
+export const getEndpointDiscoveryPlugin = unsupported;
+export const getEndpointDiscoveryRequiredPlugin = unsupported;
+export const getEndpointDiscoveryOptionalPlugin = unsupported;

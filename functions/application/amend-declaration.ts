@@ -6,6 +6,7 @@ import type { RuleViolation } from '#domain/document-parts.ts';
 import { VersionConflictError } from '#domain/errors.ts';
 import { statusChanged } from '#domain/events.ts';
 import type { DeclarationStatus } from '#domain/lifecycle.ts';
+import { awaitsCompletion, completionFactsOf } from '#domain/two-step.ts';
 import type { Caller, Clock, DeclarationRecord, DeclarationStore } from './ports.ts';
 
 export type AmendmentOutcome =
@@ -54,11 +55,21 @@ export async function amendDeclaration(
     if (sizeInBytes > MAX_DOCUMENT_BYTES) return { kind: 'too-large', sizeInBytes, limitInBytes: MAX_DOCUMENT_BYTES };
 
     const entry = amendmentEntry(record, input.caller.actor, ports.clock(), filingModeChange(current, input.document));
+    const documentVersion = record.documentVersion + 1;
     const amended: DeclarationRecord = {
       ...record,
       version: entry.version,
-      documentVersion: record.documentVersion + 1,
+      documentVersion,
       updatedAt: entry.recordedAt,
+      // A summary amended into a complete declaration (before inspection) is completed: its period is over.
+      ...(awaitsCompletion(current) && !awaitsCompletion(input.document)
+        ? {
+            facts: {
+              ...record.facts,
+              completion: { ...completionFactsOf(record.facts), completedAt: entry.recordedAt, documentVersion },
+            },
+          }
+        : {}),
     };
     try {
       await ports.declarations.amend({

@@ -10,6 +10,7 @@ import {
 import type { RuleViolation } from '#domain/document-parts.ts';
 import { statusChanged } from '#domain/events.ts';
 import { filingEntry } from '#domain/lifecycle.ts';
+import { type CompletionPeriod, completionFactsOnFiling } from '#domain/two-step.ts';
 import type {
   Caller,
   Clock,
@@ -34,6 +35,8 @@ export async function fileDeclaration(
     readonly declarationNumbers: DeclarationNumbers;
     readonly workflows: WorkflowEngine;
     readonly clock: Clock;
+    /** How long a two-step summary has to be completed, from its acceptance here. */
+    readonly completionPeriod: CompletionPeriod;
   },
   input: {
     readonly caller: Caller;
@@ -73,7 +76,8 @@ export async function fileDeclaration(
     declarationNumber,
     filedAt: entry.recordedAt,
     updatedAt: entry.recordedAt,
-    facts: {},
+    // A two-step summary is due to be completed from this moment on: the broker sees when in the first answer.
+    facts: completionFactsOnFiling(input.document, acceptedAt, ports.completionPeriod),
   };
   const filed = await ports.declarations.file({
     record,

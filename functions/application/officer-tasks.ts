@@ -13,6 +13,7 @@ import {
   planDecision,
   type SupportingDocument,
 } from '#domain/officer-tasks.ts';
+import { isMootTask } from '#domain/two-step.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type {
   Caller,
@@ -89,13 +90,18 @@ export async function openOfficerTask(
   input: OpenOfficerTaskInput,
 ): Promise<{ kind: OfficerTaskKind; queue: OfficerQueue }> {
   const record = await loadRecord(ports, input.declarationId);
+  if (isMootTask(input.kind, record.facts)) {
+    await ports.tasks.resume(input.taskToken, { moot: input.kind });
+    return { kind: input.kind, queue: input.queue ?? DEFAULT_QUEUE };
+  }
   const before = await ports.officerTasks.loadTask(input.declarationId);
   const alreadyWithAnOfficer = record.status === 'MANUAL_REVIEW' || record.status === 'HELD';
   // A decision the workflow missed has moved the declaration on already: nothing to open, only to hand over.
   const missedOne = missedDecision(before, input.kind) !== undefined;
-  if (!missedOne && (input.kind !== 'MANUAL_REVIEW' || !alreadyWithAnOfficer)) {
+  const opening = OPENING_TRANSITION[input.kind];
+  if (opening !== undefined && !missedOne && (input.kind !== 'MANUAL_REVIEW' || !alreadyWithAnOfficer)) {
     await advanceDeclaration(ports, record, {
-      transition: OPENING_TRANSITION[input.kind],
+      transition: opening,
       actor: systemActor('workflow'),
       ...(input.reason === undefined ? {} : { reason: input.reason }),
       details: { officerTask: input.kind, queue: input.queue ?? DEFAULT_QUEUE },

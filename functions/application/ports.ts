@@ -54,7 +54,10 @@ export interface StatusChange {
   readonly event: DomainEvent;
 }
 
-/** A new version of the document: the head moves on both versions, the old document stays readable. */
+/**
+ * A new version of the document (an amendment, a two-step completion): the head moves on both versions and takes
+ * the record's facts, the old document stays readable.
+ */
 export interface Amendment {
   /** The workflow version read: the guard against a concurrent status change. */
   readonly expectedVersion: number;
@@ -90,7 +93,7 @@ export interface DeclarationStore {
   loadHistory(id: string): Promise<HistoryEntry[]>;
   /** Writes a status change, its history entry and its event at once; VersionConflictError if the version moved. */
   save(change: StatusChange): Promise<void>;
-  /** Writes a new document version, its history entry and its event at once; VersionConflictError if either version moved. */
+  /** Writes a new document version, the head's facts, its history entry and its event at once; VersionConflictError if either version moved. */
   amend(amendment: Amendment): Promise<void>;
   /** A broker's declarations, newest first. InvalidCursorError for a cursor this store did not issue. */
   listForBroker(brokerId: string, query: DeclarationQuery): Promise<Page<DeclarationRecord>>;

@@ -4,10 +4,12 @@ import { DeclarationNotFoundError } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
 import { RAIL_WAIT, type RailWait } from '#domain/port-events.ts';
 import type { RandomSelectionSettings, RiskChannel } from '#domain/risk.ts';
+import type { FilingMode } from '#domain/schemas/rail-import.ts';
 import { MANIFEST_MATCH, type ManifestMatchOutcome } from '#domain/screening.ts';
 import { matchAgainstManifest, TrainVersionConflictError, trainKeyOf, writeOffIfAccountedFor } from '#domain/trains.ts';
+import { awaitsCompletion } from '#domain/two-step.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
-import type { TraderHistory, TrainStore } from './ports.ts';
+import type { OfficerTaskStore, TraderHistory, TrainStore } from './ports.ts';
 import { arriveAndResume, completeAndResume, moveOn, type TrainEventPorts } from './train-events.ts';
 import { assessRisk, loadWithDocument } from './workflow-steps.ts';
 
@@ -21,6 +23,8 @@ export interface Screening {
   readonly manifest: ManifestMatchOutcome;
   /** Assessed once the declaration matches its train's manifest (or has none to match, as on the road). */
   readonly channel?: RiskChannel;
+  /** A rail declaration's filing mode: after release, a SUMMARY waits for its complete declaration. */
+  readonly filingMode?: FilingMode;
 }
 
 /**
@@ -61,7 +65,7 @@ export async function screenDeclaration(ports: ScreeningPorts, declarationId: st
       },
       screened,
     );
-    return { manifest: MANIFEST_MATCH.MISMATCH };
+    return { manifest: MANIFEST_MATCH.MISMATCH, filingMode: document.filingMode };
   }
   await advanceDeclaration(
     ports,
@@ -74,7 +78,7 @@ export async function screenDeclaration(ports: ScreeningPorts, declarationId: st
     screened,
   );
   const { channel } = await assessRisk(ports, declarationId);
-  return { manifest: MANIFEST_MATCH.MATCHED, channel };
+  return { manifest: MANIFEST_MATCH.MATCHED, channel, filingMode: document.filingMode };
 }
 
 function consignmentOf(document: Extract<DeclarationDocument, { declarationType: 'RAIL_IMPORT' }>) {
@@ -87,8 +91,9 @@ function consignmentOf(document: Extract<DeclarationDocument, { declarationType:
 
 /**
  * A rail workflow parks here (.waitForTaskToken) until the event it waits for: its train's arrival, the end of
- * the train's gauge change, or the broker's amendment after a mismatch. An event reported before the workflow got
- * here is found at once, so nothing is missed between the report and the wait.
+ * the train's gauge change, the broker's amendment after a mismatch, or the complete declaration of goods
+ * released under a summary. An event reported before the workflow got here is found at once, so nothing is missed
+ * between the report and the wait.
  */
 export async function awaitRailEvent(
   ports: TrainEventPorts,
@@ -130,7 +135,45 @@ export async function awaitRailEvent(
       }
       return;
     }
+    case RAIL_WAIT.DECLARATION_COMPLETED: {
+      await ports.milestones.registerWait(input.milestone, input.declarationId, wait, now);
+      // Completed before this wait began (before release, or between the release and now): go on at once. Read
+      // again after registering, so a completion between the first read and the registration is not missed.
+      const latest = await loadWithDocument(ports, input.declarationId);
+      if (!awaitsCompletion(latest.document)) {
+        await ports.tasks.resume(input.taskToken, completedOutput(latest.record.documentVersion));
+        await ports.milestones.removeWait(input.milestone, input.declarationId, input.declarationId);
+      }
+      return;
+    }
   }
+}
+
+const completedOutput = (documentVersion: number) => ({ completedDocumentVersion: documentVersion });
+
+/**
+ * The broker completed a two-step summary: a workflow waiting for the complete declaration ends, and so does an
+ * officer's follow-up of it, if the period had run out (its task is closed after the workflow was resumed, so a
+ * retry after a crash resumes it again rather than leave it waiting).
+ */
+export async function resumeAfterCompletion(
+  ports: Pick<TrainEventPorts, 'milestones' | 'tasks'> & {
+    readonly officerTasks: Pick<OfficerTaskStore, 'loadTask' | 'saveTask'>;
+  },
+  declarationId: string,
+  documentVersion: number,
+): Promise<{ readonly resumed: number }> {
+  let resumed = 0;
+  for (const wait of await ports.milestones.waitsFor(RAIL_WAIT.DECLARATION_COMPLETED, declarationId)) {
+    if (await ports.tasks.resume(wait.taskToken, completedOutput(documentVersion))) resumed++;
+    await ports.milestones.removeWait(RAIL_WAIT.DECLARATION_COMPLETED, declarationId, wait.declarationId);
+  }
+  const task = await ports.officerTasks.loadTask(declarationId);
+  if (task?.kind === 'COMPLETION_OVERDUE' && task.state === 'OPEN') {
+    if (await ports.tasks.resume(task.taskToken, completedOutput(documentVersion))) resumed++;
+    await ports.officerTasks.saveTask({ ...task, state: 'CLOSED', revision: task.revision + 1 }, task.revision);
+  }
+  return { resumed };
 }
 
 /** The broker amended a declaration: a workflow waiting for the amendment screens it again. */

@@ -11,6 +11,7 @@ import { isTransitionName, TRANSITION, TRANSITIONS, type TransitionName } from '
 import type { MilestoneNotice } from '#domain/port-events.ts';
 import { consigneeKeyOf, type RandomSelectionSettings, type RiskAssessment, riskEntryReason } from '#domain/risk.ts';
 import { isSlaName, SLAS, type SlaClock } from '#domain/sla.ts';
+import { COMPLETION_DEADLINE, type CompletionClock, completionClockAt, completionFactsOf } from '#domain/two-step.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type {
   Clock,
@@ -103,13 +104,18 @@ export interface RecordTransitionInput {
   readonly details?: Record<string, unknown>;
   /** The port's report that ended a wait: its reporter and business time go into the history. */
   readonly milestone?: MilestoneNotice;
+  /**
+   * Also answer the two-step completion clock (`completion`): the release of a summary, whose next wait times
+   * out when the period from its acceptance runs out.
+   */
+  readonly completionClock?: boolean;
 }
 
 /** A later stage named in the state machine (arrival, duties and release, manual review). */
 export async function recordTransition(
   ports: StepPorts & { readonly traderHistory: TraderHistory },
   input: RecordTransitionInput,
-): Promise<{ status: string; applied: boolean }> {
+): Promise<{ status: string; applied: boolean; completion?: CompletionClock }> {
   const { milestone } = input;
   const names = input.transitions ?? (input.transition === undefined ? [] : [input.transition]);
   // A wrong name is a bug in the state machine definition: fail loudly rather than retry.
@@ -161,7 +167,13 @@ export async function recordTransition(
       );
     }
   }
-  return { status: String(record?.status), applied: appliedAny };
+  return {
+    status: String(record?.status),
+    applied: appliedAny,
+    ...(input.completionClock === true && record !== undefined
+      ? { completion: completionClockAt(record.facts, ports.clock()) }
+      : {}),
+  };
 }
 
 /**
@@ -190,6 +202,34 @@ export async function flagSlaBreach(
       details: breach,
     },
     { slaBreaches: { ...breaches, [input.sla]: breach } },
+  );
+  return { flagged: applied };
+}
+
+/**
+ * The two-step completion period ran out while the workflow waited for the complete declaration (its timer fired):
+ * the miss is flagged on the declaration (facts.completion.overdueSince), written to its history and emitted as an
+ * event, once however often the step runs; nothing is flagged when the complete declaration came in after all.
+ */
+export async function flagMissedCompletion(
+  ports: StepPorts,
+  input: { readonly declarationId: string },
+): Promise<{ readonly flagged: boolean }> {
+  const record = await ports.declarations.load(input.declarationId);
+  if (record === undefined) throw new DeclarationNotFoundError(input.declarationId);
+  const completion = completionFactsOf(record.facts);
+  if (completion.completedAt !== undefined || completion.overdueSince !== undefined) return { flagged: false };
+  const detectedAt = ports.clock().toISOString();
+  const { applied } = await advanceDeclaration(
+    ports,
+    record,
+    {
+      transition: TRANSITION.FLAG_COMPLETION_OVERDUE,
+      actor: systemActor('deadline-clock'),
+      reason: `the complete declaration was due by ${completion.dueAt ?? 'its deadline'}: an officer follows it up`,
+      details: { deadline: COMPLETION_DEADLINE, dueAt: completion.dueAt, detectedAt },
+    },
+    { completion: { ...completion, overdueSince: detectedAt } },
   );
   return { flagged: applied };
 }

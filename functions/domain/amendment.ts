@@ -6,11 +6,18 @@ import type { DeclarationStatus, HistoryEntry, Tracks } from './lifecycle.ts';
 /**
  * Amendment (NCTS IE013): the broker replaces the document with a new version. The status does not change, so
  * it is not a transition of the lifecycle; it is a change of the document, recorded in the same history and
- * outbox as the transitions, under its own name.
+ * outbox as the transitions, under its own name. The completion of a two-step summary (./two-step.ts) is one too.
  */
-export const DOCUMENT_CHANGES = { AMEND_DOCUMENT: 'AMEND_DOCUMENT' } as const;
+export const DOCUMENT_CHANGES = {
+  AMEND_DOCUMENT: 'AMEND_DOCUMENT',
+  COMPLETE_DOCUMENT: 'COMPLETE_DOCUMENT',
+} as const;
 export const DOCUMENT_CHANGE_NAMES = Object.values(DOCUMENT_CHANGES);
 export type DocumentChangeName = (typeof DOCUMENT_CHANGE_NAMES)[number];
+
+export function isDocumentChange(transition: string): transition is DocumentChangeName {
+  return (DOCUMENT_CHANGE_NAMES as readonly string[]).includes(transition);
+}
 
 export const AMENDED_BY_THE_BROKER = 'amended by the broker';
 

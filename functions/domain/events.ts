@@ -1,3 +1,4 @@
+import { isDocumentChange } from './amendment.ts';
 import type { DeclarationType } from './declaration-types/registry.ts';
 import type { HistoryEntry } from './lifecycle.ts';
 import { entryWithDisclosableRisk } from './risk.ts';
@@ -16,7 +17,8 @@ export function statusChanged(
 ): DomainEvent {
   return {
     eventId: `${declaration.id}.v${entry.version}`,
-    eventType: entry.transition === 'AMEND_DOCUMENT' ? 'declaration.amended' : 'declaration.status-changed',
+    // A new version of the document (an amendment, a two-step completion) is told apart from a status change.
+    eventType: isDocumentChange(entry.transition) ? 'declaration.amended' : 'declaration.status-changed',
     declarationId: declaration.id,
     declarationType: declaration.declarationType,
     // Events go to the broker: a risk assessment names only the rules a broker may be told.

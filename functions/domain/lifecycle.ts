@@ -11,29 +11,42 @@ export type { HistoryEntry };
  * would send for it, so brokers' systems can map our statuses onto their own.
  */
 export const DECLARATION_STATUSES = {
-  RECEIVED: { cusresCode: '1', meaning: 'filed: the document passed every rule and was accepted for processing' },
-  MANIFEST_MISMATCH: {
-    cusresCode: '6',
-    meaning: 'the declaration does not match its train’s manifest: amend it (the lines are in the history)',
-  },
-  MANIFEST_MATCHED: { cusresCode: '1', meaning: 'accepted: the declaration matches its train’s manifest' },
-  REJECTED: { cusresCode: '2', meaning: 'rejected with comment' },
-  RISK_ASSESSED: { cusresCode: '1', meaning: 'accepted, risk channel assigned' },
-  AWAITING_ARRIVAL: { cusresCode: '9', meaning: 'accepted, awaiting arrival of the goods' },
-  ARRIVED: {
-    cusresCode: '9',
-    meaning: 'the goods arrived: transshipment and inspection (see tracks) are under way',
-  },
-  DUTIES_SECURED: { cusresCode: '1', meaning: 'duties and taxes paid or guaranteed: release follows' },
-  RELEASED: { cusresCode: '4', meaning: 'released' },
-  HELD: { cusresCode: '7', meaning: 'detained by an officer' },
-  MANUAL_REVIEW: { cusresCode: '6', meaning: 'an officer must review the declaration before it can go on' },
+  RECEIVED: { cusresCode: '1' },
+  MANIFEST_MISMATCH: { cusresCode: '6' },
+  MANIFEST_MATCHED: { cusresCode: '1' },
+  REJECTED: { cusresCode: '2' },
+  RISK_ASSESSED: { cusresCode: '1' },
+  AWAITING_ARRIVAL: { cusresCode: '9' },
+  ARRIVED: { cusresCode: '9' },
+  DUTIES_SECURED: { cusresCode: '1' },
+  RELEASED: { cusresCode: '4' },
+  HELD: { cusresCode: '7' },
+  MANUAL_REVIEW: { cusresCode: '6' },
   // No CUSRES code answers a declarant's own cancellation (NCTS has a decision message for it, IE009).
-  CANCELLED: { cusresCode: undefined, meaning: 'cancelled by the broker before release' },
-} as const satisfies Record<string, { cusresCode: string | undefined; meaning: string }>;
+  CANCELLED: { cusresCode: undefined },
+} as const satisfies Record<string, { cusresCode: string | undefined }>;
 
 export type DeclarationStatus = keyof typeof DECLARATION_STATUSES;
 export const STATUS_NAMES = Object.keys(DECLARATION_STATUSES) as DeclarationStatus[];
+
+/**
+ * What each status means, as the API description tells a broker. Apart from the codes so that the functions,
+ * which never print it, do not carry it (a bundler keeps a whole object literal when any of it is read).
+ */
+export const STATUS_MEANINGS: Readonly<Record<DeclarationStatus, string>> = {
+  RECEIVED: 'filed: the document passed every rule and was accepted for processing',
+  MANIFEST_MISMATCH: 'the declaration does not match its train’s manifest: amend it (the lines are in the history)',
+  MANIFEST_MATCHED: 'accepted: the declaration matches its train’s manifest',
+  REJECTED: 'rejected with comment',
+  RISK_ASSESSED: 'accepted, risk channel assigned',
+  AWAITING_ARRIVAL: 'accepted, awaiting arrival of the goods',
+  ARRIVED: 'the goods arrived: transshipment and inspection (see tracks) are under way',
+  DUTIES_SECURED: 'duties and taxes paid or guaranteed: release follows',
+  RELEASED: 'released',
+  HELD: 'detained by an officer',
+  MANUAL_REVIEW: 'an officer must review the declaration before it can go on',
+  CANCELLED: 'cancelled by the broker before release',
+};
 
 /** Status names as constants, for code outside the domain that must name one (state machines, tests). */
 export const STATUS = Object.fromEntries(STATUS_NAMES.map((name) => [name, name])) as {
@@ -162,6 +175,18 @@ export const TRANSITIONS = {
   CANCEL: { to: 'CANCELLED', from: OPEN, reason: 'the broker cancelled the declaration' },
   // A missed deadline changes no status: it is flagged on the declaration, kept in history and notified.
   FLAG_SLA_BREACH: { to: 'SAME', from: OPEN, reason: 'a clearance deadline passed' },
+  // Two-step (./two-step.ts): goods released under a summary stay released; the broker's missing complete
+  // declaration is flagged and followed up by an officer, who may close the follow-up.
+  FLAG_COMPLETION_OVERDUE: {
+    to: 'SAME',
+    from: ['RELEASED'],
+    reason: 'the complete declaration did not come within its period: an officer follows it up',
+  },
+  CLOSE_COMPLETION_FOLLOW_UP: {
+    to: 'SAME',
+    from: ['RELEASED'],
+    reason: 'an officer closed the follow-up of the missing complete declaration',
+  },
   // An officer takes over when something did not come in time or the goods need a decision; not a dead end:
   // RESUME takes the declaration back to where it was, and the workflow goes on from there.
   ESCALATE_TO_MANUAL_REVIEW: {

@@ -9,8 +9,16 @@ export type { SupportingDocument };
  * workflow are decided here; the use cases store and carry out what this module decides.
  */
 
-/** What the officer is asked to do; the first two move the inspection track, the third the status. */
-export const OFFICER_TASK_KINDS = ['DOCUMENT_REVIEW', 'PHYSICAL_INSPECTION', 'MANUAL_REVIEW'] as const;
+/**
+ * What the officer is asked to do; the first two move the inspection track, the third the status. The fourth
+ * follows up a two-step summary whose complete declaration did not come in time: the goods stay released.
+ */
+export const OFFICER_TASK_KINDS = [
+  'DOCUMENT_REVIEW',
+  'PHYSICAL_INSPECTION',
+  'MANUAL_REVIEW',
+  'COMPLETION_OVERDUE',
+] as const;
 export type OfficerTaskKind = (typeof OFFICER_TASK_KINDS)[number];
 
 /** Officers work the first queue; a task waits in the supervisors' queue once its wait timed out (escalation). */
@@ -18,11 +26,15 @@ export const OFFICER_QUEUES = ['officers', 'supervisors'] as const;
 export type OfficerQueue = (typeof OFFICER_QUEUES)[number];
 export const DEFAULT_QUEUE: OfficerQueue = 'officers';
 
-/** The transition a task records when the workflow opens it. */
-export const OPENING_TRANSITION: Readonly<Record<OfficerTaskKind, TransitionName>> = {
+/**
+ * The transition a task records when the workflow opens it. A completion follow-up records none: the workflow's
+ * step before it flagged the missed period (FLAG_COMPLETION_OVERDUE), once, however often the task is opened.
+ */
+export const OPENING_TRANSITION: Readonly<Record<OfficerTaskKind, TransitionName | undefined>> = {
   DOCUMENT_REVIEW: 'OPEN_DOCUMENT_REVIEW',
   PHYSICAL_INSPECTION: 'OPEN_PHYSICAL_INSPECTION',
   MANUAL_REVIEW: 'ESCALATE_TO_MANUAL_REVIEW',
+  COMPLETION_OVERDUE: undefined,
 };
 
 /** Every decision an officer can post. HOLD keeps the task open; the others end it. */
@@ -65,6 +77,7 @@ const INSPECTION_KINDS: readonly OfficerTaskKind[] = ['DOCUMENT_REVIEW', 'PHYSIC
  * requested, so that the status the broker sees is ARRIVED again when the workflow moves on.
  */
 export function planDecision(kind: OfficerTaskKind, status: DeclarationStatus, decision: DecisionName): DecisionPlan {
+  if (kind === 'COMPLETION_OVERDUE') return planCompletionFollowUp(status, decision);
   const paused = status === 'HELD' || status === 'MANUAL_REVIEW';
   const inspection = INSPECTION_KINDS.includes(kind);
   const waiting = inspection ? status === 'ARRIVED' || paused : paused;
@@ -91,6 +104,24 @@ export function planDecision(kind: OfficerTaskKind, status: DeclarationStatus, d
     case 'REJECT':
       return { kind: 'decide', transitions: ['REJECT'], resumeWith: { decision: 'REJECT' } };
   }
+}
+
+/**
+ * The follow-up of a missing complete declaration, on goods released under the summary: the broker's complete
+ * declaration ends it, or an officer's APPROVE closes it (the declaration stays as it is; the reason says why).
+ * Released goods are neither held nor rejected here, and the broker's answer is the complete declaration itself.
+ */
+function planCompletionFollowUp(status: DeclarationStatus, decision: DecisionName): DecisionPlan {
+  if (status !== 'RELEASED') {
+    return { kind: 'refused', because: `a COMPLETION_OVERDUE task cannot be decided on a ${status} declaration` };
+  }
+  if (decision !== 'APPROVE') {
+    return {
+      kind: 'refused',
+      because: `the goods are released: ${decision} does not apply; APPROVE closes the follow-up, the broker’s complete declaration ends it`,
+    };
+  }
+  return { kind: 'decide', transitions: ['CLOSE_COMPLETION_FOLLOW_UP'], resumeWith: { decision: 'APPROVE' } };
 }
 
 /** The rules of a decision's body the schema cannot say: documents are named with REQUEST_DOCUMENTS, and only then. */

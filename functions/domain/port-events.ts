@@ -36,12 +36,13 @@ export function isTrainEvent(event: PortEvent): event is TrainEvent {
 /**
  * What a rail declaration's workflow waits for, each resumed by whoever reports it: the railway's arrival of
  * the train, the terminal's end of the gauge change for the whole train, the broker's amendment (or a corrected
- * manifest) after a mismatch.
+ * manifest) after a mismatch, and, for goods released under a two-step summary, the broker's complete declaration.
  */
 export const RAIL_WAIT = {
   TRAIN_ARRIVED: 'TRAIN_ARRIVED',
   TRANSSHIPMENT_COMPLETED: 'TRANSSHIPMENT_COMPLETED',
   DECLARATION_AMENDED: 'DECLARATION_AMENDED',
+  DECLARATION_COMPLETED: 'DECLARATION_COMPLETED',
 } as const;
 export type RailWait = (typeof RAIL_WAIT)[keyof typeof RAIL_WAIT];
 

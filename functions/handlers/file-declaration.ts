@@ -1,4 +1,5 @@
 import { declarationNumbersFromEnv, declarationStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { completionPeriodFromEnv } from '#adapters/sla-from-environment.ts';
 import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
@@ -15,6 +16,7 @@ const ports = {
   declarationNumbers: declarationNumbersFromEnv(),
   workflows: workflowCommandsFromEnv(),
   clock: systemClock,
+  completionPeriod: completionPeriodFromEnv(),
 };
 
 export const handler = httpRoute(

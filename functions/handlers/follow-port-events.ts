@@ -2,12 +2,18 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import {
+  declarationStoreFromEnv,
+  milestoneStoreFromEnv,
+  officerTaskStoreFromEnv,
+  systemClock,
+} from '#adapters/from-environment.ts';
 import { slaPolicyFromEnv } from '#adapters/sla-from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { ENTITY } from '#adapters/table-layout.ts';
-import { resumeAfterAmendment } from '#application/rail-steps.ts';
+import { resumeAfterAmendment, resumeAfterCompletion } from '#application/rail-steps.ts';
 import { fanOutTrainEvent } from '#application/train-events.ts';
+import { DOCUMENT_CHANGES } from '#domain/amendment.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { type MilestoneNotice, TRAIN_EVENT_TYPES } from '#domain/port-events.ts';
 import { logger, withInvocationContext } from '#shared/logger.ts';
@@ -15,6 +21,7 @@ import { logger, withInvocationContext } from '#shared/logger.ts';
 const ports = {
   declarations: declarationStoreFromEnv(),
   milestones: milestoneStoreFromEnv(),
+  officerTasks: officerTaskStoreFromEnv(),
   tasks: taskCallbacksFromEnv(),
   clock: systemClock,
   slaPolicy: slaPolicyFromEnv(),
@@ -22,7 +29,8 @@ const ports = {
 
 /**
  * Follows the table's stream (its event source mapping lets through only what matters here): a train's event,
- * once recorded, moves on every declaration on the train; an amendment resumes a workflow waiting for it. The
+ * once recorded, moves on every declaration on the train; an amendment, or the completion of a two-step summary,
+ * resumes a workflow waiting for it. The
  * reporter's request was answered before any of this. An error fails the batch, which the mapping retries; every
  * step is idempotent (a declaration already moved on is not moved twice, a resumed wait is gone).
  */
@@ -40,9 +48,13 @@ export const handler = middy<DynamoDBStreamEvent, void>({ timeoutEarlyInMillis: 
         logger.info('train event followed', { milestone: notice.milestone, train: item.key, moved: moved.length });
       } else if (item.entity === ENTITY.event && record.eventName === 'INSERT') {
         const event = item.event as DomainEvent;
-        if (event.transition !== 'AMEND_DOCUMENT') continue;
         const documentVersion = Number((event.details as { documentVersion?: number } | undefined)?.documentVersion);
-        await resumeAfterAmendment(ports, event.declarationId, documentVersion);
+        if (event.transition === DOCUMENT_CHANGES.AMEND_DOCUMENT) {
+          await resumeAfterAmendment(ports, event.declarationId, documentVersion);
+        } else if (event.transition === DOCUMENT_CHANGES.COMPLETE_DOCUMENT) {
+          const { resumed } = await resumeAfterCompletion(ports, event.declarationId, documentVersion);
+          logger.info('completion followed', { declarationId: event.declarationId, resumed });
+        }
       }
     }
   });

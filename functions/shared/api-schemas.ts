@@ -26,7 +26,8 @@ export const DeclarationSummarySchema = Type.Object(
     filedAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     facts: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'What the workflow learned: riskChannel, riskRule, arrival, gateIn',
+      description:
+        'What the workflow learned: riskChannel, riskRule, arrival, gateIn; for a two-step summary, completion (dueAt, overdueSince, completedAt, documentVersion)',
     }),
     tracks: Type.Optional(
       Type.Object(

@@ -29,6 +29,8 @@ export const ENV = {
   /** Hours from a train's arrival within which its gauge change, and the import's release, are due. */
   slaTransshipmentHours: 'SLA_TRANSSHIPMENT_HOURS',
   slaReleaseHours: 'SLA_RELEASE_HOURS',
+  /** Days from a two-step summary's acceptance within which its complete declaration is due, e.g. "14". */
+  twoStepCompletionDays: 'TWO_STEP_COMPLETION_DAYS',
   /** The share of a task's time to its deadline after which the officers' queue shows it APPROACHING, e.g. "0.8". */
   slaApproachingShare: 'SLA_APPROACHING_SHARE',
   /** The road port's slot calendar (see slotCalendarFrom): its clock, freight hours, capacities and no-show grace. */

@@ -7,6 +7,7 @@ import type { Role } from '#domain/roles.ts';
 import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
 import { DecisionRequestSchema, OfficerQueueSchema, ProvidedDocumentsSchema } from '#domain/schemas/officer-tasks.ts';
 import { PortEventSchema } from '#domain/schemas/port-events.ts';
+import { RailImportDeclarationSchema } from '#domain/schemas/rail-import.ts';
 import { LaneTypeSchema, SlotRequestSchema } from '#domain/schemas/slots.ts';
 import { TrainManifestSchema } from '#domain/schemas/train-manifest.ts';
 import { TrainRefSchema } from '#domain/schemas/train-ref.ts';
@@ -217,6 +218,46 @@ export const ROUTES = {
       'precondition-required',
       'precondition-failed',
       'amendment-not-allowed',
+      'payload-too-large',
+    ],
+  },
+  completeDeclaration: {
+    operationId: 'completeDeclaration',
+    method: 'POST',
+    path: '/v1/declarations/{id}/completion',
+    summary: 'Complete your two-step summary: the complete declaration, under the same number',
+    description:
+      'The second step of a two-step rail declaration: the COMPLETE document (values, parties, Incoterm, invoice and packing list; each one missing is named as a COMPLETE filing names it) under If-Match (the ETag you read). It keeps what the summary was matched and screened on (train, waybill, containers, wagons, clearance, each line’s HS code). Allowed before and after release, until the declaration is cancelled or rejected; due within the period shown in facts.completion.dueAt (14 days from the summary’s acceptance unless configured), and accepted late. The document becomes the next version, the status stays, a declaration.amended event (transition COMPLETE_DOCUMENT) is sent, and a workflow waiting for it ends. Sending the same complete document again changes nothing and answers the same. 409 when the declaration is not a summary, is already complete, or was cancelled or rejected.',
+    tags: ['Declarations'],
+    roles: ['broker'],
+    handler: 'complete-declaration',
+    request: {
+      path: Type.Object({ id: Type.String({ pattern: DECLARATION_ID_PATTERN }) }),
+      headers: Type.Object({
+        'if-match': Type.Optional(
+          Type.String({
+            pattern: '^"[1-9][0-9]{0,3}"$',
+            description: 'The ETag of the summary’s document version you complete, e.g. "1"',
+          }),
+        ),
+      }),
+      body: RailImportDeclarationSchema,
+    },
+    success: {
+      status: 200,
+      description: 'Completed (or already so, by this same document): the declaration with its complete document',
+      schema: DeclarationDetailSchema,
+      headers: { etag: 'The complete document’s version', 'content-location': 'The declaration’s URL' },
+    },
+    problems: [
+      'malformed-json',
+      'unsupported-media-type',
+      'validation-failed',
+      'invalid-header',
+      'not-found',
+      'precondition-required',
+      'precondition-failed',
+      'conflict',
       'payload-too-large',
     ],
   },

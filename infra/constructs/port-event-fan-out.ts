@@ -2,14 +2,16 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { ENTITY } from '#adapters/table-layout.ts';
+import { DOCUMENT_CHANGE_NAMES } from '#domain/amendment.ts';
 import { TRAIN_EVENT_TYPES } from '#domain/port-events.ts';
 import type { PreClearanceFunction } from './pre-clearance-function.ts';
 import { STREAM_READ_ACTIONS } from './webhook-notifications.ts';
 
 /**
  * The table's stream → the port-event follower: a train event's record (written, or replaced by a correction)
- * and a broker's amendment (its outbox event). The filter lets nothing else through, so every other write costs
- * nothing. Batches of 10, bisected on an error and retried: each step is idempotent.
+ * and a broker's new document version (the outbox event of an amendment or a two-step completion). The filter
+ * lets nothing else through, so every other write costs nothing. Batches of 10, bisected on an error and retried:
+ * each step is idempotent.
  */
 export function followPortEventsFromStream(follower: PreClearanceFunction, table: ITable): void {
   const streamArn = table.tableStreamArn;
@@ -36,7 +38,7 @@ export function followPortEventsFromStream(follower: PreClearanceFunction, table
         dynamodb: {
           NewImage: {
             entity: { S: FilterRule.isEqual(ENTITY.event) },
-            event: { M: { transition: { S: FilterRule.isEqual('AMEND_DOCUMENT') } } },
+            event: { M: { transition: { S: FilterRule.or(...DOCUMENT_CHANGE_NAMES) } } },
           },
         },
       }),

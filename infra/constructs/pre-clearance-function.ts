@@ -33,8 +33,9 @@ export interface PreClearanceFunctionProps {
  * in the local harness (figures for the await-arrival step, 416 -> 239 KiB):
  * - credentials: the SDK's default provider chain is replaced by its first link, the environment, which is where
  *   Lambda puts the execution role's credentials (lambda-credentials.ts); -140 KiB of SSO, STS, ini, IMDS...;
- * - DynamoDB's endpoint-discovery cache, built by every client and read only when discovery is switched on,
- *   which it never is here (no-endpoint-discovery.ts); -7.5 KiB;
+ * - DynamoDB's endpoint discovery (its middleware, LRU cache and DescribeEndpoints command), wired into every
+ *   client and acting only when discovery is switched on, which it never is here (no-endpoint-discovery.ts,
+ *   which fails loudly if it were); -8.5 KiB;
  * - the event-stream codec, which the SDK imports lazily and only for event-stream operations (DynamoDB and Step
  *   Functions have none), stays out of the bundle; -20 KiB;
  * - no `keepNames`, whose name-keeping wrappers cost 17 KiB: errors carry explicit names in our code and the SDK's,
@@ -86,7 +87,7 @@ export class PreClearanceFunction extends NodejsFunction {
           // the userland package of the same API keeps the deprecation warning out of every cold start.
           '--alias:punycode': 'punycode/',
           '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS,
-          '--alias:@aws-sdk/endpoint-cache': NO_ENDPOINT_DISCOVERY,
+          '--alias:@aws-sdk/middleware-endpoint-discovery': NO_ENDPOINT_DISCOVERY,
         },
         // ESM output still meets CommonJS dependencies that call require().
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

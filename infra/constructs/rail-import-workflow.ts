@@ -28,6 +28,7 @@ import {
 import { RAIL_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
+import { COMPLETION_DEADLINE, FILING_MODE } from '#domain/two-step.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 
 /** The Lambda steps the rail workflow is built from. */
@@ -53,14 +54,16 @@ export interface RailImportWorkflowProps {
   readonly amendmentTimeout?: Duration;
   /** How long a task waits for an officer (after its SLA) or for the broker's documents. */
   readonly officerTimeout?: Duration;
+  /** The two-step completion period: part of the longest path, so of the execution's own timeout. */
+  readonly completionPeriod?: Duration;
 }
 
 const STEP_TIMEOUT = Timeout.duration(Duration.seconds(30));
 
 /**
  * Rail import, stage by stage (DOMAIN.md R1–R7), one Standard execution per declaration. Every name it branches
- * on (transitions, risk channels, decisions, waits, errors) comes from the domain. The green path passes six
- * states, each a billed transition:
+ * on (transitions, risk channels, filing modes, decisions, waits, errors) comes from the domain. The green path
+ * passes six states, each a billed transition:
  *
  *   Screen → IsOnManifest → AwaitTrainArrival → ByChannel → AwaitTransshipment → SecureDutiesAndRelease
  *
@@ -69,6 +72,12 @@ const STEP_TIMEOUT = Timeout.duration(Duration.seconds(30));
  * a missed SLA is flagged and the task moves to the supervisors' queue; an officer's REJECT ends the execution.
  * Arrival and the gauge change are recorded by whoever resumes the wait (the train event's fan-out), so no state
  * is spent on them.
+ *
+ * A two-step SUMMARY is released the same way, then waits for its complete declaration until the period from its
+ * acceptance runs out (AwaitCompletion); the completion ends the execution, a miss is flagged and followed up by
+ * an officer (then a supervisor). The filing mode is told apart in Choices a declaration passes anyway (ByChannel,
+ * and after the Parallel), so a green COMPLETE declaration's path keeps its six states; a green summary's is
+ * eight (its own release step, AwaitCompletion, the end).
  */
 export class RailImportWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -179,6 +188,68 @@ export class RailImportWorkflow extends Construct {
       undefined,
     );
 
+    // Two-step: the same release, answering how long the summary has left to be completed; then the wait for it.
+    const isSummary = Condition.stringEquals('$.screening.filingMode', FILING_MODE.SUMMARY);
+    const releaseSummary = task(
+      'SecureDutiesAndReleaseSummary',
+      steps.recordTransition,
+      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE], completionClock: true },
+      '$.release',
+    );
+    const completed = new Succeed(this, 'Completed', {
+      comment: 'The complete declaration came in, or was followed up',
+    });
+    const awaitCompletion = waitFor(
+      'AwaitCompletion',
+      steps.awaitMilestone,
+      { milestone: RAIL_WAIT.DECLARATION_COMPLETED },
+      Timeout.at('$.release.completion.secondsLeft'),
+    );
+    const flagMissedCompletion = task(
+      'FlagMissedCompletion',
+      steps.flagSlaBreach,
+      { deadline: COMPLETION_DEADLINE },
+      undefined,
+    );
+    // The officer's follow-up ends with the complete declaration (the broker's, late) or an officer's APPROVE; one
+    // not followed up in time moves to the supervisors' queue, and stays there, flagged again at each timeout.
+    const followUp = (name: string) => {
+      const kind = 'COMPLETION_OVERDUE' satisfies OfficerTaskKind;
+      const open = waitFor(
+        `${name}Task`,
+        steps.openOfficerTask,
+        {
+          kind,
+          queue: 'officers' satisfies OfficerQueue,
+          dueAt: JsonPath.stringAt('$.release.completion.dueAt'),
+          reason: 'the complete declaration did not come within its period',
+        },
+        Timeout.duration(officerTimeout),
+      );
+      const escalate = task(
+        `${name}Escalate`,
+        steps.escalateOfficerTask,
+        { reason: `${name}: not followed up in time` },
+        undefined,
+      );
+      const bySupervisor = waitFor(
+        `${name}SupervisorTask`,
+        steps.openOfficerTask,
+        { kind, queue: 'supervisors' satisfies OfficerQueue },
+        Timeout.duration(officerTimeout),
+      );
+      open.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      escalate.next(bySupervisor);
+      bySupervisor.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+      open.next(completed);
+      bySupervisor.next(completed);
+      return open;
+    };
+    releaseSummary.next(awaitCompletion);
+    awaitCompletion.next(completed);
+    awaitCompletion.addCatch(flagMissedCompletion, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+    flagMissedCompletion.next(followUp('CompletionFollowUp'));
+
     /** The gauge change, with its 2-hour clock from arrival; `suffix` keeps state names unique per branch. */
     const transshipment = (suffix: string, onReject: State, next?: State) => {
       const wait = waitFor(
@@ -243,10 +314,12 @@ export class RailImportWorkflow extends Construct {
       .branch(transshipment('InParallel', new Fail(this, 'TransshipmentRejected', { error: 'Clearance.Rejected' })))
       .branch(inspection)
       .addCatch(rejected, { errors: ['Clearance.Rejected'], resultPath: JsonPath.DISCARD });
-    clearInParallel.next(release);
+    clearInParallel.next(new Choice(this, 'ReleaseByFilingMode').when(isSummary, releaseSummary).otherwise(release));
 
+    const isGreen = Condition.stringEquals('$.screening.channel', RISK_CHANNEL.GREEN);
     const byChannel = new Choice(this, 'ByChannel')
-      .when(Condition.stringEquals('$.screening.channel', RISK_CHANNEL.GREEN), transshipment('', rejected, release))
+      .when(Condition.and(isGreen, isSummary), transshipment('Summary', rejected, releaseSummary))
+      .when(isGreen, transshipment('', rejected, release))
       .otherwise(clearInParallel);
 
     const awaitArrival = waitFor(
@@ -290,7 +363,7 @@ export class RailImportWorkflow extends Construct {
       comment: WORKFLOWS['rail-import'].description,
       definition,
       // Long enough for every wait on the longest path, short of Step Functions' one-year limit.
-      timeout: props.arrivalTimeout.plus(Duration.days(60)),
+      timeout: props.arrivalTimeout.plus(props.completionPeriod ?? Duration.days(0)).plus(Duration.days(60)),
     });
   }
 

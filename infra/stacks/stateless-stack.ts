@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -115,6 +115,7 @@ export class StatelessStack extends Stack {
         ? new RailImportWorkflow(this, `Workflow-${workflow}`, {
             steps: { screen: steps.assessRisk, ...steps, flagSlaBreach, ...this.officerSteps },
             arrivalTimeout: settings.arrivalTimeout,
+            completionPeriod: Duration.seconds(Math.ceil(settings.twoStepCompletion.days * 86_400)),
             stateMachineName: workflowName(workflow),
           })
         : new ClearanceWorkflow(this, `Workflow-${workflow}`, {
@@ -132,13 +133,20 @@ export class StatelessStack extends Stack {
       workflow.grantTaskResponseByName(this.officerSteps.awaitBrokerDocuments);
     }
 
-    // A train's recorded event moves on every declaration on the train, and an amendment resumes its workflow,
-    // off the reporter's request: the table's stream is the outbox.
+    // A train's recorded event moves on every declaration on the train, and an amendment or a two-step completion
+    // resumes its workflow (a completion also closes an officer's follow-up of it), off the reporter's request:
+    // the table's stream is the outbox.
     const followPortEvents = slaEnvironment(
       fn('FollowPortEventsFn', 'follow-port-events', 'Workflow: fan a train event out to its declarations'),
     ).bindTable(
       declarationsTable,
-      ...declarations(access.readDeclaration, access.saveStatusChange, access.awaitMilestone, access.reportMilestone),
+      ...declarations(
+        access.readDeclaration,
+        access.saveStatusChange,
+        access.awaitMilestone,
+        access.reportMilestone,
+        access.officerTasks,
+      ),
     );
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(followPortEvents);
     followPortEventsFromStream(followPortEvents, declarationsTable);
@@ -168,7 +176,9 @@ export class StatelessStack extends Stack {
           ...declarations(access.fileDeclaration, access.allocateDeclarationNumber, access.queueWorkflowCommand),
         )
           .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
-          .addEnvironment(ENV.customsCode, settings.customsCode);
+          .addEnvironment(ENV.customsCode, settings.customsCode)
+          // A two-step summary is filed with the date its complete declaration is due.
+          .addEnvironment(ENV.twoStepCompletionDays, String(settings.twoStepCompletion.days));
       },
       listDeclarations: (f) =>
         f.bindTable(declarationsTable, ...declarations(access.listForBroker), {
@@ -228,6 +238,12 @@ export class StatelessStack extends Stack {
           ),
         );
       },
+      // A completion writes a document version like an amendment; the waiting workflow follows from the stream.
+      completeDeclaration: (f) =>
+        f.bindTable(
+          declarationsTable,
+          ...declarations(access.readDeclaration, access.readHistory, access.amendDocument),
+        ),
       cancelDeclaration: (f) => {
         f.bindTable(
           declarationsTable,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import {
   brokerToken,
   fileManifest,
@@ -10,6 +10,7 @@ import {
   freshTrain,
   portOperatorToken,
   railImportDeclaration,
+  railImportSummary,
   railwayToken,
   startTestStack,
   trainEvent,
@@ -117,10 +118,42 @@ try {
   // Standard workflows bill per state transition: count them in a green declaration's execution history.
   const rail = env.stack.stateMachines.find((machine) => machine.name.endsWith('-rail-import'));
   const executionArn = `${rail?.arn.replace(':stateMachine:', ':execution:')}:${train.ids[0]}`;
-  const history = await env.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-  const entered = (history.events ?? []).filter((event) => event.type?.endsWith('StateEntered'));
+  const statesEntered = async (arn: string) =>
+    ((await env.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? [])
+      .filter((event) => event.type?.endsWith('StateEntered'))
+      .map((event) => event.stateEnteredEventDetails?.name);
+  const entered = await statesEntered(executionArn);
+  console.log(`state transitions of a green declaration: ${entered.length} (${entered.join(' → ')}); target ≤ 10`);
+
+  // A green two-step summary: released like the others, then its execution waits for the complete declaration.
+  const summaryTrain = freshTrain();
+  const summary = { waybillNumber: `SMGS${summaryTrain.trainNumber}S`.slice(0, 30), container: freshContainer() };
+  const summaryBroker = brokers[0] ?? '';
+  await fileManifest(env.api, railway, summaryTrain, [summary]);
+  const summaryFiled = await env.api.post('/v1/declarations', {
+    token: summaryBroker,
+    idempotencyKey: `bench-summary-${summary.waybillNumber}`,
+    json: railImportSummary({ ...summary, train: summaryTrain }),
+  });
+  const summaryId = String(summaryFiled.body.id);
+  await until(summaryId, summaryBroker, 'AWAITING_ARRIVAL');
+  await report(trainEvent('TRAIN_ARRIVED', summaryTrain), railway);
+  await report(trainEvent('TRANSSHIPMENT_STARTED', summaryTrain));
+  await report(trainEvent('TRANSSHIPMENT_COMPLETED', summaryTrain));
+  await until(summaryId, summaryBroker, 'RELEASED');
+  const summaryArn = `${rail?.arn.replace(':stateMachine:', ':execution:')}:${summaryId}`;
+  const completionStarted = performance.now();
+  await env.api.post(`/v1/declarations/${summaryId}/completion`, {
+    token: summaryBroker,
+    ifMatch: '"1"',
+    json: railImportDeclaration({ ...summary, train: summaryTrain }),
+  });
+  while ((await env.sfn.send(new DescribeExecutionCommand({ executionArn: summaryArn }))).status === 'RUNNING') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const summaryEntered = await statesEntered(summaryArn);
   console.log(
-    `state transitions of a green declaration: ${entered.length} (${entered.map((e) => e.stateEnteredEventDetails?.name).join(' → ')}); target ≤ 10`,
+    `state transitions of a green two-step summary: ${summaryEntered.length} (${summaryEntered.join(' → ')}); completion POST to the execution's end ${ms(performance.now() - completionStarted)}`,
   );
 
   // 5. Per function: bundle size and local cold start, each environment started alone, several times.

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { amendmentEntry } from '#domain/amendment.ts';
 import { statusChanged } from '#domain/events.ts';
 import { decideTransition, filingEntry, type HistoryEntry, TRANSITION_NAMES } from '#domain/lifecycle.ts';
 import { DomainEventSchema } from '#domain/schemas/domain-event.ts';
+import { completionEntry } from '#domain/two-step.ts';
 
 const declaration = { id: 'DCL-0123456789ABCDEF01234567', declarationType: 'RAIL_IMPORT' } as const;
 const filed = filingEntry({ actor: { kind: 'broker', id: 'clerk-7' } }, new Date('2025-03-01T06:00:00Z'));
@@ -33,6 +35,14 @@ describe('the event a status change emits', () => {
       declarationType: 'RAIL_IMPORT',
       ...entry,
     });
+  });
+
+  it('is a declaration.amended event for a new version of the document: an amendment or a two-step completion', () => {
+    const broker = { kind: 'broker' as const, id: 'clerk-7' };
+    const current = { status: 'RELEASED' as const, version: 9, documentVersion: 1 };
+    const at = new Date('2025-03-05T09:00:00Z');
+    assert.equal(statusChanged(declaration, amendmentEntry(current, broker, at)).eventType, 'declaration.amended');
+    assert.equal(statusChanged(declaration, completionEntry(current, broker, at, {})).eventType, 'declaration.amended');
   });
 
   it('keeps its id when a retried step builds the same change again, later', () => {

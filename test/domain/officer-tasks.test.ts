@@ -50,6 +50,20 @@ describe('officer decisions', () => {
     });
   });
 
+  it('closes the follow-up of a missing complete declaration on an officer’s APPROVE; the goods stay released', () => {
+    assert.deepEqual(planDecision('COMPLETION_OVERDUE', 'RELEASED', 'APPROVE'), {
+      kind: 'decide',
+      transitions: ['CLOSE_COMPLETION_FOLLOW_UP'],
+      resumeWith: { decision: 'APPROVE' },
+    });
+    for (const decision of ['REQUEST_DOCUMENTS', 'HOLD', 'REJECT'] as const) {
+      const plan = planDecision('COMPLETION_OVERDUE', 'RELEASED', decision);
+      assert.equal(plan.kind, 'refused', decision);
+      assert.match(plan.kind === 'refused' ? plan.because : '', /released/);
+    }
+    assert.equal(planDecision('COMPLETION_OVERDUE', 'ARRIVED', 'APPROVE').kind, 'refused', 'not released yet');
+  });
+
   it('refuses documents requested in a manual review, a second hold, and any decision on a declaration that waits for none', () => {
     assert.equal(planDecision('MANUAL_REVIEW', 'MANUAL_REVIEW', 'REQUEST_DOCUMENTS').kind, 'refused');
     assert.equal(planDecision('DOCUMENT_REVIEW', 'HELD', 'HOLD').kind, 'refused');
@@ -62,6 +76,8 @@ describe('officer decisions', () => {
       'DUTIES_SECURED',
     ] as const) {
       for (const kind of OFFICER_TASK_KINDS) {
+        // The one task on released goods: the follow-up of a two-step summary's missing complete declaration.
+        if (kind === 'COMPLETION_OVERDUE' && status === 'RELEASED') continue;
         for (const decision of DECISION_NAMES) {
           assert.equal(planDecision(kind, status, decision).kind, 'refused', `${kind} ${status} ${decision}`);
         }
@@ -86,6 +102,7 @@ describe('officer decisions', () => {
       },
       { kind: 'MANUAL_REVIEW', state: { status: 'MANUAL_REVIEW', version: 4, resumeStatus: 'AWAITING_ARRIVAL' } },
       { kind: 'MANUAL_REVIEW', state: { status: 'HELD', version: 5, resumeStatus: 'AWAITING_ARRIVAL' } },
+      { kind: 'COMPLETION_OVERDUE', state: { status: 'RELEASED', version: 12 } },
     ] as const;
     for (const { kind, state } of states) {
       for (const decision of DECISION_NAMES) {
@@ -97,18 +114,23 @@ describe('officer decisions', () => {
           assert.equal(outcome.kind, 'apply', `${kind} on ${current.status}: ${decision} → ${transition}`);
           if (outcome.kind === 'apply') current = outcome.next;
         }
-        if (decision === 'APPROVE' && kind !== 'MANUAL_REVIEW') assert.equal(current.status, 'ARRIVED');
+        if (decision === 'APPROVE' && kind !== 'MANUAL_REVIEW') {
+          assert.equal(current.status, kind === 'COMPLETION_OVERDUE' ? 'RELEASED' : 'ARRIVED');
+        }
       }
     }
   });
 
-  it('opening a task records the transition its kind names', () => {
+  it('opening a task records the transition its kind names; a completion follow-up, flagged just before, none', () => {
     assert.deepEqual(OPENING_TRANSITION, {
       DOCUMENT_REVIEW: 'OPEN_DOCUMENT_REVIEW',
       PHYSICAL_INSPECTION: 'OPEN_PHYSICAL_INSPECTION',
       MANUAL_REVIEW: 'ESCALATE_TO_MANUAL_REVIEW',
+      COMPLETION_OVERDUE: undefined,
     });
-    for (const transition of Object.values(OPENING_TRANSITION)) assert.ok(TRANSITION_NAMES.includes(transition));
+    for (const transition of Object.values(OPENING_TRANSITION)) {
+      if (transition !== undefined) assert.ok(TRANSITION_NAMES.includes(transition));
+    }
     assert.ok(STATUS_NAMES.includes('MANUAL_REVIEW'));
   });
 });

@@ -33,6 +33,7 @@ const EXPECTED = {
   'getDeclaration RAIL_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 200, portOperator: 200, officer: 200 },
   amendDeclaration:                 { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   cancelDeclaration:                { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
+  completeDeclaration:              { anonymous: 401, expiredToken: 401, ownBroker: 409, otherBroker: 404, railway: 403, portOperator: 403, officer: 403 },
   'getDeclaration ROAD_EXPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'getDeclaration ROAD_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 422, portOperator: 422, officer: 403 },
@@ -80,12 +81,18 @@ const OWNER_ONLY: ReadonlySet<RouteDefinition> = new Set([
   ROUTES.provideDocuments,
   ROUTES.bookSlot,
   ROUTES.cancelSlotBooking,
+  ROUTES.completeDeclaration,
 ]);
 /**
  * Routes on a declaration that waits for something: the fixtures wait for their train, so for no decision and no
- * documents. The callers the route admits get 409 and change nothing (a broker other than the owner gets 404).
+ * documents, and the rail fixture was filed COMPLETE, so for no completion. The callers the route admits get 409
+ * and change nothing (a broker other than the owner gets 404).
  */
-const WAITS_FOR_NOTHING: ReadonlySet<RouteDefinition> = new Set([ROUTES.decideOnDeclaration, ROUTES.provideDocuments]);
+const WAITS_FOR_NOTHING: ReadonlySet<RouteDefinition> = new Set([
+  ROUTES.decideOnDeclaration,
+  ROUTES.provideDocuments,
+  ROUTES.completeDeclaration,
+]);
 
 /** One cell's request, what a refusal must leave alone, and what a success must show. */
 interface Cell {
@@ -180,6 +187,15 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
     succeeded: (answer) => {
       assert.equal((answer.json as { documentVersion?: number }).documentVersion, 2);
       assert.equal(answer.headers.etag, '"2"');
+    },
+  }),
+  // The owner's rail fixture was filed COMPLETE: there is nothing to complete (409), whatever the caller sends.
+  completeDeclaration: ({ callers, fixtures }, caller) => ({
+    request: {
+      method: 'POST',
+      path: `/v1/declarations/${fixtures.RAIL_IMPORT}/completion`,
+      headers: { ...callers[caller], 'content-type': 'application/json', 'if-match': '"1"' },
+      body: json(railImportDeclaration({ waybillNumber: 'MATRIX-RAIL-001' })),
     },
   }),
   // A train no manifest was filed for: the reporters get as far as the train (422), everyone else not past the role.

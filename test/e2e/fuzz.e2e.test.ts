@@ -59,6 +59,8 @@ const RUNS: Readonly<Record<string, number>> = {
   unknownRoutes: 150,
 };
 const DEFAULT_RUNS = 150;
+/** The waybill of the owner's two-step summary fixture, which the completions name. */
+const FUZZ_SUMMARY_WAYBILL = 'FUZZ-RAIL-002';
 /** The whole fuzz run stops after this long, whatever the count; each route gets its share. */
 const TIME_LIMIT_MS = 150_000;
 
@@ -95,6 +97,8 @@ interface FuzzContext {
   readonly webhookIds: readonly string[];
   /** A train whose manifest the railway has filed, for reads. */
   readonly train: TrainRef;
+  /** The owner's two-step rail summary, which no refused completion may complete. */
+  readonly summary: string;
 }
 
 /** The query parameters a route declares, and the values an enumerated one allows. */
@@ -541,6 +545,129 @@ function amendDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   return refusedWrites(route, context, valid, [
     { weight: 4, arbitrary: preconditions },
     { weight: 3, arbitrary: forbiddenChanges },
+    { weight: 2, arbitrary: notYours },
+  ]);
+}
+
+/**
+ * Completions that must all be refused: the complete declaration of the owner's summary (document version 1) with
+ * one breaking change, without If-Match (428), naming another version (412), with a malformed If-Match (400),
+ * missing what a COMPLETE filing needs or changing what the summary moved under (422), on the owner's declaration
+ * filed COMPLETE (409), on another broker's or an unknown declaration (404). The summary stays a summary.
+ */
+function completeDeclarationCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const at = (declarationId: string) => `/v1/declarations/${declarationId}/completion`;
+  const route = { ...ROUTES.completeDeclaration, path: at(context.summary) };
+  const complete = railImportDeclaration({ waybillNumber: FUZZ_SUMMARY_WAYBILL });
+  const headers = { ...context.callers.ownBroker, 'if-match': '"1"' };
+  const valid: fc.Arbitrary<ValidWrite> = fc.constant({
+    body: complete as unknown as Record<string, unknown>,
+    schema: ROUTES.completeDeclaration.request.body,
+    headers,
+    untouched: {},
+  });
+  const post = (
+    what: string,
+    body: unknown,
+    refusal?: FuzzCase['refusal'],
+    requestHeaders: Record<string, string> = headers,
+    path = at(context.summary),
+  ): FuzzCase => ({
+    what,
+    request: {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', ...requestHeaders },
+      body: JSON.stringify(body),
+    },
+    expect: 'refused',
+    ...(refusal === undefined ? {} : { refusal }),
+  });
+  const { 'if-match': _ifMatch, ...withoutIfMatch } = headers;
+  const preconditions = fc.oneof(
+    fc.constant(post('no If-Match', complete, { status: 428, field: 'if-match', rules: ['required'] }, withoutIfMatch)),
+    fc
+      .integer({ min: 2, max: 9999 })
+      .map((version) =>
+        post(
+          `If-Match "${version}", not the summary's version`,
+          complete,
+          { status: 412, field: 'if-match', rules: ['current-version'] },
+          { ...headers, 'if-match': `"${version}"` },
+        ),
+      ),
+    fc
+      .constantFrom('1', 'W/"1"', '*', '"0"', '""', `"${'9'.repeat(20)}"`)
+      .map((ifMatch) =>
+        post(
+          `If-Match ${ifMatch}`,
+          complete,
+          { status: 400, field: 'if-match', rules: ['pattern'] },
+          { ...headers, 'if-match': ifMatch },
+        ),
+      ),
+  );
+  const summary = railImportSummary({ waybillNumber: FUZZ_SUMMARY_WAYBILL });
+  const incomplete = fc.constantFrom(
+    post('the summary sent back as it is', summary, {
+      status: 422,
+      field: '/filingMode',
+      rules: ['complete-filing-mode'],
+    }),
+    post(
+      'complete without its invoice',
+      { ...complete, supportingDocuments: complete.supportingDocuments?.slice(1) },
+      {
+        status: 422,
+        field: '/supportingDocuments',
+        rules: ['required-document'],
+      },
+    ),
+    post(
+      'complete without the consignor',
+      { ...complete, consignor: undefined },
+      {
+        status: 422,
+        field: '/consignor',
+        rules: ['required-when-complete'],
+      },
+    ),
+    post(
+      'another waybill than the summary’s',
+      { ...complete, waybillNumber: 'SMGS-00000001' },
+      {
+        status: 422,
+        field: '/waybillNumber',
+        rules: ['as-in-summary'],
+      },
+    ),
+    post(
+      'another HS code than the summary’s',
+      { ...complete, goods: complete.goods.map((line) => ({ ...line, hsCode: '85176200' })) },
+      { status: 422, field: '/goods/0/hsCode', rules: ['as-in-summary'] },
+    ),
+  );
+  const notASummary = fc.constant(
+    post(
+      'the owner’s declaration filed COMPLETE',
+      railImportDeclaration({ waybillNumber: 'FUZZ-RAIL-001' }),
+      { status: 409, field: '', rules: ['completable'] },
+      headers,
+      at(context.fixtures.RAIL_IMPORT ?? ''),
+    ),
+  );
+  const notYours = fc.oneof(
+    fc.constant(
+      post('another broker’s summary', complete, undefined, { ...context.callers.otherBroker, 'if-match': '"1"' }),
+    ),
+    fc
+      .stringMatching(/^DCL-[0-9A-F]{24}$/)
+      .map((unknown) => post('a declaration nobody filed', complete, undefined, headers, at(unknown))),
+  );
+  return refusedWrites(route, context, valid, [
+    { weight: 3, arbitrary: preconditions },
+    { weight: 3, arbitrary: incomplete },
+    { weight: 1, arbitrary: notASummary },
     { weight: 2, arbitrary: notYours },
   ]);
 }
@@ -1909,6 +2036,7 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   reportPortEvent: reportPortEventCases,
   getDeclaration: getDeclarationCases,
   amendDeclaration: amendDeclarationCases,
+  completeDeclaration: completeDeclarationCases,
   listDeclarations: listDeclarationsCases,
   listEvents: listEventsCases,
   registerWebhook: registerWebhookCases,
@@ -2058,6 +2186,14 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       assert.equal(filed.status, 202, `the ${type} fixture is filed`);
       fixtures[type] = String(filed.body.id);
     }
+    // A two-step summary for the completions to be refused on.
+    const summaryFiled = await env.api.post('/v1/declarations', {
+      token: callers.ownBroker.authorization?.replace('Bearer ', '') ?? '',
+      idempotencyKey: 'fuzz-fixture-summary',
+      json: railImportSummary({ waybillNumber: FUZZ_SUMMARY_WAYBILL }),
+    });
+    assert.equal(summaryFiled.status, 202, 'the summary fixture is filed');
+    const summary = String(summaryFiled.body.id);
     // The webhook owner fills its quota; it has no declarations, so none of its webhooks is ever sent anything.
     const webhookIds: string[] = [];
     for (let n = 1; n <= MAX_WEBHOOKS_PER_BROKER; n++) {
@@ -2083,9 +2219,9 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       body: JSON.stringify(trainManifest()),
     });
     assert.equal(filedManifest.status, 201, `the fixture train's manifest is filed: ${filedManifest.text}`);
-    context = { callers, fixtures, webhookIds, train };
+    context = { callers, fixtures, webhookIds, train, summary };
     // The fixtures' workflows run to their wait; only then is the store still, and its counts a baseline.
-    for (const id of Object.values(fixtures)) {
+    for (const id of [...Object.values(fixtures), summary]) {
       await eventually(
         async () =>
           (

@@ -138,6 +138,26 @@ export function railImportDeclaration(
   };
 }
 
+/**
+ * The same consignment as a two-step SUMMARY: no values, consignor, Incoterm or documents (the consignee stays, so
+ * the local stack's risk rules know it and the channel follows from the goods).
+ */
+export function railImportSummary(
+  overrides: { waybillNumber?: string; hsCode?: string; train?: TrainRef; container?: string } = {},
+) {
+  const {
+    consignor: _consignor,
+    incoterm: _incoterm,
+    supportingDocuments: _documents,
+    ...summary
+  } = railImportDeclaration(overrides);
+  return {
+    ...summary,
+    filingMode: 'SUMMARY',
+    goods: summary.goods.map(({ value: _value, ...line }) => line),
+  };
+}
+
 /** A valid road export of two cars on a car carrier; each call gets its own plate unless one is given. */
 export function roadExportDeclaration(overrides: { plate?: string } = {}) {
   return {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { TrainRef } from '#domain/trains.ts';
+import type { OfficerTaskItem } from '#shared/officer-schemas.ts';
 import {
   brokerToken,
   eventually,
@@ -12,6 +13,7 @@ import {
   officerToken,
   portOperatorToken,
   railImportDeclaration,
+  railImportSummary,
   railwayToken,
   startTestStack,
   trainEvent,
@@ -300,6 +302,82 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
     assert.equal(after.status, 200);
   });
 
+  it('two-step summary → released → complete: the same number, the next document version, the execution ends', async () => {
+    const train = freshTrain();
+    const container = freshContainer();
+    const waybillNumber = `SMGS${train.trainNumber}2S`.slice(0, 30);
+    assert.equal((await fileManifestOf(train, [{ waybillNumber, container }])).status, 201);
+    const filed = await env.api.post('/v1/declarations', {
+      token: broker,
+      idempotencyKey: `${waybillNumber}-summary`,
+      json: railImportSummary({ train, waybillNumber, container }),
+    });
+    assert.equal(filed.status, 202, JSON.stringify(filed.body));
+    const id = String(filed.body.id);
+    // Due 14 days after the summary's acceptance, shown from the first answer on.
+    const dueAt = (filed.body.facts as { completion?: { dueAt?: string } }).completion?.dueAt;
+    assert.equal(dueAt, new Date(Date.parse(String(filed.body.filedAt)) + 14 * 86_400_000).toISOString());
+
+    await reachStatus(id, 'AWAITING_ARRIVAL');
+    await report(trainEvent('TRAIN_ARRIVED', train), railway);
+    await throughTheGaugeChange(train);
+    await reachStatus(id, 'RELEASED');
+    const rail = env.stack.stateMachines.find((machine) => machine.name.endsWith('-rail-import'));
+    const executionArn = `${rail?.arn.replace(':stateMachine:', ':execution:')}:${id}`;
+    assert.equal(
+      (await env.sfn.send(new DescribeExecutionCommand({ executionArn }))).status,
+      'RUNNING',
+      'released under the summary, the execution waits for the complete declaration',
+    );
+
+    const complete = railImportDeclaration({ train, waybillNumber, container });
+    const completion = (json: unknown, ifMatch = '"1"') =>
+      env.api.post(`/v1/declarations/${id}/completion`, { token: broker, ifMatch, json });
+    const incomplete = await completion(railImportSummary({ train, waybillNumber, container }));
+    assert.equal(incomplete.status, 422);
+    assert.deepEqual(
+      incomplete.body.errors?.map(({ field, rule }) => `${field} ${rule}`),
+      [
+        '/filingMode complete-filing-mode',
+        '/goods/0/value required-when-complete',
+        '/consignor required-when-complete',
+        '/incoterm required-when-complete',
+        '/supportingDocuments required-document',
+        '/supportingDocuments required-document',
+      ],
+    );
+
+    const completed = await completion(complete);
+    assert.equal(completed.status, 200, JSON.stringify(completed.body));
+    assert.equal(completed.headers.get('etag'), '"2"');
+    assert.deepEqual(
+      [completed.body.status, completed.body.documentVersion, completed.body.declarationNumber],
+      ['RELEASED', 2, filed.body.declarationNumber],
+    );
+    const again = await completion(complete);
+    assert.equal(again.status, 200, 'the same completion again is answered the same');
+    assert.deepEqual(again.body, completed.body);
+    const other = await completion({ ...complete, incoterm: 'CPT' }, '"2"');
+    assert.equal(other.status, 409, 'complete already');
+
+    const execution = await eventually(
+      () => env.sfn.send(new DescribeExecutionCommand({ executionArn })),
+      (described) => described.status !== 'RUNNING',
+    );
+    assert.equal(execution.status, 'SUCCEEDED');
+    const history = (await read(id)).body.history as { transition: string; status: string; actor: { kind: string } }[];
+    assert.deepEqual(
+      history.slice(-3).map((entry) => [entry.transition, entry.status, entry.actor.kind]),
+      [
+        ['SECURE_DUTIES', 'DUTIES_SECURED', 'system'],
+        ['RELEASE', 'RELEASED', 'system'],
+        ['COMPLETE_DOCUMENT', 'RELEASED', 'broker'],
+      ],
+    );
+    const previous = await env.api.get(`/v1/declarations/${id}?documentVersion=1`, broker);
+    assert.equal((previous.body.declaration as { filingMode?: string }).filingMode, 'SUMMARY');
+  });
+
   it('refuses to cancel a released declaration (409), and another broker’s (404)', async () => {
     const { train, ids } = await trainWithDeclarations(['847130']);
     const [id = ''] = ids;
@@ -315,11 +393,12 @@ describe('rail: Smart Railway Port + Local Fast Clearance, end to end', () => {
   });
 });
 
-describe('rail: the gauge-change SLA, on the harness time scale', () => {
+describe('rail: deadlines on the harness time scale', () => {
   let env: Awaited<ReturnType<typeof startTestStack>>;
   before(async () => {
-    // An hour of workflow time per second: the 2-hour gauge-change clock runs out in about two seconds.
-    env = await startTestStack({}, { timeScale: 3600 });
+    // An hour of workflow time per second: the 2-hour gauge-change clock runs out in about two seconds, and a
+    // two-step summary's completion period, six hours here, about six seconds after its acceptance.
+    env = await startTestStack({ twoStepCompletionDays: 0.25 }, { timeScale: 3600 });
   });
   after(async () => env?.stop());
 
@@ -362,5 +441,74 @@ describe('rail: the gauge-change SLA, on the harness time scale', () => {
       async () => String((await read()).body.status),
       (status) => status === 'RELEASED',
     );
+  });
+
+  it('summary never completed → flagged on the declaration, told to the broker, and escalated to an officer', async () => {
+    const [broker, railway, port, officer] = await Promise.all([
+      brokerToken('BRK-TWO-STEP'),
+      railwayToken(),
+      portOperatorToken(),
+      officerToken(),
+    ]);
+    const train = freshTrain();
+    const container = freshContainer();
+    const waybillNumber = `SMGS${train.trainNumber}N`.slice(0, 30);
+    await fileManifest(env.api, railway, train, [{ waybillNumber, container }]);
+    const filed = await env.api.post('/v1/declarations', {
+      token: broker,
+      idempotencyKey: `${waybillNumber}-never`,
+      json: railImportSummary({ train, waybillNumber, container }),
+    });
+    const id = String(filed.body.id);
+    const read = () => env.api.get(`/v1/declarations/${id}`, broker);
+    await eventually(
+      async () => String((await read()).body.status),
+      (status) => status === 'AWAITING_ARRIVAL',
+    );
+    await env.api.post('/v1/port-events', { token: railway, json: trainEvent('TRAIN_ARRIVED', train) });
+    for (const type of ['TRANSSHIPMENT_STARTED', 'TRANSSHIPMENT_COMPLETED'] as const) {
+      await env.api.post('/v1/port-events', { token: port, json: trainEvent(type, train) });
+    }
+
+    const flagged = await eventually(
+      async () => (await read()).body,
+      (body) =>
+        (body.history as { transition: string }[]).some((entry) => entry.transition === 'FLAG_COMPLETION_OVERDUE'),
+      60_000,
+    );
+    assert.equal(flagged.status, 'RELEASED', 'the goods stay released');
+    const completion = (flagged.facts as { completion?: { dueAt?: string; overdueSince?: string } }).completion;
+    assert.equal(typeof completion?.overdueSince, 'string', 'flagged on the declaration');
+    await eventually(
+      async () => (await env.api.get('/v1/events?limit=100', broker)).body.items as { transition: string }[],
+      (items) => items.some((event) => event.transition === 'FLAG_COMPLETION_OVERDUE'),
+      30_000,
+    );
+    const task = await eventually(
+      async () =>
+        (
+          (await env.api.get('/v1/officer/tasks?queue=officers&limit=100', officer)).body.items as OfficerTaskItem[]
+        ).find((item) => item.declarationId === id),
+      (item) => item !== undefined,
+    );
+    assert.deepEqual([task?.kind, task?.dueAt], ['COMPLETION_OVERDUE', completion?.dueAt]);
+
+    // Not a dead end: the officer closes the follow-up (the broker's late complete declaration would too).
+    const closed = await env.api.post(`/v1/declarations/${id}/decisions`, {
+      token: officer,
+      json: { decision: 'APPROVE', reason: 'penalty notice issued for the late complete declaration' },
+    });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    const rail = env.stack.stateMachines.find((machine) => machine.name.endsWith('-rail-import'));
+    const execution = await eventually(
+      () =>
+        env.sfn.send(
+          new DescribeExecutionCommand({ executionArn: `${rail?.arn.replace(':stateMachine:', ':execution:')}:${id}` }),
+        ),
+      (described) => described.status !== 'RUNNING',
+    );
+    assert.equal(execution.status, 'SUCCEEDED');
+    const last = ((await read()).body.history as { transition: string; actor: { kind: string } }[]).at(-1);
+    assert.deepEqual([last?.transition, last?.actor.kind], ['CLOSE_COMPLETION_FOLLOW_UP', 'officer']);
   });
 });

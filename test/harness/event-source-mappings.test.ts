@@ -337,9 +337,11 @@ describe('the port-event follower’s filter, as the harness applies it', () => 
     assert.equal(matchesAny(sdkRecord('MODIFY', milestone('TRANSSHIPMENT_COMPLETED'))), true);
   });
 
-  it('lets an amendment’s outbox event through, and no other status change or gate-in', () => {
+  it('lets an amendment’s or a two-step completion’s outbox event through, and no other status change or gate-in', () => {
     const amended = { ...outboxItem, event: { ...outboxItem.event, transition: 'AMEND_DOCUMENT' } };
+    const completed = { ...outboxItem, event: { ...outboxItem.event, transition: 'COMPLETE_DOCUMENT' } };
     assert.equal(matchesAny(sdkRecord('INSERT', amended)), true);
+    assert.equal(matchesAny(sdkRecord('INSERT', completed)), true);
     assert.equal(matchesAny(sdkRecord('INSERT', { ...outboxItem, event: { transition: 'RELEASE' } })), false);
     assert.equal(matchesAny(sdkRecord('INSERT', milestone('TRUCK_GATED_IN'))), false);
     assert.equal(matchesAny(sdkRecord('REMOVE', milestone('TRAIN_ARRIVED'))), false);

@@ -9,6 +9,7 @@ import { TRANSITION } from '#domain/lifecycle.ts';
 import { OFFICER_DECISIONS as OFFICER_DECISION } from '#domain/officer-tasks.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
+import { COMPLETION_DEADLINE, FILING_MODE } from '#domain/two-step.ts';
 import { type RailImportSteps, RailImportWorkflow } from '../../infra/constructs/rail-import-workflow.ts';
 import type { AslMachine } from '../../infra/local/asl-support.ts';
 import { DYNAMIC_TIMEOUT_PARAMETER, runnableDefinition } from '../../infra/local/time-scale.ts';
@@ -43,6 +44,7 @@ function synthesizeRailWorkflow(): AslDefinition {
     stateMachineName: 'rail-test',
     arrivalTimeout: Duration.seconds(1),
     amendmentTimeout: Duration.seconds(1),
+    officerTimeout: Duration.seconds(1),
   });
   const [machine] = resourcesOf<StateMachineProps>(Template.fromStack(stack), 'AWS::StepFunctions::StateMachine');
   assert.ok(machine !== undefined);
@@ -143,7 +145,22 @@ async function run(script: Script) {
   return { entered, calls, outcome };
 }
 
-const screened = (channel: string, manifest: string = MANIFEST_MATCH.MATCHED) => ({ manifest, channel });
+const screened = (
+  channel: string,
+  manifest: string = MANIFEST_MATCH.MATCHED,
+  filingMode: string = FILING_MODE.COMPLETE,
+) => ({ manifest, channel, filingMode });
+const summaryScreened = (channel: string) => screened(channel, MANIFEST_MATCH.MATCHED, FILING_MODE.SUMMARY);
+
+/** What the release of a summary answers: the time left until its complete declaration is due. */
+const releasedWithDays = (days: number) => ({
+  status: 'RELEASED',
+  applied: true,
+  completion: {
+    dueAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+    secondsLeft: Math.max(1, Math.round(days * 86_400)),
+  },
+});
 
 describe('the rail import workflow, stage by stage', () => {
   it('takes a green declaration from screening to release in six billed states', async () => {
@@ -282,5 +299,90 @@ describe('the rail import workflow, stage by stage', () => {
     assert.ok(entered.includes('DocumentReviewEscalate'));
     assert.equal(calls.find((c) => c.state === 'DocumentReviewSupervisorTask')?.input.queue, 'supervisors');
     assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+  });
+
+  it('releases a green two-step summary, then waits for its complete declaration, which ends the execution', async () => {
+    const { entered, calls, outcome } = await run({
+      Screen: [summaryScreened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [arrivedNow()],
+      SecureDutiesAndReleaseSummary: [releasedWithDays(14)],
+      AwaitCompletion: [{ completedDocumentVersion: 2 }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered, [
+      'Screen',
+      'IsOnManifest',
+      'AwaitTrainArrival',
+      'ByChannel',
+      'AwaitTransshipmentSummary',
+      'SecureDutiesAndReleaseSummary',
+      'AwaitCompletion',
+      'Completed',
+    ]);
+    const release = calls.find((c) => c.state === 'SecureDutiesAndReleaseSummary')?.input;
+    assert.deepEqual(release?.transitions, [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE]);
+    assert.equal(release?.completionClock, true);
+    assert.equal(calls.find((c) => c.state === 'AwaitCompletion')?.input.milestone, 'DECLARATION_COMPLETED');
+  });
+
+  it('releases a yellow summary after its review, then waits for its completion as a green one does', async () => {
+    const { entered, outcome } = await run({
+      Screen: [summaryScreened(RISK_CHANNEL.YELLOW)],
+      AwaitTrainArrival: [arrivedNow()],
+      DocumentReviewTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      SecureDutiesAndReleaseSummary: [releasedWithDays(14)],
+      AwaitCompletion: [{ completedDocumentVersion: 2 }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(-4), [
+      'ReleaseByFilingMode',
+      'SecureDutiesAndReleaseSummary',
+      'AwaitCompletion',
+      'Completed',
+    ]);
+    assert.equal(entered.includes('SecureDutiesAndRelease'), false);
+  });
+
+  it('flags a summary never completed within its period and hands it to an officer, whose APPROVE ends it', async () => {
+    const { entered, calls, outcome } = await run({
+      Screen: [summaryScreened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [arrivedNow()],
+      SecureDutiesAndReleaseSummary: [releasedWithDays(0)],
+      AwaitCompletion: [NEVER],
+      CompletionFollowUpTask: [{ decision: OFFICER_DECISION.APPROVE }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(5), [
+      'SecureDutiesAndReleaseSummary',
+      'AwaitCompletion',
+      'FlagMissedCompletion',
+      'CompletionFollowUpTask',
+      'Completed',
+    ]);
+    assert.equal(calls.find((c) => c.state === 'FlagMissedCompletion')?.input.deadline, COMPLETION_DEADLINE);
+    const task = calls.find((c) => c.state === 'CompletionFollowUpTask')?.input;
+    assert.deepEqual([task?.kind, task?.queue, typeof task?.dueAt], ['COMPLETION_OVERDUE', 'officers', 'string']);
+  });
+
+  it('moves a follow-up no officer takes up in time to the supervisors’ queue', async () => {
+    const { entered, calls, outcome } = await run({
+      Screen: [summaryScreened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [arrivedNow()],
+      SecureDutiesAndReleaseSummary: [releasedWithDays(0)],
+      AwaitCompletion: [NEVER],
+      CompletionFollowUpTask: [NEVER],
+      CompletionFollowUpSupervisorTask: [{ completedDocumentVersion: 2 }],
+    });
+
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(-3), [
+      'CompletionFollowUpEscalate',
+      'CompletionFollowUpSupervisorTask',
+      'Completed',
+    ]);
+    assert.equal(calls.find((c) => c.state === 'CompletionFollowUpSupervisorTask')?.input.queue, 'supervisors');
   });
 });

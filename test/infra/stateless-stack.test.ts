@@ -256,6 +256,18 @@ describe('stateless stack: each function is told where its resources are', () =>
     assert.throws(() => synthApp({ stage: 'test', slotCapacityPerHour: '{"BUS":3}' }), /unknown lane type "BUS"/);
   });
 
+  it('the filing function, and only it, is told the two-step completion period: 14 days unless context says', () => {
+    const fileId = functionBehindRoute(template, SUBMIT);
+    assert.deepEqual(functionsWith('TWO_STEP_COMPLETION_DAYS'), [fileId]);
+    assert.equal(envOfFunction(fileId).TWO_STEP_COMPLETION_DAYS, '14');
+    const { statelessTemplate: shorter } = synthApp({ stage: 'test', twoStepCompletionDays: '0.25' });
+    const shorterEnv = resourcesOf<LambdaFunctionProps>(shorter, 'AWS::Lambda::Function')
+      .map(([, fn]) => envOf(fn.Properties))
+      .find((env) => 'TWO_STEP_COMPLETION_DAYS' in env);
+    assert.equal(shorterEnv?.TWO_STEP_COMPLETION_DAYS, '0.25');
+    assert.throws(() => synthApp({ stage: 'test', twoStepCompletionDays: 'a fortnight' }), /positive number of days/);
+  });
+
   it('refuses random-selection rates that make no sense, at synth', () => {
     assert.throws(
       () => synthApp({ stage: 'test', riskRandomSelection: '{"RAIL_IMPORT":{"YELLOW":0.9,"RED":0.2}}' }),
@@ -413,6 +425,7 @@ describe('stateless stack: least privilege', () => {
   const DELIVERIES = routeKey(ROUTES.listWebhookDeliveries);
   const LIST = routeKey(ROUTES.listDeclarations);
   const AMEND = routeKey(ROUTES.amendDeclaration);
+  const COMPLETE = routeKey(ROUTES.completeDeclaration);
   const CANCEL = routeKey(ROUTES.cancelDeclaration);
   const EVENTS = routeKey(ROUTES.listEvents);
   const OPENAPI = routeKey(ROUTES.getOpenApi);
@@ -428,6 +441,8 @@ describe('stateless stack: least privilege', () => {
     [SUBMIT]: [],
     [GET]: [],
     [AMEND]: [],
+    // The completion's workflow is resumed from the stream (the follower), not by the route.
+    [COMPLETE]: [],
     [CANCEL]: [],
     [LIST]: [],
     [EVENTS]: [],
@@ -515,6 +530,7 @@ describe('stateless stack: least privilege', () => {
     },
     [GET]: { declarations: ['GetItem', 'Query'] },
     [AMEND]: { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
+    [COMPLETE]: { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     [LIST]: { declarations: ['Query'], brokerIndex: ['Query'] },
     [EVENTS]: { declarations: ['Query'] },
     [OPENAPI]: { declarations: [] },

@@ -32,6 +32,7 @@ import {
   TrainVersionConflictError,
   trainKeyOf,
 } from '#domain/trains.ts';
+import { DEFAULT_COMPLETION_PERIOD } from '#domain/two-step.ts';
 import { railImportDeclaration, roadExportDeclaration } from './declarations.ts';
 
 /**
@@ -370,6 +371,7 @@ export function fakePorts(
     declarations: declarationStore.store,
     trains: trainStore,
     slaPolicy: DEFAULT_SLA_POLICY,
+    completionPeriod: DEFAULT_COMPLETION_PERIOD,
     milestones: milestoneStore.store,
     declarationNumbers: declarationNumbers.numbers,
     workflows: workflowEngine.engine,

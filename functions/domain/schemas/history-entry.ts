@@ -16,7 +16,7 @@ export const HistoryEntrySchema = Type.Object(
     trackState: Type.Optional(Type.Enum([...new Set(Object.values(TRACK_STATES).flat())])),
     transition: Type.Enum([...TRANSITION_NAMES, ...DOCUMENT_CHANGE_NAMES, ...SLOT_CHANGE_NAMES], {
       description:
-        'The lifecycle transition; AMEND_DOCUMENT when the broker amended the document; BOOK_SLOT, RESCHEDULE_SLOT or CANCEL_SLOT when the broker changed the truck’s slot booking',
+        'The lifecycle transition; AMEND_DOCUMENT when the broker amended the document, COMPLETE_DOCUMENT when it completed a two-step summary; BOOK_SLOT, RESCHEDULE_SLOT or CANCEL_SLOT when the broker changed the truck’s slot booking',
     }),
     actor: ActorSchema,
     occurredAt: Type.String({ format: 'date-time', description: 'Business time: when it happened at the port' }),
