@@ -105,8 +105,13 @@ describe('the declaration lifecycle', () => {
   });
 
   it('never moves a rejected, released or cancelled declaration on', () => {
-    // Released under a two-step summary, the goods stay released while the complete declaration is followed up.
-    const twoStepFollowUp: readonly string[] = ['FLAG_COMPLETION_OVERDUE', 'CLOSE_COMPLETION_FOLLOW_UP'];
+    // Released under a two-step summary, the goods stay released while the complete declaration is followed up;
+    // a corrected arrival report re-stamps a released declaration's arrival (its 16 h figure), nothing else.
+    const twoStepFollowUp: readonly string[] = [
+      'FLAG_COMPLETION_OVERDUE',
+      'CLOSE_COMPLETION_FOLLOW_UP',
+      'CORRECT_ARRIVAL',
+    ];
     for (const status of ['REJECTED', 'RELEASED', 'CANCELLED'] as const) {
       for (const name of TRANSITION_NAMES) {
         if (TRANSITIONS[name].to === status) continue;
