@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
+import { DEFAULT_WEIGHT_TOLERANCE_PERCENT } from '#domain/road-gate.ts';
 import { type SlaPolicy, slaPolicyFrom } from '#domain/sla.ts';
 import { type SlotCalendar, slotCalendarFrom } from '#domain/slot-calendar.ts';
 
@@ -46,6 +47,11 @@ export interface StageSettings {
    * {"FREIGHT":40}) and slotNoShowGraceMinutes (60). Refused at synth if the port could not work to it.
    */
   readonly slotCalendar: SlotCalendar;
+  /**
+   * Context `gateWeightTolerancePercent` (5): how far the weighbridge's load may differ from the declared gross
+   * mass before the truck is held at the gate.
+   */
+  readonly gateWeightTolerancePercent: number;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -81,6 +87,18 @@ export function stageSettingsFrom(node: Node): StageSettings {
     typeof randomSelectionContext === 'string' ? randomSelectionContext : JSON.stringify(randomSelectionContext),
   );
   const riskSelectionSeed = String(node.tryGetContext('riskSelectionSeed') ?? `preclearance-${stage}`);
+  const gateWeightTolerancePercent = Number(
+    node.tryGetContext('gateWeightTolerancePercent') ?? DEFAULT_WEIGHT_TOLERANCE_PERCENT,
+  );
+  if (
+    !Number.isFinite(gateWeightTolerancePercent) ||
+    gateWeightTolerancePercent < 0 ||
+    gateWeightTolerancePercent > 100
+  ) {
+    throw new Error(
+      `context "gateWeightTolerancePercent" must be a percentage from 0 to 100; got "${node.tryGetContext('gateWeightTolerancePercent')}"`,
+    );
+  }
   const capacityContext: unknown = node.tryGetContext('slotCapacityPerHour');
   const slotCalendar = slotCalendarFrom({
     timeZone: optionalString(node.tryGetContext('portTimeZone')),
@@ -102,6 +120,7 @@ export function stageSettingsFrom(node: Node): StageSettings {
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
     slotCalendar,
+    gateWeightTolerancePercent,
     slaHours: slaPolicyFrom({
       TRANSSHIPMENT: optionalString(node.tryGetContext('slaTransshipmentHours')),
       RELEASE: optionalString(node.tryGetContext('slaReleaseHours')),

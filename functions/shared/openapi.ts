@@ -1,4 +1,4 @@
-import { DECLARATION_STATUSES } from '#domain/lifecycle.ts';
+import { DECLARATION_STATUSES, STATUS_MEANINGS } from '#domain/lifecycle.ts';
 import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from './problem.ts';
 import { ROUTE_LIST, type RouteDefinition } from './routes.ts';
 import { webhookDescriptions } from './webhook-contract.ts';
@@ -153,7 +153,10 @@ export function openApiDocument(routes: readonly RouteDefinition[] = ROUTE_LIST)
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
   }
   const statuses = Object.entries(DECLARATION_STATUSES)
-    .map(([status, { cusresCode, meaning }]) => `\`${status}\` (CUSRES ${cusresCode}): ${meaning}`)
+    .map(
+      ([status, { cusresCode }]) =>
+        `\`${status}\` (CUSRES ${cusresCode}): ${STATUS_MEANINGS[status as keyof typeof STATUS_MEANINGS]}`,
+    )
     .join('\n- ');
   return {
     openapi: '3.1.0',

@@ -3,12 +3,13 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { ENTITY } from '#adapters/table-layout.ts';
 import { TRAIN_EVENT_TYPES } from '#domain/port-events.ts';
+import { SLOT_CHANGES } from '#domain/slot-booking.ts';
 import type { PreClearanceFunction } from './pre-clearance-function.ts';
 import { STREAM_READ_ACTIONS } from './webhook-notifications.ts';
 
 /**
  * The table's stream → the port-event follower: a train event's record (written, or replaced by a correction)
- * and a broker's amendment (its outbox event). The filter lets nothing else through, so every other write costs
+ * and a broker's amendment or slot booking (its outbox event). The filter lets nothing else through, so every other write costs
  * nothing. Batches of 10, bisected on an error and retried: each step is idempotent.
  */
 export function followPortEventsFromStream(follower: PreClearanceFunction, table: ITable): void {
@@ -36,7 +37,7 @@ export function followPortEventsFromStream(follower: PreClearanceFunction, table
         dynamodb: {
           NewImage: {
             entity: { S: FilterRule.isEqual(ENTITY.event) },
-            event: { M: { transition: { S: FilterRule.isEqual('AMEND_DOCUMENT') } } },
+            event: { M: { transition: { S: FilterRule.or('AMEND_DOCUMENT', SLOT_CHANGES.BOOK_SLOT) } } },
           },
         },
       }),

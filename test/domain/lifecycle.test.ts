@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Actor } from '#domain/actors.ts';
+import { lifecycleOf } from '#domain/declaration-types/registry.ts';
 import {
   DECLARATION_STATUSES,
   type DeclarationStatus,
@@ -10,6 +11,7 @@ import {
   type Lifecycle,
   type LifecycleState,
   STATUS,
+  STATUS_MEANINGS,
   STATUS_NAMES,
   TRANSITION,
   TRANSITION_NAMES,
@@ -103,10 +105,16 @@ describe('the declaration lifecycle', () => {
     );
   });
 
-  it('never moves a rejected, released or cancelled declaration on', () => {
-    for (const status of ['REJECTED', 'RELEASED', 'CANCELLED'] as const) {
+  it('never moves a rejected, released or cancelled declaration on, but for a released truck’s way out', () => {
+    // A released truck still leaves through the border (or an officer looks for it), and a corrected arrival
+    // report re-stamps a released rail declaration without moving it.
+    const stillAllowed: Partial<Record<string, readonly string[]>> = {
+      RELEASED: ['RECORD_EXIT', 'ESCALATE_TO_MANUAL_REVIEW', 'CORRECT_ARRIVAL'],
+      EXITED: ['CLOSE'],
+    };
+    for (const status of ['REJECTED', 'RELEASED', 'EXITED', 'CLOSED', 'CANCELLED'] as const) {
       for (const name of TRANSITION_NAMES) {
-        if (TRANSITIONS[name].to === status) continue;
+        if (TRANSITIONS[name].to === status || stillAllowed[status]?.includes(name)) continue;
         const outcome = decideTransition(EVERY_TRANSITION, { status, version: 3 }, request(name), recordedAt);
         assert.equal(outcome.kind, 'not-allowed', `${status} → ${name}`);
       }
@@ -200,10 +208,57 @@ describe('the declaration lifecycle', () => {
       const expected =
         status === 'CANCELLED'
           ? 'already-applied'
-          : ['RELEASED', 'REJECTED'].includes(status)
+          : ['RELEASED', 'EXITED', 'CLOSED', 'REJECTED'].includes(status)
             ? 'not-allowed'
             : 'apply';
       assert.equal(outcome.kind, expected, status);
+    }
+  });
+
+  it('takes a green truck from RECEIVED through its slot, the gate and the border to CLOSED', () => {
+    let state: LifecycleState = { status: 'RECEIVED', version: 1 };
+    const visited: string[] = [state.status];
+    for (const name of [
+      'ASSIGN_RISK_CHANNEL',
+      'CONFIRM_SLOT',
+      'GATE_IN',
+      'SECURE_DUTIES',
+      'RELEASE',
+      'RECORD_EXIT',
+      'CLOSE',
+    ] as const) {
+      const outcome = decideTransition(lifecycleOf('ROAD_EXPORT'), state, request(name), recordedAt);
+      assert.equal(outcome.kind, 'apply', name);
+      if (outcome.kind === 'apply') state = outcome.next;
+      visited.push(state.status);
+    }
+    assert.deepEqual(visited, [
+      'RECEIVED',
+      'RISK_ASSESSED',
+      'SLOT_BOOKED',
+      'GATED_IN',
+      'DUTIES_SECURED',
+      'RELEASED',
+      'EXITED',
+      'CLOSED',
+    ]);
+  });
+
+  it('holds a truck the gate does not accept, and lets an officer send it back where it was', () => {
+    for (const status of ['SLOT_BOOKED', 'GATED_IN'] as const) {
+      const held = decideTransition(lifecycleOf('ROAD_IMPORT'), { status, version: 4 }, request('HOLD'), recordedAt);
+      assert.equal(held.kind, 'apply');
+      if (held.kind !== 'apply') continue;
+      assert.equal(held.next.status, 'HELD');
+      const resumed = decideTransition(lifecycleOf('ROAD_IMPORT'), held.next, request('RESUME'), recordedAt);
+      assert.equal(resumed.kind === 'apply' && resumed.next.status, status);
+    }
+  });
+
+  it('keeps the highway’s slot, gate and exit out of the rail lifecycle', () => {
+    for (const name of ['CONFIRM_SLOT', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'] as const) {
+      assert.equal(lifecycleOf('RAIL_IMPORT').includes(name), false, name);
+      assert.equal(lifecycleOf('ROAD_EXPORT').includes(name), true, name);
     }
   });
 
@@ -289,7 +344,7 @@ describe('the names of statuses and transitions', () => {
     for (const status of STATUS_NAMES) {
       if (status === 'CANCELLED') continue; // no CUSRES code answers a declarant's own cancellation
       assert.match(String(DECLARATION_STATUSES[status].cusresCode), /^[0-9]{1,3}$/, status);
-      assert.ok(DECLARATION_STATUSES[status].meaning.length > 0, status);
+      assert.ok(STATUS_MEANINGS[status].length > 0, status);
     }
     assert.equal(DECLARATION_STATUSES.REJECTED.cusresCode, '2');
     assert.equal(DECLARATION_STATUSES.RELEASED.cusresCode, '4');
