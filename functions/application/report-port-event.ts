@@ -10,6 +10,7 @@ import {
   PORT_EVENTS,
   type PortEvent,
   TRAIN_EVENT_TYPES,
+  TRUCK_EXPECTED,
   type TrainEvent,
   type TrainEventType,
   type TruckEvent,
@@ -39,7 +40,7 @@ export type PortEventOutcome =
       readonly key: string;
       /** A correction names the report it superseded. */
       readonly supersedes?: string;
-      /** Declarations resumed by the request itself (a truck's gate-in). */
+      /** Declarations moved on by the request itself (a truck's gate-in or exit): their workflows go on. */
       readonly resumedDeclarations: string[];
       /** A train's declarations are moved on after the answer, by the fan-out that follows the report. */
       readonly resumptionsFollow: boolean;
@@ -162,25 +163,29 @@ async function reportTruckEvent(
   const gateIn = event.eventType === 'TRUCK_GATED_IN';
   const factName = gateIn ? 'gateIn' : 'exit';
   const expected: DeclarationStatus = gateIn ? 'SLOT_BOOKED' : 'RELEASED';
-  const ids =
-    event.declarationId !== undefined
-      ? [event.declarationId]
-      : (await ports.milestones.waitsFor(event.eventType, key)).map((wait) => wait.declarationId);
-  if (ids.length === 0) {
-    return refuse(
-      409,
-      '/plate',
-      'booked-truck',
-      `no declaration with a booked slot waits for truck ${key} ${gateIn ? 'at the gate' : 'at the exit'}: name the declaration (declarationId), or the truck books a slot first`,
-    );
-  }
+  const named = event.declarationId !== undefined;
+  const ids = named
+    ? [event.declarationId as string]
+    : [
+        ...new Set(
+          [
+            ...(await ports.milestones.waitsFor(event.eventType, key)),
+            ...(await ports.milestones.waitsFor(TRUCK_EXPECTED, key)),
+          ].map((wait) => wait.declarationId),
+        ),
+      ];
   const targets: TruckTarget[] = [];
   for (const id of ids) {
     const record = await ports.declarations.load(id);
     const document = record && (await ports.declarations.loadDocument(id, record.documentVersion));
     if (record === undefined || document === undefined || document.declarationType === 'RAIL_IMPORT') {
+      if (!named) continue;
       return refuse(422, '/declarationId', 'road-declaration', `no road declaration ${id}`);
     }
+    const earlier = record.facts[factName] as RoadStageFact | undefined;
+    const replay = earlier?.portEventId === event.eventId;
+    // A plate comes back trip after trip: only its declarations where this event can find them are concerned.
+    if (!named && !replay && record.status !== expected) continue;
     const booking = await ports.slots.loadBooking(id);
     if (booking === undefined) {
       return refuse(
@@ -190,8 +195,6 @@ async function reportTruckEvent(
         `${id} has no slot booked: the truck books one before the gate`,
       );
     }
-    const earlier = record.facts[factName] as RoadStageFact | undefined;
-    const replay = earlier?.portEventId === event.eventId;
     if (!replay && record.status !== expected) {
       return refuse(
         409,
@@ -204,15 +207,25 @@ async function reportTruckEvent(
     }
     targets.push({ record, document, booking, replay });
   }
+  if (targets.length === 0) {
+    return refuse(
+      409,
+      '/plate',
+      'booked-truck',
+      `no declaration with a booked slot waits for truck ${key} ${gateIn ? 'at the gate' : 'at the exit'}: name the declaration (declarationId), or the truck books a slot first`,
+    );
+  }
   await ports.milestones.record(event.eventType, key, notice);
   const resumed: string[] = [];
   for (const target of targets) {
     const fact = target.replay
       ? (target.record.facts[factName] as RoadStageFact)
       : await recordTruckStage(ports, target, event, notice);
-    if (await resumeRoadWait(ports, event.eventType, target.booking.truck.plate, target.record.id, fact)) {
-      resumed.push(target.record.id);
-    }
+    // Its workflow goes on now, or as soon as it reaches the wait and finds the stage recorded.
+    await resumeRoadWait(ports, event.eventType, target.booking.truck.plate, target.record.id, fact);
+    resumed.push(target.record.id);
+    // Out through the border: the plate is no longer expected for this declaration.
+    if (!gateIn) await ports.milestones.removeWait(TRUCK_EXPECTED, target.booking.truck.plate, target.record.id);
   }
   return {
     kind: 'reported',

@@ -1,6 +1,6 @@
 import { DeclarationNotFoundError } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
-import { type MilestoneNotice, ROAD_WAIT, type RoadWait } from '#domain/port-events.ts';
+import { type MilestoneNotice, ROAD_WAIT, type RoadWait, TRUCK_EXPECTED } from '#domain/port-events.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type { Clock, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
@@ -22,6 +22,9 @@ export interface RoadStepPorts {
 
 /** What a gate-in or an exit left on the declaration (facts.gateIn, facts.exit): what resumes its wait. */
 export type RoadStageFact = MilestoneNotice & { readonly gateCheck?: string };
+
+/** The task token of an expectation no workflow waits on yet. */
+export const NO_TASK = '';
 
 export async function awaitRoadEvent(
   ports: RoadStepPorts,
@@ -71,12 +74,19 @@ export async function confirmSlotAndResume(
   );
   if (waits.length === 0) return false;
   await advanceDeclaration(ports, declarationId, {
-    transition: TRANSITION.CONFIRM_SLOT,
+    transition: TRANSITION.CONFIRM_BOOKING,
     actor: booking.bookedBy,
     occurredAt: booking.bookedAt,
     reason: `the truck ${booking.truck.plate} has the ${booking.laneType} slot at ${booking.startsAt}`,
     details: { slotStartsAt: booking.startsAt, laneType: booking.laneType, truckPlate: booking.truck.plate },
   });
+  // Expected at the gate from now on, before the workflow gets to its wait (no task token: nothing to resume).
+  await ports.milestones.registerWait(
+    TRUCK_EXPECTED,
+    booking.truck.plate,
+    { declarationId, taskToken: NO_TASK },
+    ports.clock(),
+  );
   for (const wait of waits) {
     await ports.tasks.resume(wait.taskToken, { slotStartsAt: booking.startsAt, truckPlate: booking.truck.plate });
     await ports.milestones.removeWait(ROAD_WAIT.SLOT_BOOKED, declarationId, wait.declarationId);
@@ -94,7 +104,7 @@ export async function resumeRoadWait(
 ): Promise<boolean> {
   let resumed = false;
   for (const wait of await ports.milestones.waitsFor(milestone, plate)) {
-    if (wait.declarationId !== declarationId) continue;
+    if (wait.declarationId !== declarationId || wait.taskToken === NO_TASK) continue;
     resumed = (await ports.tasks.resume(wait.taskToken, fact)) || resumed;
     await ports.milestones.removeWait(milestone, plate, wait.declarationId);
   }

@@ -122,7 +122,7 @@ export const TRANSITIONS = {
   },
   AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'], reason: 'waiting for the goods to arrive' },
   // Highway: the truck's booked gate slot, its passage through the smart gate, and its exit through the border.
-  CONFIRM_SLOT: { to: 'SLOT_BOOKED', from: ['RISK_ASSESSED'], reason: 'a gate slot is booked' },
+  CONFIRM_BOOKING: { to: 'SLOT_BOOKED', from: ['RISK_ASSESSED'], reason: 'a gate slot is booked' },
   GATE_IN: { to: 'GATED_IN', from: ['SLOT_BOOKED'], reason: 'the truck gated in' },
   RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'], reason: 'the port reported the goods arrived' },
   // A corrected arrival report re-stamps a declaration that already arrived: its arrival time and the SLA clocks

@@ -48,6 +48,13 @@ export const ROAD_WAIT = {
 export type RoadWait = (typeof ROAD_WAIT)[keyof typeof ROAD_WAIT];
 
 /**
+ * A truck with a confirmed slot is expected at the gate under its plate from then until it exits, whether or not
+ * its workflow is waiting at that moment: the gate finds the declaration by it, and the workflow's wait then finds
+ * the stage already recorded.
+ */
+export const TRUCK_EXPECTED = 'TRUCK_EXPECTED';
+
+/**
  * What a rail declaration's workflow waits for, each resumed by whoever reports it: the railway's arrival of
  * the train, the terminal's end of the gauge change for the whole train, the broker's amendment (or a corrected
  * manifest) after a mismatch.

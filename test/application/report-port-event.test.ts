@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reportPortEvent } from '#application/report-port-event.ts';
 import { awaitRoadEvent } from '#application/road-steps.ts';
-import { recordTransition } from '#application/workflow-steps.ts';
+import { assessRisk, recordTransition } from '#application/workflow-steps.ts';
 import { noticeOf, ROAD_WAIT } from '#domain/port-events.ts';
 import { declaredGrossMassKg, GATE_CHECK } from '#domain/road-gate.ts';
 import { railImportDeclaration, roadExportDeclaration } from '../support/declarations.ts';
 import { callerAs, fakePorts } from '../support/fake-ports.ts';
-import { filed, trainArrived, truckExited, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
+import { filed, slotBookingOf, trainArrived, truckExited, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
 
 const railway = callerAs('railway', { userId: 'dispatcher-2' });
 const portOperator = callerAs('port-operator', { userId: 'gate-clerk-5' });
@@ -187,6 +187,22 @@ describe('the port reports a truck at the gate', () => {
     assert.equal(outcome.kind === 'refused' && outcome.status, 409);
     assert.deepEqual(ports.declarationStore.history(id), before);
     assert.equal(ports.milestoneStore.reportOf('TRUCK_GATED_IN', '777ABD02'), undefined);
+  });
+
+  it('finds a truck with a confirmed slot before its workflow waits at the gate; the wait then goes on at once', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const { id } = await filed(ports, document, 'k1');
+    await assessRisk(ports, id);
+    ports.bookings.set(id, slotBookingOf(id, document.truck));
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'slot-token', milestone: ROAD_WAIT.SLOT_BOOKED });
+
+    const outcome = await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: portOperator });
+
+    assert.deepEqual(outcome.kind === 'reported' && outcome.resumedDeclarations, [id]);
+    assert.equal((await ports.declarations.load(id))?.status, 'GATED_IN');
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'gate-token', milestone: ROAD_WAIT.TRUCK_GATED_IN });
+    assert.equal(ports.taskCallbacks.resumed.at(-1)?.taskToken, 'gate-token', 'the late wait finds the gate-in');
   });
 
   it('refuses a gate-in no booked declaration waits for', async () => {

@@ -220,7 +220,7 @@ describe('the declaration lifecycle', () => {
     const visited: string[] = [state.status];
     for (const name of [
       'ASSIGN_RISK_CHANNEL',
-      'CONFIRM_SLOT',
+      'CONFIRM_BOOKING',
       'GATE_IN',
       'SECURE_DUTIES',
       'RELEASE',
@@ -256,7 +256,7 @@ describe('the declaration lifecycle', () => {
   });
 
   it('keeps the highway’s slot, gate and exit out of the rail lifecycle', () => {
-    for (const name of ['CONFIRM_SLOT', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'] as const) {
+    for (const name of ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'] as const) {
       assert.equal(lifecycleOf('RAIL_IMPORT').includes(name), false, name);
       assert.equal(lifecycleOf('ROAD_EXPORT').includes(name), true, name);
     }

@@ -104,7 +104,7 @@ describe('the highway flow, end to end on the local stack', () => {
         'FILE',
         'ASSIGN_RISK_CHANNEL',
         'BOOK_SLOT',
-        'CONFIRM_SLOT',
+        'CONFIRM_BOOKING',
         'GATE_IN',
         'SECURE_DUTIES',
         'RELEASE',
@@ -127,7 +127,7 @@ describe('the highway flow, end to end on the local stack', () => {
       ],
     );
     const entry = (transition: string) => history.find((candidate) => candidate.transition === transition);
-    assert.equal(entry('CONFIRM_SLOT')?.actor.kind, 'broker');
+    assert.equal(entry('CONFIRM_BOOKING')?.actor.kind, 'broker');
     assert.equal(entry('GATE_IN')?.actor.kind, 'port-operator');
     assert.equal(entry('GATE_IN')?.occurredAt, gateIn.occurredAt);
     assert.equal(entry('GATE_IN')?.details?.declaredGrossMassKg, 3100);

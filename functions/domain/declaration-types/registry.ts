@@ -85,7 +85,7 @@ interface DeclarationTypeDefinition<TDocument> {
  * Rail (stages R1-R7): the manifest match, then after arrival the gauge change and the inspection side by
  * side, duties, release; an officer can hold, reject or send it back on its way; the broker can cancel.
  */
-const HIGHWAY_ONLY: readonly TransitionName[] = ['CONFIRM_SLOT', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'];
+const HIGHWAY_ONLY: readonly TransitionName[] = ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'];
 const RAIL_IMPORT_LIFECYCLE: Lifecycle = TRANSITION_NAMES.filter((name) => !HIGHWAY_ONLY.includes(name));
 
 /**
@@ -97,7 +97,7 @@ const ROAD_LIFECYCLE: Lifecycle = [
   'FILE',
   'REJECT',
   'ASSIGN_RISK_CHANNEL',
-  'CONFIRM_SLOT',
+  'CONFIRM_BOOKING',
   'GATE_IN',
   'SECURE_DUTIES',
   'RELEASE',
