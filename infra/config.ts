@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { approachingShareFrom } from '#domain/officer-tasks.ts';
 import { parseRandomSelection, type RandomSelectionRates } from '#domain/risk-reference-data.ts';
+import { DEFAULT_WEIGHT_TOLERANCE_PERCENT } from '#domain/road-gate.ts';
 import { type SlaPolicy, slaPolicyFrom } from '#domain/sla.ts';
 import { type SlotCalendar, slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { type CompletionPeriod, completionPeriodFrom } from '#domain/two-step.ts';
@@ -49,6 +50,11 @@ export interface StageSettings {
   readonly slotCalendar: SlotCalendar;
   /** The broker's: a two-step summary is completed within context twoStepCompletionDays (14) of its acceptance. */
   readonly twoStepCompletion: CompletionPeriod;
+  /**
+   * Context `gateWeightTolerancePercent` (5): how far the weighbridge's load may differ from the declared gross
+   * mass before the truck is held at the gate.
+   */
+  readonly gateWeightTolerancePercent: number;
 }
 
 export function stageSettingsFrom(node: Node): StageSettings {
@@ -84,6 +90,18 @@ export function stageSettingsFrom(node: Node): StageSettings {
     typeof randomSelectionContext === 'string' ? randomSelectionContext : JSON.stringify(randomSelectionContext),
   );
   const riskSelectionSeed = String(node.tryGetContext('riskSelectionSeed') ?? `preclearance-${stage}`);
+  const gateWeightTolerancePercent = Number(
+    node.tryGetContext('gateWeightTolerancePercent') ?? DEFAULT_WEIGHT_TOLERANCE_PERCENT,
+  );
+  if (
+    !Number.isFinite(gateWeightTolerancePercent) ||
+    gateWeightTolerancePercent < 0 ||
+    gateWeightTolerancePercent > 100
+  ) {
+    throw new Error(
+      `context "gateWeightTolerancePercent" must be a percentage from 0 to 100; got "${node.tryGetContext('gateWeightTolerancePercent')}"`,
+    );
+  }
   const capacityContext: unknown = node.tryGetContext('slotCapacityPerHour');
   const slotCalendar = slotCalendarFrom({
     timeZone: optionalString(node.tryGetContext('portTimeZone')),
@@ -105,6 +123,7 @@ export function stageSettingsFrom(node: Node): StageSettings {
     allowLoopbackWebhooks,
     webhookRetryInterval: Duration.seconds(webhookRetryIntervalSeconds),
     slotCalendar,
+    gateWeightTolerancePercent,
     slaHours: slaPolicyFrom({
       TRANSSHIPMENT: optionalString(node.tryGetContext('slaTransshipmentHours')),
       RELEASE: optionalString(node.tryGetContext('slaReleaseHours')),

@@ -3,10 +3,10 @@ import type { DeclarationDocument, DeclarationType, WorkflowId } from '#domain/d
 import type { DomainEvent } from '#domain/events.ts';
 import type { DeclarationStatus, HistoryEntry, Tracks, TransitionName } from '#domain/lifecycle.ts';
 import type { DecisionName, OfficerQueue, OfficerTaskKind, SupportingDocument } from '#domain/officer-tasks.ts';
-import type { Milestone, MilestoneNotice, RailWait } from '#domain/port-events.ts';
+import type { Milestone, MilestoneNotice, RailWait, RoadWait, TRUCK_EXPECTED } from '#domain/port-events.ts';
 
 /** What a workflow can wait on: a port milestone, or a rail wait (an amendment). */
-export type WaitName = Milestone | RailWait;
+export type WaitName = Milestone | RailWait | RoadWait | typeof TRUCK_EXPECTED;
 
 import type { Role } from '#domain/roles.ts';
 import type { ManifestVersion, TrainHead, TrainRef } from '#domain/trains.ts';

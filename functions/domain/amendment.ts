@@ -29,6 +29,8 @@ const AMENDABLE_STATUSES: ReadonlySet<DeclarationStatus> = new Set([
   'RECEIVED',
   'MANIFEST_MISMATCH',
   'MANIFEST_MATCHED',
+  // A truck with a slot has not reached the gate: its papers may still change (its booking keeps the truck booked).
+  'SLOT_BOOKED',
   'RISK_ASSESSED',
   'AWAITING_ARRIVAL',
 ]);

@@ -19,7 +19,11 @@ export const DECLARATION_STATUSES = {
   AWAITING_ARRIVAL: { cusresCode: '9' },
   ARRIVED: { cusresCode: '9' },
   DUTIES_SECURED: { cusresCode: '1' },
+  SLOT_BOOKED: { cusresCode: '9' },
+  GATED_IN: { cusresCode: '9' },
   RELEASED: { cusresCode: '4' },
+  EXITED: { cusresCode: '4' },
+  CLOSED: { cusresCode: '4' },
   HELD: { cusresCode: '7' },
   MANUAL_REVIEW: { cusresCode: '6' },
   // No CUSRES code answers a declarant's own cancellation (NCTS has a decision message for it, IE009).
@@ -30,10 +34,10 @@ export type DeclarationStatus = keyof typeof DECLARATION_STATUSES;
 export const STATUS_NAMES = Object.keys(DECLARATION_STATUSES) as DeclarationStatus[];
 
 /**
- * What each status means, as the API description tells a broker. Apart from the codes so that the functions,
- * which never print it, do not carry it (a bundler keeps a whole object literal when any of it is read).
+ * What each status means, in the words of the API's documentation (kept apart from the codes, so that the
+ * functions that only name statuses do not bundle the prose).
  */
-export const STATUS_MEANINGS: Readonly<Record<DeclarationStatus, string>> = {
+export const STATUS_MEANINGS = {
   RECEIVED: 'filed: the document passed every rule and was accepted for processing',
   MANIFEST_MISMATCH: 'the declaration does not match its train’s manifest: amend it (the lines are in the history)',
   MANIFEST_MATCHED: 'accepted: the declaration matches its train’s manifest',
@@ -42,11 +46,15 @@ export const STATUS_MEANINGS: Readonly<Record<DeclarationStatus, string>> = {
   AWAITING_ARRIVAL: 'accepted, awaiting arrival of the goods',
   ARRIVED: 'the goods arrived: transshipment and inspection (see tracks) are under way',
   DUTIES_SECURED: 'duties and taxes paid or guaranteed: release follows',
+  SLOT_BOOKED: 'accepted, the truck has a gate slot: awaiting it at the gate',
+  GATED_IN: 'the truck passed the gate (plate and weight checked): inspection by channel',
   RELEASED: 'released',
+  EXITED: 'released, and the truck left through the border',
+  CLOSED: 'closed: the truck left and nothing is open on the declaration',
   HELD: 'detained by an officer',
   MANUAL_REVIEW: 'an officer must review the declaration before it can go on',
   CANCELLED: 'cancelled by the broker before release',
-};
+} as const satisfies Record<DeclarationStatus, string>;
 
 /** Status names as constants, for code outside the domain that must name one (state machines, tests). */
 export const STATUS = Object.fromEntries(STATUS_NAMES.map((name) => [name, name])) as {
@@ -54,7 +62,7 @@ export const STATUS = Object.fromEntries(STATUS_NAMES.map((name) => [name, name]
 };
 
 /** Where nothing moves any more: no workflow waits, no officer acts. */
-export const FINAL_STATUSES: readonly DeclarationStatus[] = ['RELEASED', 'REJECTED', 'CANCELLED'];
+export const FINAL_STATUSES: readonly DeclarationStatus[] = ['RELEASED', 'EXITED', 'CLOSED', 'REJECTED', 'CANCELLED'];
 
 /**
  * After arrival two things happen at once, and neither owns the status: the train's gauge change
@@ -113,6 +121,9 @@ export const TRANSITIONS = {
     reason: 'a risk channel was assigned',
   },
   AWAIT_ARRIVAL: { to: 'AWAITING_ARRIVAL', from: ['RISK_ASSESSED'], reason: 'waiting for the goods to arrive' },
+  // Highway: the truck's booked gate slot, its passage through the smart gate, and its exit through the border.
+  CONFIRM_BOOKING: { to: 'SLOT_BOOKED', from: ['RISK_ASSESSED'], reason: 'a gate slot is booked' },
+  GATE_IN: { to: 'GATED_IN', from: ['SLOT_BOOKED'], reason: 'the truck gated in' },
   RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'], reason: 'the port reported the goods arrived' },
   // A corrected arrival report re-stamps a declaration that already arrived: its arrival time and the SLA clocks
   // counted from it change, its status does not (the trace is its history entry, naming the report superseded).
@@ -161,15 +172,21 @@ export const TRANSITIONS = {
   PROVIDE_DOCUMENTS: { to: 'SAME', from: AFTER_ARRIVAL, reason: 'the broker provided documents' },
   SECURE_DUTIES: {
     to: 'DUTIES_SECURED',
-    from: ['ARRIVED'],
+    from: ['ARRIVED', 'GATED_IN'],
     reason: 'duties and taxes are paid or guaranteed',
     requiresTracksDone: true,
   },
   RELEASE: { to: 'RELEASED', from: ['DUTIES_SECURED'], reason: 'released: every check is done' },
-  HOLD: { to: 'HELD', from: ['ARRIVED', 'MANUAL_REVIEW'], reason: 'an officer detained the goods' },
+  RECORD_EXIT: { to: 'EXITED', from: ['RELEASED'], reason: 'the truck left' },
+  CLOSE: { to: 'CLOSED', from: ['EXITED'], reason: 'closed after exit' },
+  HOLD: {
+    to: 'HELD',
+    from: ['ARRIVED', 'SLOT_BOOKED', 'GATED_IN', 'MANUAL_REVIEW'],
+    reason: 'an officer detained the goods',
+  },
   REJECT: {
     to: 'REJECTED',
-    from: ['RECEIVED', 'MANIFEST_MISMATCH', 'ARRIVED', 'HELD', 'MANUAL_REVIEW'],
+    from: ['RECEIVED', 'MANIFEST_MISMATCH', 'ARRIVED', 'SLOT_BOOKED', 'GATED_IN', 'HELD', 'MANUAL_REVIEW'],
     reason: 'the declaration breaks a clearance rule',
   },
   CANCEL: { to: 'CANCELLED', from: OPEN, reason: 'the broker cancelled the declaration' },
@@ -191,15 +208,8 @@ export const TRANSITIONS = {
   // RESUME takes the declaration back to where it was, and the workflow goes on from there.
   ESCALATE_TO_MANUAL_REVIEW: {
     to: 'MANUAL_REVIEW',
-    from: [
-      'RECEIVED',
-      'MANIFEST_MISMATCH',
-      'MANIFEST_MATCHED',
-      'RISK_ASSESSED',
-      'AWAITING_ARRIVAL',
-      'ARRIVED',
-      'DUTIES_SECURED',
-    ],
+    // Any open status, and a released truck that is not reported leaving (an officer finds out where it is).
+    from: [...OPEN.filter((status) => status !== 'HELD' && status !== 'MANUAL_REVIEW'), 'RELEASED'],
     reason: 'an officer must review the declaration',
   },
   RESUME: {

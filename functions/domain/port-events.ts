@@ -6,11 +6,13 @@ import type {
   TrainArrived,
   TrainEvent,
   TrainEventType,
+  TruckEvent,
+  TruckExited,
   TruckGatedIn,
 } from './schemas/port-events.ts';
 import { type TrainHead, trainKeyOf } from './trains.ts';
 
-export type { Milestone, PortEvent, TrainArrived, TrainEvent, TrainEventType, TruckGatedIn };
+export type { Milestone, PortEvent, TrainArrived, TrainEvent, TrainEventType, TruckEvent, TruckExited, TruckGatedIn };
 
 /**
  * What the port, the railway, the terminal and the gate report, who may report each, and the key of the
@@ -21,6 +23,7 @@ export const PORT_EVENTS: { readonly [K in Milestone]: { readonly reporters: rea
   TRANSSHIPMENT_STARTED: { reporters: ['port-operator'] },
   TRANSSHIPMENT_COMPLETED: { reporters: ['port-operator'] },
   TRUCK_GATED_IN: { reporters: ['port-operator'] },
+  TRUCK_EXITED: { reporters: ['port-operator'] },
 };
 
 export const TRAIN_EVENT_TYPES: readonly TrainEventType[] = [
@@ -30,8 +33,26 @@ export const TRAIN_EVENT_TYPES: readonly TrainEventType[] = [
 ];
 
 export function isTrainEvent(event: PortEvent): event is TrainEvent {
-  return event.eventType !== 'TRUCK_GATED_IN';
+  return event.eventType !== 'TRUCK_GATED_IN' && event.eventType !== 'TRUCK_EXITED';
 }
+
+/**
+ * What a road declaration's workflow waits for: the broker's slot booking (keyed by the declaration), the truck at
+ * the gate and its exit through the border (keyed by its plate).
+ */
+export const ROAD_WAIT = {
+  SLOT_BOOKED: 'SLOT_BOOKED',
+  TRUCK_GATED_IN: 'TRUCK_GATED_IN',
+  TRUCK_EXITED: 'TRUCK_EXITED',
+} as const;
+export type RoadWait = (typeof ROAD_WAIT)[keyof typeof ROAD_WAIT];
+
+/**
+ * A truck with a confirmed slot is expected at the gate under its plate from then until it exits, whether or not
+ * its workflow is waiting at that moment: the gate finds the declaration by it, and the workflow's wait then finds
+ * the stage already recorded.
+ */
+export const TRUCK_EXPECTED = 'TRUCK_EXPECTED';
 
 /**
  * What a rail declaration's workflow waits for, each resumed by whoever reports it: the railway's arrival of
@@ -65,7 +86,13 @@ export function keyOf(event: PortEvent): string {
 export function noticeOf(event: PortEvent, reportedBy: Actor): MilestoneNotice {
   const facts: Record<string, string> = isTrainEvent(event)
     ? { trainNumber: event.train.trainNumber, trainDate: event.train.trainDate }
-    : { plate: event.plate, ...(event.gate === undefined ? {} : { gate: event.gate }) };
+    : {
+        plate: event.plate,
+        ...(event.gate === undefined ? {} : { gate: event.gate }),
+        ...('grossWeightKg' in event && event.grossWeightKg !== undefined
+          ? { grossWeightKg: String(event.grossWeightKg) }
+          : {}),
+      };
   return { milestone: event.eventType, portEventId: event.eventId, occurredAt: event.occurredAt, reportedBy, facts };
 }
 

@@ -9,13 +9,16 @@ import {
   systemClock,
 } from '#adapters/from-environment.ts';
 import { slaPolicyFromEnv } from '#adapters/sla-from-environment.ts';
+import { slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { ENTITY } from '#adapters/table-layout.ts';
 import { resumeAfterAmendment, resumeAfterCompletion } from '#application/rail-steps.ts';
+import { confirmSlotAndResume } from '#application/road-steps.ts';
 import { fanOutTrainEvent } from '#application/train-events.ts';
 import { DOCUMENT_CHANGES } from '#domain/amendment.ts';
 import type { DomainEvent } from '#domain/events.ts';
 import { type MilestoneNotice, TRAIN_EVENT_TYPES } from '#domain/port-events.ts';
+import { SLOT_CHANGES } from '#domain/slot-booking.ts';
 import { logger, withInvocationContext } from '#shared/logger.ts';
 
 const ports = {
@@ -25,11 +28,13 @@ const ports = {
   tasks: taskCallbacksFromEnv(),
   clock: systemClock,
   slaPolicy: slaPolicyFromEnv(),
+  slots: slotStoreFromEnv(),
 };
 
 /**
  * Follows the table's stream (its event source mapping lets through only what matters here): a train's event,
- * once recorded, moves on every declaration on the train; an amendment, or the completion of a two-step summary,
+ * once recorded, moves on every declaration on the train; an amendment, the completion of a two-step summary or
+ * a road declaration's slot booking
  * resumes a workflow waiting for it. The
  * reporter's request was answered before any of this. An error fails the batch, which the mapping retries; every
  * step is idempotent (a declaration already moved on is not moved twice, a resumed wait is gone).
@@ -48,6 +53,12 @@ export const handler = middy<DynamoDBStreamEvent, void>({ timeoutEarlyInMillis: 
         logger.info('train event followed', { milestone: notice.milestone, train: item.key, moved: moved.length });
       } else if (item.entity === ENTITY.event && record.eventName === 'INSERT') {
         const event = item.event as DomainEvent;
+        if (event.transition === SLOT_CHANGES.BOOK_SLOT) {
+          // A booking (its own event, written with it): a road workflow waiting for it goes on to the gate.
+          const booking = await ports.slots.loadBooking(event.declarationId);
+          if (booking !== undefined) await confirmSlotAndResume(ports, event.declarationId, booking);
+          continue;
+        }
         const documentVersion = Number((event.details as { documentVersion?: number } | undefined)?.documentVersion);
         if (event.transition === DOCUMENT_CHANGES.AMEND_DOCUMENT) {
           await resumeAfterAmendment(ports, event.declarationId, documentVersion);

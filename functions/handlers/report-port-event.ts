@@ -1,8 +1,10 @@
-import { milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
+import { slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
 import { route } from '#generated/routes/reportPortEvent.ts';
+import { ENV, requireEnv } from '#shared/env.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { ProblemError } from '#shared/problem.ts';
@@ -11,6 +13,9 @@ const ports = {
   milestones: milestoneStoreFromEnv(),
   tasks: workflowCommandsFromEnv(),
   trains: trainStoreFromEnv(),
+  declarations: declarationStoreFromEnv(),
+  slots: slotStoreFromEnv(),
+  gateWeightTolerancePercent: Number(requireEnv(ENV.gateWeightTolerancePercent)),
   clock: systemClock,
 };
 

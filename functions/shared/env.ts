@@ -39,6 +39,8 @@ export const ENV = {
   daytimeFreightHours: 'DAYTIME_FREIGHT_HOURS',
   slotCapacityPerHour: 'SLOT_CAPACITY_PER_HOUR',
   slotNoShowGraceMinutes: 'SLOT_NO_SHOW_GRACE_MINUTES',
+  /** How far (percent) the weighbridge's load may differ from the declared gross mass before the truck is held. */
+  gateWeightTolerancePercent: 'GATE_WEIGHT_TOLERANCE_PERCENT',
 } as const;
 
 /** One variable per workflow, e.g. STATE_MACHINE_ARN_RAIL_IMPORT. */

@@ -1,4 +1,4 @@
-import { DECLARATION_STATUSES, type DeclarationStatus, STATUS_MEANINGS } from '#domain/lifecycle.ts';
+import { DECLARATION_STATUSES, STATUS_MEANINGS } from '#domain/lifecycle.ts';
 import { PROBLEM_TYPES, type ProblemType, problemTypeUri } from './problem.ts';
 import { ROUTE_LIST, type RouteDefinition } from './routes.ts';
 import { webhookDescriptions } from './webhook-contract.ts';
@@ -155,7 +155,7 @@ export function openApiDocument(routes: readonly RouteDefinition[] = ROUTE_LIST)
   const statuses = Object.entries(DECLARATION_STATUSES)
     .map(
       ([status, { cusresCode }]) =>
-        `\`${status}\` (CUSRES ${cusresCode}): ${STATUS_MEANINGS[status as DeclarationStatus]}`,
+        `\`${status}\` (CUSRES ${cusresCode}): ${STATUS_MEANINGS[status as keyof typeof STATUS_MEANINGS]}`,
     )
     .join('\n- ');
   return {

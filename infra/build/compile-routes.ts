@@ -206,7 +206,7 @@ function isConstant(params: string): boolean {
  * paths (Ajv passes the instance path into referenced validators). This halves the filing route's validator.
  */
 function withSharedParts(root: unknown): unknown {
-  const MIN_SHARED_LENGTH = 100;
+  const MIN_SHARED_LENGTH = 150;
   const counts = new Map<string, number>();
   const count = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;

@@ -6,30 +6,23 @@ import {
   Condition,
   Errors,
   Fail,
-  IntegrationPattern,
   JsonPath,
   Parallel,
   type State,
   type StateMachine,
   Succeed,
-  TaskInput,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { WORKFLOWS, type WorkflowId } from '#domain/declaration-types/registry.ts';
-import { PERMANENT_WORKFLOW_ERRORS } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
-import {
-  OFFICER_DECISIONS as OFFICER_DECISION,
-  type OfficerQueue,
-  type OfficerTaskKind,
-} from '#domain/officer-tasks.ts';
+import type { OfficerQueue, OfficerTaskKind } from '#domain/officer-tasks.ts';
 import { RAIL_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
 import { COMPLETION_DEADLINE, FILING_MODE } from '#domain/two-step.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
+import { workflowTasks } from './workflow-tasks.ts';
 
 /** The Lambda steps the rail workflow is built from. */
 export interface RailImportSteps {
@@ -57,8 +50,6 @@ export interface RailImportWorkflowProps {
   /** The two-step completion period: part of the longest path, so of the execution's own timeout. */
   readonly completionPeriod?: Duration;
 }
-
-const STEP_TIMEOUT = Timeout.duration(Duration.seconds(30));
 
 /**
  * Rail import, stage by stage (DOMAIN.md R1–R7), one Standard execution per declaration. Every name it branches
@@ -89,96 +80,8 @@ export class RailImportWorkflow extends Construct {
     this.stateMachineName = props.stateMachineName;
     const { steps } = props;
     const officerTimeout = props.officerTimeout ?? Duration.days(7);
-    const declarationId = JsonPath.stringAt('$.declarationId');
-
-    const task = (name: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string | undefined) =>
-      withRetries(
-        new LambdaInvoke(this, name, {
-          lambdaFunction: fn,
-          payloadResponseOnly: true,
-          payload: TaskInput.fromObject({ declarationId, ...payload }),
-          resultPath: resultPath ?? JsonPath.DISCARD,
-          taskTimeout: STEP_TIMEOUT,
-        }),
-      );
-    const waitFor = (
-      name: string,
-      fn: IFunction,
-      payload: Record<string, unknown>,
-      timeout: Timeout,
-      resultPath?: string,
-    ) =>
-      withRetries(
-        new LambdaInvoke(this, name, {
-          lambdaFunction: fn,
-          integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-          payload: TaskInput.fromObject({ declarationId, taskToken: JsonPath.taskToken, ...payload }),
-          resultPath: resultPath ?? JsonPath.DISCARD,
-          taskTimeout: timeout,
-        }),
-      );
+    const { task, waitFor, officerReview } = workflowTasks(this, steps, officerTimeout);
     const rejected = new Succeed(this, 'Rejected', { comment: 'The officer rejected it; the decision is in history' });
-
-    /**
-     * An officer's task and what follows each decision: APPROVE goes on to `approved`; REQUEST_DOCUMENTS waits
-     * for the broker and brings the task back; REJECT ends. A task not decided by `timeoutPath` (its SLA) is
-     * flagged and moved to the supervisors' queue, where it waits again.
-     */
-    const officerReview = (
-      name: string,
-      kind: string,
-      approved: State,
-      onReject: State,
-      timeout: { readonly secondsPath?: string; readonly dueAtPath?: string; readonly reason?: string },
-    ): State => {
-      const decided = `$.${name}Decision`;
-      const open = waitFor(
-        `${name}Task`,
-        steps.openOfficerTask,
-        {
-          kind,
-          queue: 'officers' satisfies OfficerQueue,
-          ...(timeout.dueAtPath === undefined ? {} : { dueAt: JsonPath.stringAt(timeout.dueAtPath) }),
-          ...(timeout.reason === undefined ? {} : { reason: timeout.reason }),
-        },
-        timeout.secondsPath === undefined ? Timeout.duration(officerTimeout) : Timeout.at(timeout.secondsPath),
-        decided,
-      );
-      const escalate = task(
-        `${name}Escalate`,
-        steps.escalateOfficerTask,
-        { reason: `${name}: not decided in time` },
-        undefined,
-      );
-      const bySupervisor = waitFor(
-        `${name}SupervisorTask`,
-        steps.openOfficerTask,
-        { kind, queue: 'supervisors' satisfies OfficerQueue },
-        Timeout.duration(officerTimeout),
-        decided,
-      );
-      const documents = waitFor(
-        `${name}AwaitDocuments`,
-        steps.awaitBrokerDocuments,
-        {},
-        Timeout.duration(officerTimeout),
-      );
-      const decision = new Choice(this, `${name}Decided`)
-        .when(Condition.stringEquals(`${decided}.decision`, OFFICER_DECISION.APPROVE), approved)
-        .when(Condition.stringEquals(`${decided}.decision`, OFFICER_DECISION.REQUEST_DOCUMENTS), documents)
-        .when(Condition.stringEquals(`${decided}.decision`, OFFICER_DECISION.REJECT), onReject)
-        .otherwise(new Fail(this, `${name}UnknownDecision`, { error: 'UnknownDecision' }));
-      open.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
-      escalate.next(bySupervisor);
-      // The broker's documents go back to whoever asked, with a fresh task; no answer in time: the supervisors'.
-      documents.next(open);
-      documents.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
-      // The supervisors' queue is the last stop: a task nobody decides is flagged again and stays there.
-      bySupervisor.addCatch(escalate, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
-      open.next(decision);
-      bySupervisor.next(decision);
-      return open;
-    };
 
     // The end: duties, release, and (in the step) the manifest's write-off once every line is closed.
     const release = task(
@@ -377,11 +280,4 @@ export interface ResumableWorkflow {
   readonly workflow: WorkflowId;
   readonly stateMachine: StateMachine;
   grantTaskResponseByName(grantee: IGrantable): void;
-}
-
-/** A transient fault is retried; a permanent one (listed first, so it wins) is not. */
-function withRetries(task: LambdaInvoke): LambdaInvoke {
-  task.addRetry({ errors: [...PERMANENT_WORKFLOW_ERRORS], maxAttempts: 0 });
-  task.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3 });
-  return task;
 }

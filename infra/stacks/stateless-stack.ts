@@ -9,10 +9,10 @@ import { ENV } from '#shared/env.ts';
 import { type OperationId, ROUTE_LIST, ROUTES } from '#shared/routes.ts';
 import type { StageSettings } from '../config.ts';
 import { BrokerApi } from '../constructs/broker-api.ts';
-import { ClearanceWorkflow } from '../constructs/clearance-workflow.ts';
 import { followPortEventsFromStream } from '../constructs/port-event-fan-out.ts';
 import { PreClearanceFunction } from '../constructs/pre-clearance-function.ts';
 import { RailImportWorkflow, type ResumableWorkflow } from '../constructs/rail-import-workflow.ts';
+import { RoadWorkflow } from '../constructs/road-workflow.ts';
 import { DECLARATIONS_TABLE_ACCESS, IDEMPOTENCY_TABLE_ACCESS, type TableAction } from '../constructs/table-access.ts';
 import { WebhookNotifications } from '../constructs/webhook-notifications.ts';
 import { WorkflowCommandRunner } from '../constructs/workflow-command-runner.ts';
@@ -61,12 +61,12 @@ export class StatelessStack extends Stack {
       )
         .addEnvironment(ENV.riskRandomSelection, JSON.stringify(settings.riskRandomSelection))
         .addEnvironment(ENV.riskSelectionSeed, settings.riskSelectionSeed),
-      awaitMilestone: step(
-        'AwaitMilestoneFn',
-        'workflow/await-milestone',
-        'Workflow: wait for the port',
-        access.awaitMilestone,
-      ),
+      // A road wait also finds the booking (the gate expects its truck) and the waits on a plate.
+      awaitMilestone: step('AwaitMilestoneFn', 'workflow/await-milestone', 'Workflow: wait for the port', [
+        ...access.awaitMilestone,
+        ...access.readSlotBooking,
+        ...access.reportMilestone,
+      ]),
       recordTransition: step('RecordTransitionFn', 'workflow/record-transition', 'Workflow: record a stage', [
         ...access.recordClearance,
         ...access.closeManifestLine,
@@ -118,9 +118,8 @@ export class StatelessStack extends Stack {
             completionPeriod: Duration.seconds(Math.ceil(settings.twoStepCompletion.days * 86_400)),
             stateMachineName: workflowName(workflow),
           })
-        : new ClearanceWorkflow(this, `Workflow-${workflow}`, {
-            workflow,
-            steps,
+        : new RoadWorkflow(this, `Workflow-${workflow}`, {
+            steps: { ...steps, ...this.officerSteps },
             milestoneTimeout: settings.arrivalTimeout,
             stateMachineName: workflowName(workflow),
           }),
@@ -146,6 +145,7 @@ export class StatelessStack extends Stack {
         access.awaitMilestone,
         access.reportMilestone,
         access.officerTasks,
+        access.readSlotBooking,
       ),
     );
     for (const workflow of this.workflows) workflow.grantTaskResponseByName(followPortEvents);
@@ -194,8 +194,19 @@ export class StatelessStack extends Stack {
       reportPortEvent: (f) => {
         f.bindTable(
           declarationsTable,
-          ...declarations(access.reportMilestone, access.readTrain, access.saveManifest, access.queueWorkflowCommand),
-        ).bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable);
+          // A truck's gate-in or exit reads its declaration and booking and records the stage (or the hold).
+          ...declarations(
+            access.reportMilestone,
+            access.readTrain,
+            access.saveManifest,
+            access.queueWorkflowCommand,
+            access.readDeclaration,
+            access.readSlotBooking,
+            access.saveStatusChange,
+          ),
+        )
+          .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
+          .addEnvironment(ENV.gateWeightTolerancePercent, String(settings.gateWeightTolerancePercent));
       },
       listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
       registerWebhook: (f) =>

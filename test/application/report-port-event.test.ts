@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reportPortEvent } from '#application/report-port-event.ts';
-import { noticeOf } from '#domain/port-events.ts';
+import { awaitRoadEvent } from '#application/road-steps.ts';
+import { assessRisk, recordTransition } from '#application/workflow-steps.ts';
+import { noticeOf, ROAD_WAIT } from '#domain/port-events.ts';
+import { declaredGrossMassKg, GATE_CHECK } from '#domain/road-gate.ts';
 import { railImportDeclaration, roadExportDeclaration } from '../support/declarations.ts';
 import { callerAs, fakePorts } from '../support/fake-ports.ts';
-import { trainArrived, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
+import { filed, slotBookingOf, trainArrived, truckExited, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
 
 const railway = callerAs('railway', { userId: 'dispatcher-2' });
 const portOperator = callerAs('port-operator', { userId: 'gate-clerk-5' });
@@ -104,7 +107,132 @@ describe('the port reports a truck at the gate', () => {
     const outcome = await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: portOperator });
 
     assert.deepEqual(outcome.kind === 'reported' && outcome.resumedDeclarations, [road]);
-    assert.deepEqual(ports.taskCallbacks.resumed[0]?.output, noticeOf(truckGatedIn('777ABD02'), portOperator.actor));
+    assert.deepEqual(ports.taskCallbacks.resumed[0]?.output, {
+      ...noticeOf(truckGatedIn('777ABD02'), portOperator.actor),
+      gateCheck: GATE_CHECK.PASSED,
+    });
+  });
+
+  it('records the gate-in as the gate reported it: its clerk, its time, the weight against the declared mass', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const id = await waitingForItsMilestone(ports, document, 'k1');
+    const weighed = { ...truckGatedIn('777ABD02'), grossWeightKg: declaredGrossMassKg(document) * 1.02 };
+
+    await reportPortEvent(ports, { event: weighed, caller: portOperator });
+
+    const record = await ports.declarations.load(id);
+    assert.equal(record?.status, 'GATED_IN');
+    assert.equal((record?.facts.gateIn as { gateCheck?: string } | undefined)?.gateCheck, GATE_CHECK.PASSED);
+    const entry = ports.declarationStore.history(id).at(-1);
+    assert.deepEqual(entry?.actor, portOperator.actor);
+    assert.equal(entry?.occurredAt, weighed.occurredAt);
+    assert.equal(entry?.details?.tolerancePercent, 5);
+  });
+
+  it('holds the declaration whose booked truck is not the one the gate read, naming both plates', async () => {
+    const ports = fakePorts();
+    const id = await waitingForItsMilestone(
+      ports,
+      roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
+      'k1',
+    );
+
+    const outcome = await reportPortEvent(ports, {
+      event: { ...truckGatedIn('999ZZZ02'), declarationId: id },
+      caller: portOperator,
+    });
+
+    assert.deepEqual(outcome.kind === 'reported' && outcome.resumedDeclarations, [id]);
+    const record = await ports.declarations.load(id);
+    assert.equal(record?.status, 'HELD');
+    const entry = ports.declarationStore.history(id).at(-1);
+    assert.equal(entry?.transition, 'HOLD');
+    assert.match(entry?.reason ?? '', /999ZZZ02.*777ABD02/);
+    assert.equal(
+      (ports.taskCallbacks.resumed[0]?.output as { gateCheck?: string } | undefined)?.gateCheck,
+      GATE_CHECK.PLATE_MISMATCH,
+    );
+  });
+
+  it('holds a truck whose load is beyond the weight tolerance, once it has gated in', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const id = await waitingForItsMilestone(ports, document, 'k1');
+
+    await reportPortEvent(ports, {
+      event: { ...truckGatedIn('777ABD02'), grossWeightKg: declaredGrossMassKg(document) * 1.2 },
+      caller: portOperator,
+    });
+
+    const history = ports.declarationStore.history(id);
+    assert.deepEqual(
+      history.slice(-2).map((entry) => entry.status),
+      ['GATED_IN', 'HELD'],
+    );
+    assert.match(history.at(-1)?.reason ?? '', /beyond the 5% tolerance/);
+  });
+
+  it('refuses a gate-in for a declaration with no slot booked, and changes nothing', async () => {
+    const ports = fakePorts();
+    const { id } = await filed(ports, roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }), 'k1');
+    const before = ports.declarationStore.history(id);
+
+    const outcome = await reportPortEvent(ports, {
+      event: { ...truckGatedIn('777ABD02'), declarationId: id },
+      caller: portOperator,
+    });
+
+    assert.equal(outcome.kind === 'refused' && outcome.rule, 'booked-slot');
+    assert.equal(outcome.kind === 'refused' && outcome.status, 409);
+    assert.deepEqual(ports.declarationStore.history(id), before);
+    assert.equal(ports.milestoneStore.reportOf('TRUCK_GATED_IN', '777ABD02'), undefined);
+  });
+
+  it('finds a truck with a confirmed slot before its workflow waits at the gate; the wait then goes on at once', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const { id } = await filed(ports, document, 'k1');
+    await assessRisk(ports, id);
+    ports.bookings.set(id, slotBookingOf(id, document.truck));
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'slot-token', milestone: ROAD_WAIT.SLOT_BOOKED });
+
+    const outcome = await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: portOperator });
+
+    assert.deepEqual(outcome.kind === 'reported' && outcome.resumedDeclarations, [id]);
+    assert.equal((await ports.declarations.load(id))?.status, 'GATED_IN');
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'gate-token', milestone: ROAD_WAIT.TRUCK_GATED_IN });
+    assert.equal(ports.taskCallbacks.resumed.at(-1)?.taskToken, 'gate-token', 'the late wait finds the gate-in');
+  });
+
+  it('refuses a gate-in no booked declaration waits for', async () => {
+    const ports = fakePorts();
+    const outcome = await reportPortEvent(ports, { event: truckGatedIn('555AAA02'), caller: portOperator });
+    assert.equal(outcome.kind === 'refused' && outcome.rule, 'booked-truck');
+  });
+
+  it('refuses an exit before release, and records the released truck’s exit', async () => {
+    const ports = fakePorts();
+    const id = await waitingForItsMilestone(
+      ports,
+      roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
+      'k1',
+    );
+    const early = await reportPortEvent(ports, {
+      event: { ...truckExited('777ABD02'), declarationId: id },
+      caller: portOperator,
+    });
+    assert.equal(early.kind === 'refused' && early.rule, 'in-order');
+
+    await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: portOperator });
+    await recordTransition(ports, { declarationId: id, transitions: ['SECURE_DUTIES', 'RELEASE'] });
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'exit-token', milestone: ROAD_WAIT.TRUCK_EXITED });
+    const exited = await reportPortEvent(ports, { event: truckExited('777ABD02'), caller: portOperator });
+
+    assert.deepEqual(exited.kind === 'reported' && exited.resumedDeclarations, [id]);
+    const record = await ports.declarations.load(id);
+    assert.equal(record?.status, 'EXITED');
+    assert.deepEqual(ports.declarationStore.history(id).at(-1)?.actor, portOperator.actor);
   });
 
   it('is not the railway’s to report: it is refused, naming who may, and nothing is kept', async () => {

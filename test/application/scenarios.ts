@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { fileDeclaration } from '#application/file-declaration.ts';
 import type { Caller, DeclarationRecord } from '#application/ports.ts';
+import { awaitRoadEvent } from '#application/road-steps.ts';
 import { assessRisk, awaitMilestone } from '#application/workflow-steps.ts';
 import type { DeclarationDocument } from '#domain/declaration-types/registry.ts';
-import type { TrainArrived, TruckGatedIn } from '#domain/port-events.ts';
+import { ROAD_WAIT, type TrainArrived, type TruckExited, type TruckGatedIn } from '#domain/port-events.ts';
+import type { SlotBooking } from '#domain/slot-booking.ts';
 import { brokerCaller, type FakePorts } from '../support/fake-ports.ts';
 
 /** Steps the application tests share: what a broker, the workflow and the port do, against the fakes. */
@@ -33,8 +35,51 @@ export async function waitingForItsMilestone(
 ): Promise<string> {
   const { id } = await filed(ports, document, idempotencyKey, caller);
   await assessRisk(ports, id);
-  await awaitMilestone(ports, { declarationId: id, taskToken: taskTokenOf(id) });
+  if (document.declarationType === 'RAIL_IMPORT') {
+    await awaitMilestone(ports, { declarationId: id, taskToken: taskTokenOf(id) });
+    return id;
+  }
+  // A truck books its slot first (its workflow goes on at once), then waits at the gate.
+  ports.bookings.set(id, slotBookingOf(id, document.truck, caller));
+  const slotToken = `slot-${taskTokenOf(id)}`;
+  await awaitRoadEvent(ports, { declarationId: id, taskToken: slotToken, milestone: ROAD_WAIT.SLOT_BOOKED });
+  const slotResumed = ports.taskCallbacks.resumed.findIndex((resumed) => resumed.taskToken === slotToken);
+  assert.ok(slotResumed >= 0, 'the booking found by the wait resumes it');
+  ports.taskCallbacks.resumed.splice(slotResumed, 1);
+  await awaitRoadEvent(ports, { declarationId: id, taskToken: taskTokenOf(id), milestone: ROAD_WAIT.TRUCK_GATED_IN });
   return id;
+}
+
+/** A booking of the fixtures' first freight hour for the declaration's truck. */
+export function slotBookingOf(
+  declarationId: string,
+  truck: { readonly plate: string; readonly country: string },
+  caller: Caller = brokerCaller(),
+): SlotBooking {
+  return {
+    declarationId,
+    brokerId: caller.brokerId ?? 'broker',
+    laneType: 'FREIGHT',
+    startsAt: '2025-03-01T08:00:00.000Z',
+    endsAt: '2025-03-01T09:00:00.000Z',
+    localDate: '2025-03-01',
+    localHour: 16,
+    timeZone: 'Asia/Shanghai',
+    truck: { plate: truck.plate, country: truck.country },
+    noShowAt: '2025-03-01T09:00:00.000Z',
+    bookedAt: '2025-03-01T06:00:00.000Z',
+    bookedBy: caller.actor,
+    revision: 1,
+  };
+}
+
+/** The exit of a truck through the border. */
+export function truckExited(
+  plate: string,
+  eventId = 'exit-2-000311',
+  occurredAt = '2025-03-01T16:40:00+06:00',
+): TruckExited {
+  return { eventType: 'TRUCK_EXITED', eventId, plate, gate: 'NURZHOL-EXIT-2', occurredAt };
 }
 
 /** The arrival of the fixtures' train (the waybills are on its manifest; they no longer travel in the event). */

@@ -208,19 +208,6 @@ describe('the workflow records the later stages', () => {
     assert.deepEqual((await ports.declarations.load(id))?.facts.arrival, notice);
   });
 
-  it('records a truck’s gate-in as a fact of its own kind', async () => {
-    const ports = fakePorts();
-    const id = await waitingForItsMilestone(ports, roadExportDeclaration(), 'k1');
-    const notice = noticeOf(truckGatedIn('777ABD02'), gateClerk.actor);
-
-    await recordTransition(ports, { declarationId: id, transition: 'RECORD_ARRIVAL', milestone: notice });
-
-    const record = await ports.declarations.load(id);
-    assert.deepEqual(record?.facts.gateIn, notice);
-    assert.equal(Object.hasOwn(record?.facts ?? {}, 'arrival'), false);
-    assert.deepEqual(ports.declarationStore.history(id).at(-1)?.actor, gateClerk.actor);
-  });
-
   it('releases a green-channel declaration once the gauge change is done and duties are secured', async () => {
     const ports = fakePorts();
     const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');

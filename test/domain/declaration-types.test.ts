@@ -81,13 +81,22 @@ describe('the registry of declaration types', () => {
   });
 
   it('gives every type a lifecycle that starts with filing and runs from received to released', () => {
+    const stages: Record<'RAIL' | 'ROAD', readonly string[]> = {
+      RAIL: ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'DUTIES_SECURED', 'RELEASED'],
+      ROAD: ['RECEIVED', 'RISK_ASSESSED', 'SLOT_BOOKED', 'GATED_IN', 'DUTIES_SECURED', 'RELEASED', 'EXITED', 'CLOSED'],
+    };
     for (const type of DECLARATION_TYPE_NAMES) {
       assert.equal(lifecycleOf(type)[0], 'FILE', type);
-      for (const status of ['RECEIVED', 'RISK_ASSESSED', 'AWAITING_ARRIVAL', 'ARRIVED', 'DUTIES_SECURED', 'RELEASED']) {
+      for (const status of stages[DECLARATION_TYPES[type].mode]) {
         assert.ok(statusesOf(type).includes(status as DeclarationStatus), `${type} reaches ${status}`);
       }
     }
-    assert.deepEqual(statusesOf('RAIL_IMPORT'), STATUS_NAMES, 'rail goes through every stage there is');
+    assert.deepEqual(
+      statusesOf('RAIL_IMPORT'),
+      STATUS_NAMES.filter((status) => !['SLOT_BOOKED', 'GATED_IN', 'EXITED', 'CLOSED'].includes(status)),
+      'rail goes through every stage but the highway’s',
+    );
+    assert.equal(statusesOf('ROAD_EXPORT').includes('AWAITING_ARRIVAL'), false, 'a truck waits at the gate instead');
     assert.equal(statusesOf('ROAD_EXPORT').includes('MANIFEST_MATCHED'), false, 'a truck has no train manifest');
   });
 

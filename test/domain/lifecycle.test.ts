@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Actor } from '#domain/actors.ts';
+import { lifecycleOf } from '#domain/declaration-types/registry.ts';
 import {
   DECLARATION_STATUSES,
   type DeclarationStatus,
@@ -104,17 +105,22 @@ describe('the declaration lifecycle', () => {
     );
   });
 
-  it('never moves a rejected, released or cancelled declaration on', () => {
-    // Released under a two-step summary, the goods stay released while the complete declaration is followed up;
-    // a corrected arrival report re-stamps a released declaration's arrival (its 16 h figure), nothing else.
+  it('never moves a rejected, released or cancelled declaration on, but for a released truck’s way out', () => {
+    // A released truck still leaves through the border (or an officer looks for it); released under a two-step
+    // summary, the goods stay released while the complete declaration is followed up; a corrected arrival report
+    // re-stamps a released rail declaration without moving it.
+    const stillAllowed: Partial<Record<string, readonly string[]>> = {
+      RELEASED: ['RECORD_EXIT', 'ESCALATE_TO_MANUAL_REVIEW'],
+      EXITED: ['CLOSE'],
+    };
     const twoStepFollowUp: readonly string[] = [
       'FLAG_COMPLETION_OVERDUE',
       'CLOSE_COMPLETION_FOLLOW_UP',
       'CORRECT_ARRIVAL',
     ];
-    for (const status of ['REJECTED', 'RELEASED', 'CANCELLED'] as const) {
+    for (const status of ['REJECTED', 'RELEASED', 'EXITED', 'CLOSED', 'CANCELLED'] as const) {
       for (const name of TRANSITION_NAMES) {
-        if (TRANSITIONS[name].to === status) continue;
+        if (TRANSITIONS[name].to === status || stillAllowed[status]?.includes(name)) continue;
         const outcome = decideTransition(EVERY_TRANSITION, { status, version: 3 }, request(name), recordedAt);
         if (status === 'RELEASED' && twoStepFollowUp.includes(name)) {
           assert.equal(outcome.kind === 'apply' && outcome.next.status, 'RELEASED', `${status} → ${name}`);
@@ -212,10 +218,57 @@ describe('the declaration lifecycle', () => {
       const expected =
         status === 'CANCELLED'
           ? 'already-applied'
-          : ['RELEASED', 'REJECTED'].includes(status)
+          : ['RELEASED', 'EXITED', 'CLOSED', 'REJECTED'].includes(status)
             ? 'not-allowed'
             : 'apply';
       assert.equal(outcome.kind, expected, status);
+    }
+  });
+
+  it('takes a green truck from RECEIVED through its slot, the gate and the border to CLOSED', () => {
+    let state: LifecycleState = { status: 'RECEIVED', version: 1 };
+    const visited: string[] = [state.status];
+    for (const name of [
+      'ASSIGN_RISK_CHANNEL',
+      'CONFIRM_BOOKING',
+      'GATE_IN',
+      'SECURE_DUTIES',
+      'RELEASE',
+      'RECORD_EXIT',
+      'CLOSE',
+    ] as const) {
+      const outcome = decideTransition(lifecycleOf('ROAD_EXPORT'), state, request(name), recordedAt);
+      assert.equal(outcome.kind, 'apply', name);
+      if (outcome.kind === 'apply') state = outcome.next;
+      visited.push(state.status);
+    }
+    assert.deepEqual(visited, [
+      'RECEIVED',
+      'RISK_ASSESSED',
+      'SLOT_BOOKED',
+      'GATED_IN',
+      'DUTIES_SECURED',
+      'RELEASED',
+      'EXITED',
+      'CLOSED',
+    ]);
+  });
+
+  it('holds a truck the gate does not accept, and lets an officer send it back where it was', () => {
+    for (const status of ['SLOT_BOOKED', 'GATED_IN'] as const) {
+      const held = decideTransition(lifecycleOf('ROAD_IMPORT'), { status, version: 4 }, request('HOLD'), recordedAt);
+      assert.equal(held.kind, 'apply');
+      if (held.kind !== 'apply') continue;
+      assert.equal(held.next.status, 'HELD');
+      const resumed = decideTransition(lifecycleOf('ROAD_IMPORT'), held.next, request('RESUME'), recordedAt);
+      assert.equal(resumed.kind === 'apply' && resumed.next.status, status);
+    }
+  });
+
+  it('keeps the highway’s slot, gate and exit out of the rail lifecycle', () => {
+    for (const name of ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'] as const) {
+      assert.equal(lifecycleOf('RAIL_IMPORT').includes(name), false, name);
+      assert.equal(lifecycleOf('ROAD_EXPORT').includes(name), true, name);
     }
   });
 

@@ -84,6 +84,7 @@ describe('who may report what', () => {
     TRANSSHIPMENT_STARTED: ['port-operator'],
     TRANSSHIPMENT_COMPLETED: ['port-operator'],
     TRUCK_GATED_IN: ['port-operator'],
+    TRUCK_EXITED: ['port-operator'],
   };
 
   it('lets the railway and the port operator report a train’s arrival', () => {

@@ -13,7 +13,7 @@ import { railImportDeclaration, roadExportDeclaration, roadImportDeclaration } f
 import { answerFaults, type RawAnswer, type RawRequest, sendRaw } from '../support/raw-http.ts';
 import { type StoreProbe, storeProbe } from '../support/store-probe.ts';
 import { TRAIN, trainManifest } from '../support/trains.ts';
-import { eventually, startTestStack } from './local-stack-client.ts';
+import { eventually, holdsStill, startTestStack } from './local-stack-client.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 /**
@@ -37,7 +37,8 @@ const EXPECTED = {
   'getDeclaration ROAD_EXPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'getDeclaration ROAD_IMPORT':     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 404, portOperator: 200, officer: 200 },
   'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 422, portOperator: 422, officer: 403 },
-  'reportPortEvent TRUCK_GATED_IN': { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 202, officer: 403 },
+  'reportPortEvent TRUCK_GATED_IN': { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 409, officer: 403 },
+  'reportPortEvent TRUCK_EXITED':   { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 409, officer: 403 },
   listEvents:                       { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
   registerWebhook:                  { anonymous: 401, expiredToken: 401, ownBroker: 201, otherBroker: 201, railway: 403, portOperator: 403, officer: 403 },
   listWebhooks:                     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
@@ -208,6 +209,7 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
       occurredAt: '2026-11-21T08:00:00Z',
     });
   },
+  // A truck no booked declaration waits for: the port operator gets as far as the bookings (409).
   'reportPortEvent TRUCK_GATED_IN': ({ callers }, caller) => {
     const plate = fresh('MX');
     return portEvent(callers[caller], 'TRUCK_GATED_IN', plate, {
@@ -215,6 +217,15 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
       eventId: fresh('matrix-gate-'),
       plate,
       gate: 'G3',
+      occurredAt: '2026-11-21T08:00:00Z',
+    });
+  },
+  'reportPortEvent TRUCK_EXITED': ({ callers }, caller) => {
+    const plate = fresh('MX');
+    return portEvent(callers[caller], 'TRUCK_EXITED', plate, {
+      eventType: 'TRUCK_EXITED',
+      eventId: fresh('matrix-exit-'),
+      plate,
       occurredAt: '2026-11-21T08:00:00Z',
     });
   },
@@ -414,8 +425,9 @@ describe('who may do what: every route × every caller × own or other tenant', 
                     : 200
                   : route === ROUTES.reportPortEvent
                     ? mayReport(role, variantOf(row) as Milestone)
-                      ? variantOf(row) === 'TRUCK_GATED_IN'
-                        ? 202
+                      ? // Past the role: a truck no booked declaration waits for (409), a train with no manifest (422).
+                        variantOf(row)?.startsWith('TRUCK_')
+                        ? 409
                         : 422
                       : 403
                     : OWNER_ONLY.has(route) && caller !== 'ownBroker'
@@ -461,7 +473,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
             .json as { items: { declarationId: string }[] }
         ).items;
       // The fixtures' workflows run to their wait; only then is the store still, and its counts a baseline.
-      for (const id of Object.values(fixtures)) {
+      for (const [type, id] of Object.entries(fixtures)) {
         await eventually(
           async () =>
             (
@@ -472,7 +484,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
               })
             ).json as { status?: string },
           // A rail fixture has no train manifest on file: it waits for an amendment instead of its train.
-          (body) => body.status === 'AWAITING_ARRIVAL' || body.status === 'MANIFEST_MISMATCH',
+          (body) => holdsStill(type, body.status),
           60_000,
         );
       }
@@ -518,7 +530,7 @@ describe('who may do what: every route × every caller × own or other tenant', 
               headers: callers.ownBroker,
             })
           ).json as { status?: string },
-        (body) => body.status === 'AWAITING_ARRIVAL',
+        (body) => holdsStill('ROAD_EXPORT', body.status),
         60_000,
       );
       const booked = await sendRaw(env.stack.apiUrl, {
@@ -528,6 +540,19 @@ describe('who may do what: every route × every caller × own or other tenant', 
         body: json({ laneType: 'VEHICLE_CARRIER', startsAt: tomorrowAt(11) }),
       });
       assert.equal(booked.status, 201, `the owner books its truck's slot: ${booked.text}`);
+      // The booking moves the truck's workflow on to the gate: the store is still once it waits there.
+      await eventually(
+        async () =>
+          (
+            await sendRaw(env.stack.apiUrl, {
+              method: 'GET',
+              path: `/v1/declarations/${bookedTruck}`,
+              headers: callers.ownBroker,
+            })
+          ).json as { status?: string },
+        (body) => body.status === 'SLOT_BOOKED',
+        60_000,
+      );
       context = {
         bookedTruck,
         train,

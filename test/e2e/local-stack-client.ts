@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { hoursOfLocalDate, localIsoOf, localTimeOf } from '#domain/slot-calendar.ts';
 import type { TrainRef } from '#domain/trains.ts';
 import { issueLocalToken } from '../../infra/local/local-identity.ts';
 import { LOCAL_REGULAR_CONSIGNEES, type LocalStack, startLocalStack } from '../../infra/local/local-stack.ts';
@@ -156,6 +157,25 @@ export function railImportSummary(
     filingMode: 'SUMMARY',
     goods: summary.goods.map(({ value: _value, ...line }) => line),
   };
+}
+
+/** Tomorrow 10:00 on the port's clock (Beijing time), an hour any calendar mode lets a truck book. */
+export function tomorrowAtTen(): string {
+  const date = localTimeOf(new Date(Date.now() + 24 * 3_600_000), PORT_ZONE).date;
+  const hour = hoursOfLocalDate(date, PORT_ZONE).find((candidate) => candidate.localHour === 10);
+  if (hour === undefined) throw new Error(`${date} has no 10:00 in ${PORT_ZONE}`);
+  return localIsoOf(new Date(hour.startsAt), PORT_ZONE);
+}
+const PORT_ZONE = 'Asia/Shanghai';
+
+/**
+ * Where a filed declaration's workflow holds still until someone acts: a truck waits for its slot booking, a rail
+ * declaration for its train (or, with no manifest on file, for an amendment).
+ */
+export function holdsStill(declarationType: string, status: unknown): boolean {
+  return declarationType.startsWith('ROAD_')
+    ? status === 'RISK_ASSESSED'
+    : status === 'AWAITING_ARRIVAL' || status === 'MANIFEST_MISMATCH';
 }
 
 /** A valid road export of two cars on a car carrier; each call gets its own plate unless one is given. */

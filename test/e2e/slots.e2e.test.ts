@@ -11,6 +11,7 @@ import { hoursOfLocalDate, localIsoOf, localTimeOf, slotCalendarFrom } from '#do
 import {
   brokerToken,
   eventually,
+  holdsStill,
   officerToken,
   portOperatorToken,
   railImportDeclaration,
@@ -83,7 +84,7 @@ describe('the road port’s slot calendar, end to end on the local stack', () =>
     const id = String(filed.body.id);
     await eventually(
       async () => (await env.api.get(`/v1/declarations/${id}`, token)).body.status,
-      (status) => status === 'AWAITING_ARRIVAL' || status === 'MANIFEST_MISMATCH',
+      (status) => holdsStill(String((document as { declarationType?: string }).declarationType), status),
       60_000,
     );
     return id;

@@ -7,9 +7,11 @@ import {
   type ApiAnswer,
   brokerToken,
   eventually,
+  holdsStill,
   portOperatorToken,
   roadExportDeclaration,
   startTestStack,
+  tomorrowAtTen,
   truckGatedIn,
 } from './local-stack-client.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
@@ -50,7 +52,7 @@ describe('webhooks, end to end on the local stack', () => {
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     return answer.body as { id: string; secret: string; url: string };
   };
-  // A road export: its truck's gate-in takes it to release in one report (the rail flow has its own tests).
+  // A road export: its slot booked and its truck's gate-in take it to release (the rail flow has its own tests).
   const file = async (token: string, key: string) => {
     const declaration = roadExportDeclaration();
     const answer = await env.api.post('/v1/declarations', { token, idempotencyKey: key, json: declaration });
@@ -98,7 +100,16 @@ describe('webhooks, end to end on the local stack', () => {
     declarationA = id;
     await eventually(
       () => statusOf(id, brokerA),
-      (status) => status === 'AWAITING_ARRIVAL',
+      (status) => holdsStill('ROAD_EXPORT', status),
+    );
+    const booked = await env.api.put(`/v1/declarations/${id}/slot`, {
+      token: brokerA,
+      json: { laneType: 'VEHICLE_CARRIER', startsAt: tomorrowAtTen() },
+    });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    await eventually(
+      () => statusOf(id, brokerA),
+      (status) => status === 'SLOT_BOOKED',
     );
     assert.equal((await env.api.post('/v1/port-events', { token: port, json: truckGatedIn(plate) })).status, 202);
     await eventually(
@@ -106,7 +117,11 @@ describe('webhooks, end to end on the local stack', () => {
       (status) => status === 'RELEASED',
     );
     const expected = await historyIds(id, brokerA);
-    assert.equal(expected.length, 6, 'filed, risk-assessed, awaiting arrival, arrived, duties secured, released');
+    assert.equal(
+      expected.length,
+      7,
+      'filed, risk-assessed, slot booked and confirmed, gated in, duties secured, released',
+    );
     await eventually(
       async () => receiverA.deliveredEvents().map((event) => event.eventId),
       (ids) => ids.length >= expected.length,
@@ -215,11 +230,12 @@ describe('webhooks, end to end on the local stack', () => {
     // The feed serves an event once it has settled (2 s); broker B's last ones may be younger.
     const pulledByB = await eventually(
       () => pulledEvents(brokerB),
-      (events) => events.length >= 3,
+      // Filed and risk-assessed: the truck then waits for its slot booking.
+      (events) => events.length >= 2,
     );
     assert.deepEqual(
       pulledByB.map((event) => event.declarationId),
-      [declarationB, declarationB, declarationB],
+      [declarationB, declarationB],
       'and another broker pulls only its own',
     );
   });
@@ -280,11 +296,11 @@ describe('webhooks, end to end on the local stack', () => {
     // Once the new events are on the pull feed the dispatcher has seen them; once no delivery runs, none is left.
     await eventually(
       () => statusOf(id, brokerA),
-      (status) => status === 'AWAITING_ARRIVAL',
+      (status) => holdsStill('ROAD_EXPORT', status),
     );
     await eventually(
       async () => (await pulledEvents(brokerA)).filter((event) => event.declarationId === id).length,
-      (count) => count === 3,
+      (count) => count === 2,
     );
     await eventually(
       async () =>

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SLOT_KEYS } from '#adapters/table-layout.ts';
 import {
+  declarationItems,
   declarationTableWrites,
   documents,
   idempotencyRecords,
@@ -143,13 +145,25 @@ describe('POST /v1/port-events: a train arrives at Khorgos', () => {
 });
 
 describe('POST /v1/port-events: a truck gates in', () => {
-  it('reported by the port operator: 202, the declaration waiting on its plate resumes', async () => {
-    tableHolds(waitItem('TRUCK_GATED_IN', PLATE, DECL_1, 'token-road'));
+  it('reported by the port operator: 202, the declaration waiting on its plate gates in and resumes', async () => {
+    const document = roadImportDeclaration();
+    tableHolds(
+      waitItem('TRUCK_GATED_IN', PLATE, DECL_1, 'token-road'),
+      ...declarationItems({ id: DECL_1, brokerId: 'broker-7', document, status: 'SLOT_BOOKED', version: 3 }),
+      {
+        ...SLOT_KEYS.booking(DECL_1),
+        entity: 'SlotBooking',
+        declarationId: DECL_1,
+        truck: document.truck,
+        revision: 1,
+      },
+    );
 
     const response = await report(truckGatedIn(), portOperatorClaims());
 
     assert.equal(response.statusCode, 202, JSON.stringify(response.body));
     assert.deepEqual(response.body.resumedDeclarations, [DECL_1]);
+    assert.equal((resumedTasks()[0]?.output as { gateCheck?: string } | undefined)?.gateCheck, 'PASSED');
     assert.deepEqual((resumedTasks()[0]?.output as { facts?: unknown } | undefined)?.facts, {
       plate: PLATE,
       gate: 'GATE-3',

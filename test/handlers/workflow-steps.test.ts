@@ -159,9 +159,12 @@ describe('workflow step: await the milestone at the port', () => {
   });
 
   it('a road declaration waits for its truck at the gate, under its plate', async () => {
-    declarationAt('RISK_ASSESSED', 2, roadExportDeclaration());
+    declarationAt('SLOT_BOOKED', 3, roadExportDeclaration());
 
-    await awaitMilestone({ declarationId: ID, taskToken: 'token-1' }, lambdaContext('await-milestone'));
+    await awaitMilestone(
+      { declarationId: ID, taskToken: 'token-1', milestone: 'TRUCK_GATED_IN' },
+      lambdaContext('await-milestone'),
+    );
 
     const [wait] = documents.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
     assert.equal(wait?.PK, `MILESTONE#TRUCK_GATED_IN#${PLATE}`);

@@ -534,13 +534,15 @@ describe('stateless stack: least privilege', () => {
     [LIST]: { declarations: ['Query'], brokerIndex: ['Query'] },
     [EVENTS]: { declarations: ['Query'] },
     [OPENAPI]: { declarations: [] },
+    // A truck's gate-in or exit also records its stage (or a hold) on the declaration.
     [PORT_EVENT]: {
-      declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
+      declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
       idempotency: ['DeleteItem', 'PutItem', 'UpdateItem'],
     },
     // It reads the consignee's record at the port (TraderHistory.hasClearedBefore).
     'state AssessRisk': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },
-    'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'] },
+    // A road wait also finds the waits on its truck's plate (Query).
+    'state AwaitTrainArrival': { declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'] },
     // A release is recorded as a clearance (TraderHistory.recordClearance): a Put it already had.
     // …and accounts for the declaration's line of its train's manifest (Query of the lines).
     'state ReleaseDeclaration': { declarations: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] },

@@ -25,6 +25,7 @@ import { consigneeKeyOf, type RandomSelectionSettings } from '#domain/risk.ts';
 import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import type { Role } from '#domain/roles.ts';
 import { DEFAULT_SLA_POLICY } from '#domain/sla.ts';
+import type { SlotBooking } from '#domain/slot-booking.ts';
 import {
   type ManifestVersion,
   type TrainHead,
@@ -367,8 +368,13 @@ export function fakePorts(
   const declarationNumbers = inMemoryDeclarationNumbers();
   const taskCallbacks = fakeTaskCallbacks(options.goneTokens);
   const trainStore = inMemoryTrainStore();
+  const bookings = new Map<string, SlotBooking>();
   return {
     declarations: declarationStore.store,
+    /** Slot bookings by declaration, as the booking use case leaves them (set them with `bookings`). */
+    slots: { loadBooking: async (declarationId: string) => bookings.get(declarationId) },
+    bookings,
+    gateWeightTolerancePercent: 5,
     trains: trainStore,
     slaPolicy: DEFAULT_SLA_POLICY,
     completionPeriod: DEFAULT_COMPLETION_PERIOD,

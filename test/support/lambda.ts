@@ -14,6 +14,7 @@ export const TEST_ENV = {
   CUSTOMS_CODE: '6501',
   RISK_RANDOM_SELECTION: 'off',
   RISK_SELECTION_SEED: 'test-seed',
+  GATE_WEIGHT_TOLERANCE_PERCENT: '5',
 } as const;
 
 /**

@@ -85,21 +85,29 @@ interface DeclarationTypeDefinition<TDocument> {
  * Rail (stages R1-R7): the manifest match, then after arrival the gauge change and the inspection side by
  * side, duties, release; an officer can hold, reject or send it back on its way; the broker can cancel.
  */
-const RAIL_IMPORT_LIFECYCLE: Lifecycle = TRANSITION_NAMES;
+const HIGHWAY_ONLY: readonly TransitionName[] = ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'];
+const RAIL_IMPORT_LIFECYCLE: Lifecycle = TRANSITION_NAMES.filter((name) => !HIGHWAY_ONLY.includes(name));
 
-/** Highway, until its own issue: no manifest and no tracks; a non-green declaration goes to an officer. */
+/**
+ * Highway (issue 7): RECEIVED → RISK_ASSESSED → SLOT_BOOKED → GATED_IN → inspection by channel → RELEASED →
+ * EXITED → CLOSED. No manifest and no tracks: an officer's look at a yellow or red truck is a manual review of the
+ * gated-in declaration; a plate or weight the gate does not accept holds it.
+ */
 const ROAD_LIFECYCLE: Lifecycle = [
   'FILE',
   'REJECT',
   'ASSIGN_RISK_CHANNEL',
-  'AWAIT_ARRIVAL',
-  'RECORD_ARRIVAL',
+  'CONFIRM_BOOKING',
+  'GATE_IN',
   'SECURE_DUTIES',
   'RELEASE',
+  'RECORD_EXIT',
+  'CLOSE',
   'ESCALATE_TO_MANUAL_REVIEW',
   'RESUME',
   'HOLD',
   'CANCEL',
+  'FLAG_SLA_BREACH',
 ];
 
 const noWarnings = () => [];

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { DECLARATION_ID_PATTERN } from '../declaration.ts';
 import { PLATE_PATTERN } from '../identifiers.ts';
 import { TrainRefSchema } from './train-ref.ts';
 
@@ -42,27 +43,64 @@ export const TransshipmentCompletedSchema = trainEvent(
   'The terminal finished the gauge change of the whole train',
 );
 
+const DECLARATION_AT_THE_GATE = Type.Optional(
+  Type.String({
+    pattern: DECLARATION_ID_PATTERN,
+    description:
+      'The declaration whose booking the driver presented; without it, the declarations waiting for this plate',
+  }),
+);
+
 export const TruckGatedInSchema = Type.Object(
   {
     eventType: Type.Literal('TRUCK_GATED_IN'),
     eventId: EVENT_ID,
     plate: Type.String({ pattern: PLATE_PATTERN, description: 'The plate as the gate’s reader read it' }),
+    declarationId: DECLARATION_AT_THE_GATE,
     gate: Type.Optional(Type.String({ pattern: '^[A-Z0-9-]{1,16}$' })),
+    grossWeightKg: Type.Optional(
+      Type.Number({
+        minimum: 1,
+        maximum: 1e6,
+        description:
+          'The load as the weighbridge weighed it (the truck’s tare taken off), compared with the declared gross mass',
+      }),
+    ),
     occurredAt: OCCURRED_AT,
   },
   { additionalProperties: false, title: 'TruckGatedIn' },
+);
+
+export const TruckExitedSchema = Type.Object(
+  {
+    eventType: Type.Literal('TRUCK_EXITED'),
+    eventId: EVENT_ID,
+    plate: Type.String({ pattern: PLATE_PATTERN, description: 'The plate as the border exit’s reader read it' }),
+    declarationId: DECLARATION_AT_THE_GATE,
+    gate: Type.Optional(Type.String({ pattern: '^[A-Z0-9-]{1,16}$' })),
+    occurredAt: OCCURRED_AT,
+  },
+  { additionalProperties: false, title: 'TruckExited', description: 'A released truck left through the border' },
 );
 
 export type TrainArrived = Static<typeof TrainArrivedSchema>;
 export type TransshipmentStarted = Static<typeof TransshipmentStartedSchema>;
 export type TransshipmentCompleted = Static<typeof TransshipmentCompletedSchema>;
 export type TruckGatedIn = Static<typeof TruckGatedInSchema>;
+export type TruckExited = Static<typeof TruckExitedSchema>;
 export type TrainEvent = TrainArrived | TransshipmentStarted | TransshipmentCompleted;
-export type PortEvent = TrainEvent | TruckGatedIn;
+export type TruckEvent = TruckGatedIn | TruckExited;
+export type PortEvent = TrainEvent | TruckEvent;
 
 export const PortEventSchema = Type.Unsafe<PortEvent>({
   type: 'object',
-  oneOf: [TrainArrivedSchema, TransshipmentStartedSchema, TransshipmentCompletedSchema, TruckGatedInSchema],
+  oneOf: [
+    TrainArrivedSchema,
+    TransshipmentStartedSchema,
+    TransshipmentCompletedSchema,
+    TruckGatedInSchema,
+    TruckExitedSchema,
+  ],
   discriminator: { propertyName: 'eventType' },
 });
 export type Milestone = PortEvent['eventType'];

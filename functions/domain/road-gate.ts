@@ -1,0 +1,64 @@
+import type { RoadExportDeclaration, RoadImportDeclaration } from './declaration-types/road.ts';
+import type { SlotBooking } from './slot-booking.ts';
+
+/**
+ * The smart gate's checks of a truck that gates in (DOMAIN.md, highway step 3): the plate its reader read must be
+ * the booked truck's, and the load its weighbridge weighed must be the declared gross mass within a tolerance.
+ * The workflow branches on these names: PASSED goes on by channel, anything else waits for an officer.
+ */
+export const GATE_CHECK = {
+  PASSED: 'PASSED',
+  PLATE_MISMATCH: 'PLATE_MISMATCH',
+  WEIGHT_OUT_OF_TOLERANCE: 'WEIGHT_OUT_OF_TOLERANCE',
+} as const;
+export type GateCheck = (typeof GATE_CHECK)[keyof typeof GATE_CHECK];
+
+/** The tolerance when the deployment configures none: weighbridges and declared masses differ a little. */
+export const DEFAULT_WEIGHT_TOLERANCE_PERCENT = 5;
+
+export interface GateCheckResult {
+  readonly check: GateCheck;
+  /** Why the truck was not let on, in words the broker reads in the history. */
+  readonly reason?: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** The goods' declared gross mass: the sum of the lines'. */
+export function declaredGrossMassKg(document: RoadExportDeclaration | RoadImportDeclaration): number {
+  return document.goods.reduce((sum, line) => sum + line.grossMassKg, 0);
+}
+
+/** Checks a gate-in against the booking and the declaration: the plate first, then the weight if weighed. */
+export function checkGateIn(input: {
+  readonly booking: Pick<SlotBooking, 'truck'>;
+  readonly document: RoadExportDeclaration | RoadImportDeclaration;
+  readonly plate: string;
+  readonly grossWeightKg?: number;
+  readonly tolerancePercent: number;
+}): GateCheckResult {
+  const { booking, plate } = input;
+  if (plate !== booking.truck.plate) {
+    return {
+      check: GATE_CHECK.PLATE_MISMATCH,
+      reason: `the gate read plate ${plate}, and the slot is booked for truck ${booking.truck.plate}`,
+      details: { plateRead: plate, bookedPlate: booking.truck.plate },
+    };
+  }
+  if (input.grossWeightKg === undefined) return { check: GATE_CHECK.PASSED, details: { plate } };
+  const declared = declaredGrossMassKg(input.document);
+  const deviationPercent = (Math.abs(input.grossWeightKg - declared) / declared) * 100;
+  const weight = {
+    grossWeightKg: input.grossWeightKg,
+    declaredGrossMassKg: declared,
+    deviationPercent: Math.round(deviationPercent * 100) / 100,
+    tolerancePercent: input.tolerancePercent,
+  };
+  if (deviationPercent > input.tolerancePercent) {
+    return {
+      check: GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE,
+      reason: `the weighbridge weighed ${input.grossWeightKg} kg, and ${declared} kg is declared: ${weight.deviationPercent}% off, beyond the ${input.tolerancePercent}% tolerance`,
+      details: { plate, ...weight },
+    };
+  }
+  return { check: GATE_CHECK.PASSED, details: { plate, ...weight } };
+}

@@ -1,0 +1,142 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Choice,
+  Condition,
+  Errors,
+  JsonPath,
+  type StateMachine,
+  Succeed,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { WORKFLOWS } from '#domain/declaration-types/registry.ts';
+import { TRANSITION } from '#domain/lifecycle.ts';
+import type { OfficerTaskKind } from '#domain/officer-tasks.ts';
+import { ROAD_WAIT } from '#domain/port-events.ts';
+import { RISK_CHANNEL } from '#domain/risk.ts';
+import { GATE_CHECK } from '#domain/road-gate.ts';
+import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
+import { type OfficerSteps, workflowTasks } from './workflow-tasks.ts';
+
+/** The Lambda steps the highway workflow is built from. */
+export interface RoadSteps extends OfficerSteps {
+  readonly assessRisk: IFunction;
+  /** Parks the execution on a task token until the slot is booked, the truck gates in or exits (see ROAD_WAIT). */
+  readonly awaitMilestone: IFunction;
+  readonly recordTransition: IFunction;
+}
+
+export interface RoadWorkflowProps {
+  readonly steps: RoadSteps;
+  readonly stateMachineName: string;
+  /** How long a declaration waits for its slot booking, for its truck at the gate and at the exit. */
+  readonly milestoneTimeout: Duration;
+  /** How long a task waits for an officer before it goes to the supervisors' queue. */
+  readonly officerTimeout?: Duration;
+}
+
+const MANUAL_REVIEW: OfficerTaskKind = 'MANUAL_REVIEW';
+
+/**
+ * Highway freight (issue 7), one Standard execution per truck. Every name it branches on (gate checks, risk
+ * channels, decisions, waits) comes from the domain. The green path passes seven states, each a billed transition:
+ *
+ *   AssessRisk → AwaitSlotBooking → AwaitGateIn → AfterGate → ReleaseDeclaration → AwaitExit → CloseDeclaration
+ *
+ * SLOT_BOOKED, GATED_IN (or HELD) and EXITED are recorded by whoever ends the wait (the booking's follower, the
+ * gate's and the exit's reports), with their actor and business time, so no state is spent on them. A plate the
+ * gate does not accept, a weight beyond the tolerance, and a yellow or red channel go to an officer's task (the rail
+ * workflow's); a wait that times out goes to an officer's manual review, and an approval waits again.
+ */
+export class RoadWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly workflow = 'road' as const;
+  private readonly stateMachineName: string;
+
+  constructor(scope: Construct, id: string, props: RoadWorkflowProps) {
+    super(scope, id);
+    this.stateMachineName = props.stateMachineName;
+    const { steps } = props;
+    const { task, waitFor, officerReview } = workflowTasks(this, steps, props.officerTimeout ?? Duration.days(7));
+    const timeout = Timeout.duration(props.milestoneTimeout);
+    const rejected = new Succeed(this, 'Rejected', { comment: 'The officer rejected it; the decision is in history' });
+
+    const close = task('CloseDeclaration', steps.recordTransition, { transition: TRANSITION.CLOSE }, undefined);
+    const awaitExit = waitFor('AwaitExit', steps.awaitMilestone, { milestone: ROAD_WAIT.TRUCK_EXITED }, timeout);
+    awaitExit.addCatch(
+      officerReview('ReviewMissedExit', MANUAL_REVIEW, awaitExit, rejected, {
+        reason: 'the released truck was not reported leaving through the border',
+      }),
+      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    );
+    awaitExit.next(close);
+
+    const release = task(
+      'ReleaseDeclaration',
+      steps.recordTransition,
+      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE] },
+      undefined,
+    );
+    release.next(awaitExit);
+
+    const inspect = officerReview('InspectTruck', MANUAL_REVIEW, release, rejected, {
+      reason: JsonPath.format('{} channel: an officer checks the truck', JsonPath.stringAt('$.risk.channel')),
+    });
+    const isGreen = Condition.stringEquals('$.risk.channel', RISK_CHANNEL.GREEN);
+    const byChannel = new Choice(this, 'ByChannel').when(isGreen, release).otherwise(inspect);
+
+    const awaitGateIn = waitFor(
+      'AwaitGateIn',
+      steps.awaitMilestone,
+      { milestone: ROAD_WAIT.TRUCK_GATED_IN },
+      timeout,
+      '$.gateIn',
+    );
+    awaitGateIn.addCatch(
+      officerReview('ReviewMissedGateIn', MANUAL_REVIEW, awaitGateIn, rejected, {
+        reason: 'the truck did not reach the gate in time',
+      }),
+      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    );
+    // One Choice after the gate, so the green path spends a single state on the gate's checks and the channel.
+    awaitGateIn.next(
+      new Choice(this, 'AfterGate')
+        .when(
+          Condition.stringEquals('$.gateIn.gateCheck', GATE_CHECK.PLATE_MISMATCH),
+          // Approved: the booked truck comes to the gate again.
+          officerReview('ReviewPlateMismatch', MANUAL_REVIEW, awaitGateIn, rejected, {}),
+        )
+        .when(
+          Condition.stringEquals('$.gateIn.gateCheck', GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE),
+          officerReview('ReviewWeight', MANUAL_REVIEW, byChannel, rejected, {}),
+        )
+        .when(isGreen, release)
+        .otherwise(inspect),
+    );
+
+    const awaitSlot = waitFor('AwaitSlotBooking', steps.awaitMilestone, { milestone: ROAD_WAIT.SLOT_BOOKED }, timeout);
+    awaitSlot.addCatch(
+      officerReview('ReviewMissedSlotBooking', MANUAL_REVIEW, awaitSlot, rejected, {
+        reason: 'no gate slot was booked in time',
+      }),
+      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    );
+    awaitSlot.next(awaitGateIn);
+
+    const definition = task('AssessRisk', steps.assessRisk, {}, '$.risk').next(awaitSlot);
+
+    this.stateMachine = new PreClearanceStateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      comment: WORKFLOWS.road.description,
+      definition,
+      // Three waits, an officer's review of each at most, short of Step Functions' one-year limit.
+      timeout: Duration.seconds(props.milestoneTimeout.toSeconds() * 3).plus(Duration.days(60)),
+    });
+  }
+
+  grantTaskResponseByName(grantee: IGrantable): void {
+    grantTaskResponseByName(this, this.stateMachineName, grantee);
+  }
+}
