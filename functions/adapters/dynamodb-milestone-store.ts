@@ -6,6 +6,14 @@ import { ENTITY, expiresAt, KEYS, MILESTONE_RETENTION_SECONDS } from './table-la
 
 /** Milestone reports and the workflows waiting on them, in the declarations table. */
 export function dynamoDbMilestoneStore(client: DynamoDBDocumentClient, tableName: string): MilestoneStore {
+  /** The items of one kind (waits, declarations moved on) under a milestone's report, read consistently. */
+  const itemsOf = (milestone: string, key: string, prefix: string) =>
+    queryAll(client, {
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': KEYS.milestone(milestone, key).PK, ':prefix': prefix },
+      ConsistentRead: true,
+    });
   return {
     async record(milestone, key, notice) {
       try {
@@ -66,12 +74,7 @@ export function dynamoDbMilestoneStore(client: DynamoDBDocumentClient, tableName
     },
 
     async waitsFor(milestone, key) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': KEYS.milestone(milestone, key).PK, ':prefix': KEYS.waitPrefix },
-        ConsistentRead: true,
-      });
+      const items = await itemsOf(milestone, key, KEYS.waitPrefix);
       return items.map((item) => ({ declarationId: String(item.declarationId), taskToken: String(item.taskToken) }));
     },
 
@@ -95,12 +98,7 @@ export function dynamoDbMilestoneStore(client: DynamoDBDocumentClient, tableName
     },
 
     async movedOn(milestone, key) {
-      const items = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': KEYS.milestone(milestone, key).PK, ':prefix': KEYS.movedOnPrefix },
-        ConsistentRead: true,
-      });
+      const items = await itemsOf(milestone, key, KEYS.movedOnPrefix);
       return items.map((item) => String(item.declarationId));
     },
   };
