@@ -4,6 +4,7 @@ import { readDeclaration } from '#application/read-declarations.ts';
 import { detailOf, etagOf } from '#application/views.ts';
 import * as routePaths from '#generated/route-paths.ts';
 import { route } from '#generated/routes/amendDeclaration.ts';
+import { documentTooLarge, expectedDocumentVersion, staleDocumentVersion } from '#shared/document-version-problems.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
@@ -15,33 +16,17 @@ const ports = { declarations: declarationStoreFromEnv(), clock: systemClock };
  * an amendment that went through finds its document already in place and answers it again, writing nothing.
  */
 export const handler = httpRoute(route, async ({ event, path, headers, body, caller }) => {
-  const ifMatch = headers['if-match'];
-  if (ifMatch === undefined) {
-    throw new ProblemError('precondition-required', 'name the document version you amend: If-Match: "<version>"', [
-      { field: 'if-match', rule: 'required', detail: 'the ETag of the document version you read' },
-    ]);
-  }
   const outcome = await amendDeclaration(ports, {
     caller,
     id: path.id,
-    expectedDocumentVersion: Number(ifMatch.slice(1, -1)),
+    expectedDocumentVersion: expectedDocumentVersion(headers, 'the document version you amend'),
     document: body,
   });
   switch (outcome.kind) {
     case 'not-found':
       throw new ProblemError('not-found', `no declaration ${path.id} is yours to amend`);
     case 'stale':
-      throw new ProblemError(
-        'precondition-failed',
-        `the document is at version ${outcome.currentDocumentVersion}: read it again and amend that version`,
-        [
-          {
-            field: 'if-match',
-            rule: 'current-version',
-            detail: `the current ETag is ${etagOf(outcome.currentDocumentVersion)}`,
-          },
-        ],
-      );
+      throw staleDocumentVersion(outcome.currentDocumentVersion, 'amend');
     case 'not-amendable':
       throw new ProblemError(
         'amendment-not-allowed',
@@ -51,11 +36,7 @@ export const handler = httpRoute(route, async ({ event, path, headers, body, cal
     case 'refused':
       throw ruleViolationsProblem('amended document', outcome.violations);
     case 'too-large':
-      throw new ProblemError(
-        'payload-too-large',
-        `the document takes ${outcome.sizeInBytes} bytes; a declaration may hold ${outcome.limitInBytes}`,
-        [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
-      );
+      throw documentTooLarge(outcome);
   }
   const found = await readDeclaration(ports, { id: path.id, caller });
   if (found === undefined) throw new ProblemError('not-found', `no declaration ${path.id} is yours to amend`);

@@ -4,6 +4,7 @@ import { readDeclaration } from '#application/read-declarations.ts';
 import { detailOf, etagOf } from '#application/views.ts';
 import * as routePaths from '#generated/route-paths.ts';
 import { route } from '#generated/routes/completeDeclaration.ts';
+import { documentTooLarge, expectedDocumentVersion, staleDocumentVersion } from '#shared/document-version-problems.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { linkTo } from '#shared/links.ts';
 import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
@@ -15,16 +16,10 @@ const ports = { declarations: declarationStoreFromEnv(), clock: systemClock };
  * idempotency store: a retry of a completion that went through finds its document in place and answers it again.
  */
 export const handler = httpRoute(route, async ({ event, path, headers, body, caller }) => {
-  const ifMatch = headers['if-match'];
-  if (ifMatch === undefined) {
-    throw new ProblemError('precondition-required', 'name the summary version you complete: If-Match: "<version>"', [
-      { field: 'if-match', rule: 'required', detail: 'the ETag of the document version you read' },
-    ]);
-  }
   const outcome = await completeDeclaration(ports, {
     caller,
     id: path.id,
-    expectedDocumentVersion: Number(ifMatch.slice(1, -1)),
+    expectedDocumentVersion: expectedDocumentVersion(headers, 'the summary version you complete'),
     document: body,
   });
   switch (outcome.kind) {
@@ -35,25 +30,11 @@ export const handler = httpRoute(route, async ({ event, path, headers, body, cal
         { field: '', rule: 'completable', detail: 'a rail SUMMARY, neither cancelled nor rejected, is completed once' },
       ]);
     case 'stale':
-      throw new ProblemError(
-        'precondition-failed',
-        `the document is at version ${outcome.currentDocumentVersion}: read it again and complete that version`,
-        [
-          {
-            field: 'if-match',
-            rule: 'current-version',
-            detail: `the current ETag is ${etagOf(outcome.currentDocumentVersion)}`,
-          },
-        ],
-      );
+      throw staleDocumentVersion(outcome.currentDocumentVersion, 'complete');
     case 'refused':
       throw ruleViolationsProblem('complete declaration', outcome.violations);
     case 'too-large':
-      throw new ProblemError(
-        'payload-too-large',
-        `the document takes ${outcome.sizeInBytes} bytes; a declaration may hold ${outcome.limitInBytes}`,
-        [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
-      );
+      throw documentTooLarge(outcome);
   }
   const found = await readDeclaration(ports, { id: path.id, caller });
   if (found === undefined) throw new ProblemError('not-found', `no declaration ${path.id} is yours to complete`);

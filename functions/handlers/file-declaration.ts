@@ -5,11 +5,12 @@ import { fileDeclaration } from '#application/file-declaration.ts';
 import { summaryOf } from '#application/views.ts';
 import * as routePaths from '#generated/route-paths.ts';
 import { route } from '#generated/routes/fileDeclaration.ts';
+import { documentTooLarge } from '#shared/document-version-problems.ts';
 import { httpRoute, json } from '#shared/http.ts';
 import { replayFirstAnswer } from '#shared/idempotency.ts';
 import { linkTo } from '#shared/links.ts';
 import { brokerIdOf } from '#shared/principal.ts';
-import { ProblemError, ruleViolationsProblem } from '#shared/problem.ts';
+import { ruleViolationsProblem } from '#shared/problem.ts';
 
 const ports = {
   declarations: declarationStoreFromEnv(),
@@ -29,13 +30,7 @@ export const handler = httpRoute(
       document: body,
     });
     if (outcome.kind === 'refused') throw ruleViolationsProblem('document', outcome.violations);
-    if (outcome.kind === 'too-large') {
-      throw new ProblemError(
-        'payload-too-large',
-        `the document takes ${outcome.sizeInBytes} bytes; a declaration may hold ${outcome.limitInBytes}: file the goods as several declarations`,
-        [{ field: '', rule: 'max-document-size', detail: `at most ${outcome.limitInBytes} bytes of JSON` }],
-      );
-    }
+    if (outcome.kind === 'too-large') throw documentTooLarge(outcome, ': file the goods as several declarations');
     const self = linkTo(event, routePaths.getDeclaration, { id: outcome.record.id });
     return json(202, summaryOf(outcome.record, self), { location: self });
   },
