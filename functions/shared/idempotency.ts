@@ -4,14 +4,10 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { dynamoDbClient } from '#adapters/dynamodb-clients.ts';
 import { ENV, requireEnv } from './env.ts';
+import type { RouteDefinition } from './routes.ts';
 
-/** How a write route recognises a retry (the registry's `idempotency`). */
-export interface IdempotencyKey {
-  /** Whose keys they are: a broker's, shared by its users (`custom:brokerId`), or the caller's own (`sub`). */
-  readonly scope: 'broker' | 'caller';
-  /** The key as a client sends it: a header name, or a JSON Pointer to a top-level body property. */
-  readonly field: string;
-}
+/** How a write route recognises a retry: its entry in the route registry. */
+export type IdempotencyKey = NonNullable<RouteDefinition['idempotency']>;
 
 /** The same key was used before with a different request: a client bug, not a retry (422). */
 export class IdempotencyKeyReusedError extends Error {

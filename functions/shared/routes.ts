@@ -57,9 +57,12 @@ export interface RouteDefinition {
   };
   /** Write routes replay their first answer to a retry with the same key. */
   readonly idempotency?: {
-    /** Whose keys they are: a broker's, shared by its users, or the calling identity's own. */
+    /** Whose keys they are: a broker's, shared by its users (`custom:brokerId`), or the caller's own (`sub`). */
     readonly scope: 'broker' | 'caller';
-    /** The key as a client sees it (a header name or a body JSON Pointer), named when the key is reused. */
+    /**
+     * The key as a client sends it and sees it named when reused: a header name, or a JSON Pointer to a top-level
+     * body property.
+     */
     readonly field: string;
   };
   readonly success: {
