@@ -15,8 +15,9 @@ import {
   type TrainEventType,
   type TruckEvent,
 } from '#domain/port-events.ts';
-import { checkGateIn, GATE_CHECK } from '#domain/road-gate.ts';
+import { checkGateIn, clearanceAtGate, GATE_CHECK } from '#domain/road-gate.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
+import type { SlotCalendar } from '#domain/slot-calendar.ts';
 import { type TrainHead, TrainVersionConflictError, trainAfterEvent, trainKeyOf } from '#domain/trains.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type {
@@ -61,11 +62,15 @@ interface PortEventPorts {
   readonly clock: Clock;
 }
 
-/** What a truck's events need besides: the declarations and their bookings, and the weighbridge's tolerance. */
+/**
+ * What a truck's events need besides: the declarations and their bookings, the weighbridge's tolerance, and the
+ * port's calendar (whether freight is cleared when the truck reaches the gate).
+ */
 export interface TruckEventPorts {
   readonly declarations: DeclarationStore;
   readonly slots: Pick<SlotStore, 'loadBooking'>;
   readonly gateWeightTolerancePercent: number;
+  readonly calendar: SlotCalendar;
 }
 
 /**
@@ -261,15 +266,22 @@ async function recordTruckStage(
     ...(event.grossWeightKg === undefined ? {} : { grossWeightKg: event.grossWeightKg }),
     tolerancePercent: ports.gateWeightTolerancePercent,
   });
-  const fact: RoadStageFact = { ...notice, gateCheck: check.check };
-  const details = { ...check.details, gateCheck: check.check, portEventId: notice.portEventId };
+  // Outside the freight hours (daytime mode) the truck waits in the yard, and the workflow with it, until opening.
+  const { reason: waitsBecause, ...clearance } = clearanceAtGate(ports.calendar, notice.occurredAt);
+  const fact: RoadStageFact = { ...notice, gateCheck: check.check, ...clearance };
+  const details = { ...check.details, gateCheck: check.check, ...clearance, portEventId: notice.portEventId };
   let record = target.record;
   // The booked truck passed the gate (its weight may still hold it); another truck did not: the slot stays booked.
   if (check.check !== GATE_CHECK.PLATE_MISMATCH) {
     ({ record } = await advanceDeclaration(
       ports,
       record,
-      { transition: TRANSITION.GATE_IN, ...stage, details },
+      {
+        transition: TRANSITION.GATE_IN,
+        ...stage,
+        ...(waitsBecause === undefined ? {} : { reason: waitsBecause }),
+        details,
+      },
       { gateIn: fact },
     ));
   }

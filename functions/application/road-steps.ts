@@ -1,6 +1,7 @@
 import { DeclarationNotFoundError } from '#domain/errors.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
 import { type MilestoneNotice, ROAD_WAIT, type RoadWait, TRUCK_EXPECTED } from '#domain/port-events.ts';
+import type { GateClearance } from '#domain/road-gate.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type { Clock, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
@@ -20,8 +21,15 @@ export interface RoadStepPorts {
   readonly clock: Clock;
 }
 
-/** What a gate-in or an exit left on the declaration (facts.gateIn, facts.exit): what resumes its wait. */
-export type RoadStageFact = MilestoneNotice & { readonly gateCheck?: string };
+/**
+ * What a gate-in or an exit left on the declaration (facts.gateIn, facts.exit): what resumes its wait. A gate-in
+ * carries its checks' outcome and when clearance starts (see ClearanceAtGate).
+ */
+export type RoadStageFact = MilestoneNotice & {
+  readonly gateCheck?: string;
+  readonly clearance?: GateClearance;
+  readonly clearanceFrom?: string;
+};
 
 /** The task token of an expectation no workflow waits on yet. */
 export const NO_TASK = '';

@@ -105,6 +105,11 @@ export interface RecordTransitionInput {
   /** The port's report that ended a wait: its reporter and business time go into the history. */
   readonly milestone?: MilestoneNotice;
   /**
+   * The business time of what the stage follows from, when it is not the moment the step runs: a truck cleared
+   * from the opening of the freight hours is released then, whenever the step records it.
+   */
+  readonly occurredAt?: string;
+  /**
    * Also answer the two-step completion clock (`completion`): the release of a summary, whose next wait times
    * out when the period from its acceptance runs out.
    */
@@ -121,6 +126,10 @@ export async function recordTransition(
   // A wrong name is a bug in the state machine definition: fail loudly rather than retry.
   if (names.length === 0) throw new UnknownTransitionError(undefined);
   for (const name of names) if (!isTransitionName(name)) throw new UnknownTransitionError(name);
+  const occurredAt = milestone?.occurredAt ?? input.occurredAt;
+  if (occurredAt !== undefined && Number.isNaN(Date.parse(occurredAt))) {
+    throw new UnknownTransitionError(`${names.join(', ')} at "${occurredAt}" (not a date-time)`);
+  }
   let outcome: { record: DeclarationRecord; applied: boolean } | undefined;
   let appliedAny = false;
   let pending = names as TransitionName[];
@@ -139,7 +148,7 @@ export async function recordTransition(
       {
         transition,
         actor: milestone?.reportedBy ?? systemActor('workflow'),
-        ...(milestone === undefined ? {} : { occurredAt: milestone.occurredAt }),
+        ...(occurredAt === undefined ? {} : { occurredAt }),
         ...(input.reason === undefined ? {} : { reason: input.reason }),
         ...(milestone === undefined && input.details === undefined
           ? {}

@@ -1,5 +1,6 @@
 import type { RoadExportDeclaration, RoadImportDeclaration } from './declaration-types/road.ts';
 import type { SlotBooking } from './slot-booking.ts';
+import { formatDailyHours, localIsoOf, nextOpeningAt, type SlotCalendar } from './slot-calendar.ts';
 
 /**
  * The smart gate's checks of a truck that gates in (DOMAIN.md, highway step 3): the plate its reader read must be
@@ -61,4 +62,35 @@ export function checkGateIn(input: {
     };
   }
   return { check: GATE_CHECK.PASSED, details: { plate, ...weight } };
+}
+
+/**
+ * When a truck that passed the gate is cleared (issue 7, "round the clock versus daytime only"): at once while
+ * freight is cleared, else from the next opening of the freight hours, the truck waiting in the port's yard until
+ * then. The workflow branches on these names: AT_OPENING waits until `clearanceFrom` before the channel's checks.
+ */
+export const GATE_CLEARANCE = {
+  AT_ONCE: 'AT_ONCE',
+  AT_OPENING: 'AT_OPENING',
+} as const;
+export type GateClearance = (typeof GATE_CLEARANCE)[keyof typeof GATE_CLEARANCE];
+
+export interface ClearanceAtGate {
+  readonly clearance: GateClearance;
+  /** The business time clearance starts: the gate-in's own, or the opening it waits for. */
+  readonly clearanceFrom: string;
+  /** Why it waits, in words the broker reads in the history. */
+  readonly reason?: string;
+}
+
+export function clearanceAtGate(calendar: SlotCalendar, gatedInAt: string): ClearanceAtGate {
+  const at = new Date(gatedInAt);
+  const opening = nextOpeningAt(calendar, at);
+  if (opening.getTime() <= at.getTime()) return { clearance: GATE_CLEARANCE.AT_ONCE, clearanceFrom: gatedInAt };
+  const clearanceFrom = opening.toISOString();
+  return {
+    clearance: GATE_CLEARANCE.AT_OPENING,
+    clearanceFrom,
+    reason: `the truck reached the gate at ${localIsoOf(at, calendar.timeZone)}, outside the freight hours (${formatDailyHours(calendar.daytimeHours)} ${calendar.timeZone}): it waits in the yard and is cleared from the opening at ${localIsoOf(opening, calendar.timeZone)}`,
+  };
 }

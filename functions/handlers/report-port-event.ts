@@ -1,5 +1,5 @@
 import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
-import { slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
+import { slotCalendarFromEnv, slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
@@ -16,6 +16,7 @@ const ports = {
   declarations: declarationStoreFromEnv(),
   slots: slotStoreFromEnv(),
   gateWeightTolerancePercent: Number(requireEnv(ENV.gateWeightTolerancePercent)),
+  calendar: slotCalendarFromEnv(),
   clock: systemClock,
 };
 

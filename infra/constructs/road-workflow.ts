@@ -9,6 +9,8 @@ import {
   type StateMachine,
   Succeed,
   Timeout,
+  Wait,
+  WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WORKFLOWS } from '#domain/declaration-types/registry.ts';
@@ -16,7 +18,7 @@ import { TRANSITION } from '#domain/lifecycle.ts';
 import type { OfficerTaskKind } from '#domain/officer-tasks.ts';
 import { ROAD_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
-import { GATE_CHECK } from '#domain/road-gate.ts';
+import { GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 import { type OfficerSteps, workflowTasks } from './workflow-tasks.ts';
 
@@ -41,10 +43,12 @@ const MANUAL_REVIEW: OfficerTaskKind = 'MANUAL_REVIEW';
 
 /**
  * Highway freight (issue 7), one Standard execution per truck. Every name it branches on (gate checks, risk
- * channels, decisions, waits) comes from the domain. The green path passes seven states, each a billed transition:
+ * channels, decisions, waits, the gate's clearance) comes from the domain. The green path passes seven states, each
+ * a billed transition:
  *
  *   AssessRisk → AwaitSlotBooking → AwaitGateIn → AfterGate → ReleaseDeclaration → AwaitExit → CloseDeclaration
  *
+ * and two more (WaitForOpening → ByChannel) for a truck that reached the gate outside the daytime freight hours.
  * SLOT_BOOKED, GATED_IN (or HELD) and EXITED are recorded by whoever ends the wait (the booking's follower, the
  * gate's and the exit's reports), with their actor and business time, so no state is spent on them. A plate the
  * gate does not accept, a weight beyond the tolerance, and a yellow or red channel go to an officer's task (the rail
@@ -73,19 +77,32 @@ export class RoadWorkflow extends Construct {
     );
     awaitExit.next(close);
 
+    const releaseTransitions = { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE] };
+    // Released as the gate cleared it (at once, or from the opening of the freight hours): that is its business time.
     const release = task(
       'ReleaseDeclaration',
       steps.recordTransition,
-      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE] },
+      { ...releaseTransitions, occurredAt: JsonPath.stringAt('$.gateIn.clearanceFrom') },
       undefined,
     );
     release.next(awaitExit);
+    // Released on an officer's decision: when the step records it.
+    const releaseAfterReview = task('ReleaseAfterReview', steps.recordTransition, releaseTransitions, undefined);
+    releaseAfterReview.next(awaitExit);
 
-    const inspect = officerReview('InspectTruck', MANUAL_REVIEW, release, rejected, {
+    const inspect = officerReview('InspectTruck', MANUAL_REVIEW, releaseAfterReview, rejected, {
       reason: JsonPath.format('{} channel: an officer checks the truck', JsonPath.stringAt('$.risk.channel')),
     });
     const isGreen = Condition.stringEquals('$.risk.channel', RISK_CHANNEL.GREEN);
     const byChannel = new Choice(this, 'ByChannel').when(isGreen, release).otherwise(inspect);
+    const byChannelAfterReview = new Choice(this, 'ByChannelAfterReview')
+      .when(isGreen, releaseAfterReview)
+      .otherwise(inspect);
+    // Daytime mode: a truck at the gate outside the freight hours waits in the yard until they open.
+    const waitForOpening = new Wait(this, 'WaitForOpening', {
+      comment: 'Outside the freight hours: clearance starts at the opening',
+      time: WaitTime.timestampPath('$.gateIn.clearanceFrom'),
+    }).next(byChannel);
 
     const awaitGateIn = waitFor(
       'AwaitGateIn',
@@ -110,8 +127,9 @@ export class RoadWorkflow extends Construct {
         )
         .when(
           Condition.stringEquals('$.gateIn.gateCheck', GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE),
-          officerReview('ReviewWeight', MANUAL_REVIEW, byChannel, rejected, {}),
+          officerReview('ReviewWeight', MANUAL_REVIEW, byChannelAfterReview, rejected, {}),
         )
+        .when(Condition.stringEquals('$.gateIn.clearance', GATE_CLEARANCE.AT_OPENING), waitForOpening)
         .when(isGreen, release)
         .otherwise(inspect),
     );

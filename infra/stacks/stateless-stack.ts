@@ -207,6 +207,8 @@ export class StatelessStack extends Stack {
         )
           .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
           .addEnvironment(ENV.gateWeightTolerancePercent, String(settings.gateWeightTolerancePercent));
+        // A truck at the gate outside the freight hours (daytime mode) is cleared from the opening.
+        slotCalendarEnvironment(f);
       },
       listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
       registerWebhook: (f) =>

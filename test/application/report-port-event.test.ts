@@ -4,7 +4,8 @@ import { reportPortEvent } from '#application/report-port-event.ts';
 import { awaitRoadEvent } from '#application/road-steps.ts';
 import { assessRisk, recordTransition } from '#application/workflow-steps.ts';
 import { noticeOf, ROAD_WAIT } from '#domain/port-events.ts';
-import { declaredGrossMassKg, GATE_CHECK } from '#domain/road-gate.ts';
+import { declaredGrossMassKg, GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
+import { slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { railImportDeclaration, roadExportDeclaration } from '../support/declarations.ts';
 import { callerAs, fakePorts } from '../support/fake-ports.ts';
 import { filed, slotBookingOf, trainArrived, truckExited, truckGatedIn, waitingForItsMilestone } from './scenarios.ts';
@@ -107,10 +108,47 @@ describe('the port reports a truck at the gate', () => {
     const outcome = await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: portOperator });
 
     assert.deepEqual(outcome.kind === 'reported' && outcome.resumedDeclarations, [road]);
+    const event = truckGatedIn('777ABD02');
     assert.deepEqual(ports.taskCallbacks.resumed[0]?.output, {
-      ...noticeOf(truckGatedIn('777ABD02'), portOperator.actor),
+      ...noticeOf(event, portOperator.actor),
       gateCheck: GATE_CHECK.PASSED,
+      clearance: GATE_CLEARANCE.AT_ONCE,
+      clearanceFrom: event.occurredAt,
     });
+  });
+
+  it('lets a truck at the gate at 22:00 in daytime mode wait for the opening, and clears one at once round the clock', async () => {
+    const atTen = '2025-03-01T22:00:00+08:00';
+    const outcomes = [];
+    for (const freightHours of ['DAYTIME', 'ROUND_THE_CLOCK']) {
+      const ports = fakePorts({ calendar: slotCalendarFrom({ freightHours, daytimeHours: '10:00-18:00' }) });
+      const id = await waitingForItsMilestone(
+        ports,
+        roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
+        'k1',
+      );
+      await reportPortEvent(ports, {
+        event: truckGatedIn('777ABD02', 'gate-22', atTen),
+        caller: portOperator,
+      });
+      const record = await ports.declarations.load(id);
+      const entry = ports.declarationStore.history(id).at(-1);
+      outcomes.push({ status: record?.status, fact: record?.facts.gateIn, entry });
+    }
+    const [daytime, roundTheClock] = outcomes;
+    assert.equal(daytime?.status, 'GATED_IN', 'through the gate either way: it waits in the yard');
+    assert.partialDeepStrictEqual(daytime?.fact, {
+      occurredAt: atTen,
+      clearance: GATE_CLEARANCE.AT_OPENING,
+      clearanceFrom: '2025-03-02T02:00:00.000Z',
+    });
+    assert.equal(
+      daytime?.entry?.reason,
+      'the truck reached the gate at 2025-03-01T22:00:00+08:00, outside the freight hours (10:00-18:00 Asia/Shanghai): it waits in the yard and is cleared from the opening at 2025-03-02T10:00:00+08:00',
+    );
+    assert.equal(daytime?.entry?.occurredAt, atTen, 'the gate-in keeps the gate’s own time');
+    assert.partialDeepStrictEqual(roundTheClock?.fact, { clearance: GATE_CLEARANCE.AT_ONCE, clearanceFrom: atTen });
+    assert.equal(roundTheClock?.entry?.reason, 'the truck gated in');
   });
 
   it('records the gate-in as the gate reported it: its clerk, its time, the weight against the declared mass', async () => {

@@ -307,6 +307,41 @@ describe('the workflow records the later stages', () => {
     assert.deepEqual(ports.declarationStore.snapshot(), before);
   });
 
+  it('releases a truck cleared from the opening of the freight hours at that business time, whenever the step runs', async () => {
+    const ports = fakePorts({ clock: () => new Date('2025-03-03T09:00:00Z') });
+    const id = await waitingForItsMilestone(
+      ports,
+      roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
+      'k1',
+    );
+    await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: gateClerk });
+    const opening = '2025-03-02T02:00:00.000Z';
+
+    await recordTransition(ports, {
+      declarationId: id,
+      transitions: ['SECURE_DUTIES', 'RELEASE'],
+      occurredAt: opening,
+    });
+
+    const [secured, released] = ports.declarationStore.history(id).slice(-2);
+    assert.deepEqual(
+      [secured?.status, secured?.occurredAt, released?.status, released?.occurredAt],
+      ['DUTIES_SECURED', opening, 'RELEASED', opening],
+    );
+    assert.equal(released?.recordedAt, '2025-03-03T09:00:00.000Z', 'recorded when the step ran');
+  });
+
+  it('fails loudly, writing nothing, on a business time that is not a date-time', async () => {
+    const ports = fakePorts();
+    const id = await waitingForItsMilestone(ports, roadExportDeclaration(), 'k1');
+    const before = ports.declarationStore.snapshot();
+    await assert.rejects(
+      recordTransition(ports, { declarationId: id, transition: 'SECURE_DUTIES', occurredAt: '22:00' }),
+      { name: 'UnknownTransition' },
+    );
+    assert.deepEqual(ports.declarationStore.snapshot(), before);
+  });
+
   it('refuses, by name, to release a declaration whose goods have not arrived', async () => {
     const ports = fakePorts();
     const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkGateIn, declaredGrossMassKg, GATE_CHECK } from '#domain/road-gate.ts';
+import { checkGateIn, clearanceAtGate, declaredGrossMassKg, GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
+import { slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { roadExportDeclaration } from '../support/declarations.ts';
 
 describe('the smart gate’s checks of a truck with a booked slot', () => {
@@ -43,5 +44,36 @@ describe('the smart gate’s checks of a truck with a booked slot', () => {
       assert.equal(result.check, GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE, String(factor));
       assert.match(result.reason ?? '', /beyond the 5% tolerance/);
     }
+  });
+});
+
+describe('when a truck that passed the gate is cleared', () => {
+  const daytime = slotCalendarFrom({ freightHours: 'DAYTIME', daytimeHours: '10:00-18:00' });
+  const roundTheClock = slotCalendarFrom({ freightHours: 'ROUND_THE_CLOCK' });
+
+  it('clears it at once within the freight hours, and round the clock at any hour', () => {
+    for (const [calendar, at] of [
+      [daytime, '2026-11-21T10:00:00+08:00'],
+      [daytime, '2026-11-21T17:59:00+08:00'],
+      [roundTheClock, '2026-11-21T22:00:00+08:00'],
+      [roundTheClock, '2026-11-22T03:30:00+08:00'],
+    ] as const) {
+      assert.deepEqual(clearanceAtGate(calendar, at), { clearance: GATE_CLEARANCE.AT_ONCE, clearanceFrom: at }, at);
+    }
+  });
+
+  it('in daytime mode, lets a truck at the gate at 22:00 or before dawn wait for the next opening', () => {
+    assert.partialDeepStrictEqual(clearanceAtGate(daytime, '2026-11-21T22:00:00+08:00'), {
+      clearance: GATE_CLEARANCE.AT_OPENING,
+      clearanceFrom: '2026-11-22T02:00:00.000Z',
+    });
+    assert.partialDeepStrictEqual(clearanceAtGate(daytime, '2026-11-22T06:10:00+08:00'), {
+      clearanceFrom: '2026-11-22T02:00:00.000Z',
+    });
+    assert.equal(
+      clearanceAtGate(daytime, '2026-11-21T18:00:00+08:00').clearanceFrom,
+      '2026-11-22T02:00:00.000Z',
+      'closing time is closed',
+    );
   });
 });

@@ -136,6 +136,19 @@ describe('LOCAL_TIME_SCALE', () => {
       () => new LocalStepFunctions([{ ...spec, definition: JSON.stringify(readsItsWait) }], functions),
     );
   });
+
+  it('runs a wait until a timestamp read from the input at any scale: it ends at that instant, as on AWS', () => {
+    const waitsForOpening = {
+      StartAt: 'WaitForOpening',
+      States: { WaitForOpening: { Type: 'Wait', TimestampPath: '$.gateIn.clearanceFrom', End: true } },
+    };
+    assert.doesNotThrow(
+      () =>
+        new LocalStepFunctions([{ ...spec, definition: JSON.stringify(waitsForOpening) }], functions, {
+          timeScale: 3600,
+        }),
+    );
+  });
 });
 
 describe('timeouts longer than one timer can wait (~24.8 days)', () => {

@@ -9,7 +9,7 @@ import { TRANSITION } from '#domain/lifecycle.ts';
 import { OFFICER_DECISIONS as OFFICER_DECISION } from '#domain/officer-tasks.ts';
 import { ROAD_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
-import { GATE_CHECK } from '#domain/road-gate.ts';
+import { GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
 import { type RoadSteps, RoadWorkflow } from '../../infra/constructs/road-workflow.ts';
 import type { AslMachine } from '../../infra/local/asl-support.ts';
 import { DYNAMIC_TIMEOUT_PARAMETER, runnableDefinition } from '../../infra/local/time-scale.ts';
@@ -63,7 +63,7 @@ const NEVER = Symbol('never answers');
 type Script = Record<string, readonly (JSONValue | typeof NEVER)[]>;
 
 async function run(script: Script) {
-  const calls: { state: string; input: Record<string, unknown> }[] = [];
+  const calls: { state: string; input: Record<string, unknown>; at: number }[] = [];
   // Waits still hanging when the execution ends (a branch stopped by its sibling's failure) are settled, as the
   // harness does, so that the runner clears their timers.
   const hanging: ((error: Error) => void)[] = [];
@@ -78,7 +78,7 @@ async function run(script: Script) {
       // A timeout read from the state input arrives as a parameter (see DYNAMIC_TIMEOUT_PARAMETER).
       const { [DYNAMIC_TIMEOUT_PARAMETER]: timeoutSeconds, ...input } = parameters as Record<string, JSONValue>;
       const { Payload } = input as { Payload?: Record<string, unknown> };
-      calls.push({ state: name, input: Payload ?? input });
+      calls.push({ state: name, input: Payload ?? input, at: Date.now() });
       const answers = script[name] ?? [{}];
       const n = count.get(name) ?? 0;
       count.set(name, n + 1);
@@ -127,13 +127,21 @@ async function run(script: Script) {
   return { entered, calls, outcome };
 }
 
-const gateIn = (gateCheck: string) => ({
+const GATED_IN_AT = '2026-11-21T08:00:00Z';
+const gateIn = (
+  gateCheck: string,
+  clearance: { clearance: string; clearanceFrom: string } = {
+    clearance: GATE_CLEARANCE.AT_ONCE,
+    clearanceFrom: GATED_IN_AT,
+  },
+) => ({
   milestone: 'TRUCK_GATED_IN',
   portEventId: 'gate-1',
-  occurredAt: '2026-11-21T08:00:00Z',
+  occurredAt: GATED_IN_AT,
   reportedBy: { kind: 'port-operator', id: 'gate-clerk-5' },
   facts: { plate: '123ABC02' },
   gateCheck,
+  ...clearance,
 });
 const risk = (channel: string) => ({ channel });
 
@@ -157,11 +165,48 @@ describe('the highway workflow, stage by stage', () => {
       calls.filter((c) => c.state.startsWith('Await')).map((c) => c.input.milestone),
       [ROAD_WAIT.SLOT_BOOKED, ROAD_WAIT.TRUCK_GATED_IN, ROAD_WAIT.TRUCK_EXITED],
     );
-    assert.deepEqual(calls.find((c) => c.state === 'ReleaseDeclaration')?.input.transitions, [
-      TRANSITION.SECURE_DUTIES,
-      TRANSITION.RELEASE,
-    ]);
+    const release = calls.find((c) => c.state === 'ReleaseDeclaration')?.input;
+    assert.deepEqual(release?.transitions, [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE]);
+    assert.equal(release?.occurredAt, GATED_IN_AT, 'released as the gate cleared it: its business time');
     assert.equal(calls.at(-1)?.input.transition, TRANSITION.CLOSE);
+  });
+
+  it('holds a truck that reached the gate outside the daytime freight hours until the opening, then clears it', async () => {
+    // The opening is a business time; here it is a moment ahead, so that the wait can be seen to last until it.
+    const opening = new Date(Date.now() + 1_500).toISOString();
+    const { entered, calls, outcome } = await run({
+      AssessRisk: [risk(RISK_CHANNEL.GREEN)],
+      AwaitGateIn: [gateIn(GATE_CHECK.PASSED, { clearance: GATE_CLEARANCE.AT_OPENING, clearanceFrom: opening })],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered, [
+      'AssessRisk',
+      'AwaitSlotBooking',
+      'AwaitGateIn',
+      'AfterGate',
+      'WaitForOpening',
+      'ByChannel',
+      'ReleaseDeclaration',
+      'AwaitExit',
+      'CloseDeclaration',
+    ]);
+    const release = calls.find((c) => c.state === 'ReleaseDeclaration');
+    assert.equal(release?.input.occurredAt, opening, 'released at the opening, in business time');
+    assert.ok((release?.at ?? 0) >= Date.parse(opening), 'the release step ran only once the opening came');
+  });
+
+  it('releases a truck an officer inspected when the step records it, not at the gate’s time', async () => {
+    const { entered, calls, outcome } = await run({
+      AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
+      AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
+      InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    assert.ok(entered.includes('ReleaseAfterReview'));
+    assert.equal(entered.includes('ReleaseDeclaration'), false);
+    const release = calls.find((c) => c.state === 'ReleaseAfterReview')?.input;
+    assert.deepEqual(release?.transitions, [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE]);
+    assert.equal(release?.occurredAt, undefined);
   });
 
   it('sends a truck whose plate is not the booked one to an officer, and waits for the booked truck again', async () => {
@@ -189,7 +234,13 @@ describe('the highway workflow, stage by stage', () => {
       InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
     });
     assert.deepEqual(outcome, { ok: true });
-    for (const state of ['ReviewWeightTask', 'ByChannel', 'InspectTruckTask', 'ReleaseDeclaration', 'AwaitExit']) {
+    for (const state of [
+      'ReviewWeightTask',
+      'ByChannelAfterReview',
+      'InspectTruckTask',
+      'ReleaseAfterReview',
+      'AwaitExit',
+    ]) {
       assert.ok(entered.includes(state), state);
     }
     assert.equal(
@@ -207,7 +258,7 @@ describe('the highway workflow, stage by stage', () => {
       });
       assert.deepEqual(outcome, { ok: true });
       assert.equal(entered.at(-1), 'Rejected');
-      assert.equal(entered.includes('ReleaseDeclaration'), false);
+      assert.equal(entered.includes('ReleaseDeclaration') || entered.includes('ReleaseAfterReview'), false);
     });
   }
 

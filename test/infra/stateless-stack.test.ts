@@ -197,8 +197,9 @@ describe('stateless stack: each function is told where its resources are', () =>
     assert.equal(offEnv?.RISK_SELECTION_SEED, 'x');
   });
 
-  it('the functions that decide on hours (booking, the calendar), and only they, are told the slot calendar', () => {
-    const expected = [ROUTES.bookSlot, ROUTES.getSlotAvailability]
+  it('the functions that decide on hours (booking, the calendar, the gate), and only they, are told the slot calendar', () => {
+    const bookSlotId = functionBehindRoute(template, routeKey(ROUTES.bookSlot));
+    const expected = [ROUTES.bookSlot, ROUTES.getSlotAvailability, ROUTES.reportPortEvent]
       .map((route) => functionBehindRoute(template, routeKey(route)))
       .sort();
     for (const variable of [
@@ -210,7 +211,6 @@ describe('stateless stack: each function is told where its resources are', () =>
     ]) {
       assert.deepEqual(functionsWith(variable), expected, variable);
     }
-    const [bookSlotId = ''] = expected;
     assert.deepEqual(
       {
         zone: envOfFunction(bookSlotId).PORT_TIME_ZONE,

@@ -26,6 +26,7 @@ import { NO_RANDOM_SELECTION } from '#domain/risk-reference-data.ts';
 import type { Role } from '#domain/roles.ts';
 import { DEFAULT_SLA_POLICY } from '#domain/sla.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
+import { type SlotCalendar, slotCalendarFrom } from '#domain/slot-calendar.ts';
 import {
   type ManifestVersion,
   type TrainHead,
@@ -355,6 +356,8 @@ export function fakePorts(
   options: {
     readonly goneTokens?: Iterable<string>;
     readonly clock?: Clock;
+    /** The port's calendar: round the clock unless given. */
+    readonly calendar?: SlotCalendar;
     /** Consignees with clearances at the port already; the fixtures' usual consignees unless given. */
     readonly clearedConsignees?: Iterable<{ name: string; taxId?: string } | undefined>;
     /** No random selection unless given, so a test's channel follows from its goods and trader. */
@@ -375,6 +378,7 @@ export function fakePorts(
     slots: { loadBooking: async (declarationId: string) => bookings.get(declarationId) },
     bookings,
     gateWeightTolerancePercent: 5,
+    calendar: options.calendar ?? slotCalendarFrom(),
     trains: trainStore,
     slaPolicy: DEFAULT_SLA_POLICY,
     completionPeriod: DEFAULT_COMPLETION_PERIOD,
