@@ -2,7 +2,8 @@ import './lambda-concurrency.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { hoursOfLocalDate, localIsoOf, localTimeOf } from '#domain/slot-calendar.ts';
+import { hoursOfLocalDate, localIsoOf, localTimeOf, slotCalendarFrom } from '#domain/slot-calendar.ts';
+import { runTrucks } from '../bench/reform-day.ts';
 import {
   brokerToken,
   eventually,
@@ -182,6 +183,17 @@ describe('the highway flow, end to end on the local stack', () => {
     assert.equal(hold?.transition, 'HOLD');
     assert.equal(hold?.actor.kind, 'port-operator');
     assert.match(hold?.reason ?? '', new RegExp(`${otherTruck}.*${document.truck.plate}`));
+  });
+
+  it('clears a truck that reaches the gate at 22:00 at once, round the clock (see road-daytime for daytime hours)', async () => {
+    const day = localTimeOf(new Date(Date.now() - 3 * 24 * 3_600_000), ZONE).date;
+    const arrivesAt = `${day}T22:00:00+08:00`;
+    const [truck] = await runTrucks(env, slotCalendarFrom({ freightHours: 'ROUND_THE_CLOCK' }), [
+      { arrivesAt, channel: 'GREEN' },
+    ]);
+    assert.equal(truck?.clearanceFrom, arrivesAt, 'cleared from the moment it gated in');
+    assert.equal(truck?.releasedAt, arrivesAt);
+    assert.equal(truck?.states.includes('WaitForOpening'), false);
   });
 
   it('refuses a gate-in for a declaration with no slot booked, and changes nothing', async () => {
