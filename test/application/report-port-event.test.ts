@@ -205,6 +205,33 @@ describe('the port reports a truck at the gate', () => {
     assert.equal(ports.taskCallbacks.resumed.at(-1)?.taskToken, 'gate-token', 'the late wait finds the gate-in');
   });
 
+  it('refuses a truck that comes after its booking’s no-show deadline, writing nothing; booked again, it is let through', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const id = await waitingForItsMilestone(ports, document, 'k1');
+    const booking = slotBookingOf(id, document.truck);
+    const before = ports.declarationStore.history(id);
+    // The gate's business time decides, not when the report arrives: 09:00Z is the deadline itself.
+    const late = truckGatedIn('777ABD02', 'gate-late', booking.noShowAt);
+
+    for (const event of [late, { ...late, declarationId: id }]) {
+      const outcome = await reportPortEvent(ports, { event, caller: portOperator });
+      assert.equal(outcome.kind, 'refused');
+      assert.equal(outcome.kind === 'refused' && outcome.status, 409);
+      assert.equal(outcome.kind === 'refused' && outcome.field, '/occurredAt');
+      assert.equal(outcome.kind === 'refused' && outcome.rule, 'booking-not-expired');
+      assert.match(outcome.kind === 'refused' ? outcome.detail : '', /books a slot again/);
+    }
+    assert.deepEqual(ports.declarationStore.history(id), before);
+    assert.equal(ports.milestoneStore.reportOf('TRUCK_GATED_IN', '777ABD02'), undefined);
+    assert.equal(ports.taskCallbacks.resumed.length, 0);
+
+    ports.bookings.set(id, { ...booking, revision: 2, noShowAt: '2025-03-02T09:00:00.000Z' });
+    const rebooked = await reportPortEvent(ports, { event: late, caller: portOperator });
+    assert.deepEqual(rebooked.kind === 'reported' && rebooked.resumedDeclarations, [id]);
+    assert.equal((await ports.declarations.load(id))?.status, 'GATED_IN');
+  });
+
   it('refuses a gate-in no booked declaration waits for', async () => {
     const ports = fakePorts();
     const outcome = await reportPortEvent(ports, { event: truckGatedIn('555AAA02'), caller: portOperator });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkGateIn, declaredGrossMassKg, GATE_CHECK } from '#domain/road-gate.ts';
+import { checkGateIn, declaredGrossMassKg, GATE_CHECK, noShowAtGate } from '#domain/road-gate.ts';
 import { roadExportDeclaration } from '../support/declarations.ts';
 
 describe('the smart gate’s checks of a truck with a booked slot', () => {
@@ -43,5 +43,32 @@ describe('the smart gate’s checks of a truck with a booked slot', () => {
       assert.equal(result.check, GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE, String(factor));
       assert.match(result.reason ?? '', /beyond the 5% tolerance/);
     }
+  });
+});
+
+describe('a truck at the gate after its booking’s no-show deadline', () => {
+  const booking = { declarationId: 'DCL-0123456789ABCDEF01234567', noShowAt: '2025-03-01T09:00:00.000Z' };
+  const gateIn = (occurredAt: string) => ({ eventType: 'TRUCK_GATED_IN' as const, plate: '123ABC02', occurredAt });
+
+  it('is let on until the deadline, by the gate’s own clock however late it is reported', () => {
+    assert.equal(noShowAtGate({ event: gateIn('2025-03-01T14:59:59+06:00'), booking }), undefined);
+  });
+
+  it('is turned away from the deadline on, told that its booking expired and to book again', () => {
+    for (const occurredAt of ['2025-03-01T15:00:00+06:00', '2025-03-02T08:00:00Z']) {
+      const refusal = noShowAtGate({ event: gateIn(occurredAt), booking });
+      assert.equal(refusal?.status, 409, occurredAt);
+      assert.equal(refusal?.field, '/occurredAt');
+      assert.equal(refusal?.rule, 'booking-not-expired');
+      assert.match(
+        refusal?.detail ?? '',
+        /123ABC02 .* no-show deadline 2025-03-01T09:00:00.000Z .* books a slot again/,
+      );
+    }
+  });
+
+  it('does not hold back the exit of a truck that did gate in', () => {
+    const exit = { eventType: 'TRUCK_EXITED' as const, plate: '123ABC02', occurredAt: '2025-03-02T08:00:00Z' };
+    assert.equal(noShowAtGate({ event: exit, booking }), undefined);
   });
 });
