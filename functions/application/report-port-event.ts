@@ -15,7 +15,7 @@ import {
   type TrainEventType,
   type TruckEvent,
 } from '#domain/port-events.ts';
-import { checkGateIn, clearanceAtGate, GATE_CHECK } from '#domain/road-gate.ts';
+import { checkGateIn, clearanceAtGate, GATE_CHECK, noShowAtGate } from '#domain/road-gate.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
 import type { SlotCalendar } from '#domain/slot-calendar.ts';
 import { type TrainHead, TrainVersionConflictError, trainAfterEvent, trainKeyOf } from '#domain/trains.ts';
@@ -210,6 +210,8 @@ async function reportTruckEvent(
           : `${id} is ${record.status}: a truck exits after its release (RELEASED)`,
       );
     }
+    const refusal = replay ? undefined : noShowAtGate({ event, booking });
+    if (refusal !== undefined) return { kind: 'refused', ...refusal };
     targets.push({ record, document, booking, replay });
   }
   if (targets.length === 0) {

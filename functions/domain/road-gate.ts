@@ -1,5 +1,6 @@
 import type { RoadExportDeclaration, RoadImportDeclaration } from './declaration-types/road.ts';
-import type { SlotBooking } from './slot-booking.ts';
+import type { TruckEvent } from './port-events.ts';
+import { bookingStateAt, type SlotBooking } from './slot-booking.ts';
 import { formatDailyHours, localIsoOf, nextOpeningAt, type SlotCalendar } from './slot-calendar.ts';
 
 /**
@@ -92,5 +93,33 @@ export function clearanceAtGate(calendar: SlotCalendar, gatedInAt: string): Clea
     clearance: GATE_CLEARANCE.AT_OPENING,
     clearanceFrom,
     reason: `the truck reached the gate at ${localIsoOf(at, calendar.timeZone)}, outside the freight hours (${formatDailyHours(calendar.daytimeHours)} ${calendar.timeZone}): it waits in the yard and is cleared from the opening at ${localIsoOf(opening, calendar.timeZone)}`,
+  };
+}
+
+/** A gate-in the port cannot take: nothing is recorded, and the answer names the field and the rule. */
+export interface GateRefusal {
+  readonly status: 409;
+  readonly field: string;
+  readonly rule: string;
+  readonly detail: string;
+}
+
+/**
+ * A gate-in after its booking's no-show deadline finds the booking expired: the truck is not let through on it,
+ * and books again. Judged against the gate's business time, so a kept slot reported late still counts.
+ */
+export function noShowAtGate(input: {
+  readonly event: Pick<TruckEvent, 'eventType' | 'occurredAt' | 'plate'>;
+  readonly booking: Pick<SlotBooking, 'declarationId' | 'noShowAt'>;
+}): GateRefusal | undefined {
+  const { event, booking } = input;
+  if (event.eventType !== 'TRUCK_GATED_IN' || bookingStateAt(booking, new Date(event.occurredAt)) === 'BOOKED') {
+    return undefined;
+  }
+  return {
+    status: 409,
+    field: '/occurredAt',
+    rule: 'booking-not-expired',
+    detail: `truck ${event.plate} came at ${event.occurredAt}, after the no-show deadline ${booking.noShowAt} of the slot booked for ${booking.declarationId}: the booking has expired, and the truck books a slot again (PUT /v1/declarations/${booking.declarationId}/slot)`,
   };
 }

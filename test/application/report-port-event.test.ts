@@ -118,7 +118,8 @@ describe('the port reports a truck at the gate', () => {
   });
 
   it('lets a truck at the gate at 22:00 in daytime mode wait for the opening, and clears one at once round the clock', async () => {
-    const atTen = '2025-03-01T22:00:00+08:00';
+    // The night before its booked hour (a truck may come early; after its no-show deadline it may not).
+    const atTenPm = '2025-02-28T22:00:00+08:00';
     const outcomes = [];
     for (const freightHours of ['DAYTIME', 'ROUND_THE_CLOCK']) {
       const ports = fakePorts({ calendar: slotCalendarFrom({ freightHours, daytimeHours: '10:00-18:00' }) });
@@ -128,7 +129,7 @@ describe('the port reports a truck at the gate', () => {
         'k1',
       );
       await reportPortEvent(ports, {
-        event: truckGatedIn('777ABD02', 'gate-22', atTen),
+        event: truckGatedIn('777ABD02', 'gate-22', atTenPm),
         caller: portOperator,
       });
       const record = await ports.declarations.load(id);
@@ -138,16 +139,16 @@ describe('the port reports a truck at the gate', () => {
     const [daytime, roundTheClock] = outcomes;
     assert.equal(daytime?.status, 'GATED_IN', 'through the gate either way: it waits in the yard');
     assert.partialDeepStrictEqual(daytime?.fact, {
-      occurredAt: atTen,
+      occurredAt: atTenPm,
       clearance: GATE_CLEARANCE.AT_OPENING,
-      clearanceFrom: '2025-03-02T02:00:00.000Z',
+      clearanceFrom: '2025-03-01T02:00:00.000Z',
     });
     assert.equal(
       daytime?.entry?.reason,
-      'the truck reached the gate at 2025-03-01T22:00:00+08:00, outside the freight hours (10:00-18:00 Asia/Shanghai): it waits in the yard and is cleared from the opening at 2025-03-02T10:00:00+08:00',
+      'the truck reached the gate at 2025-02-28T22:00:00+08:00, outside the freight hours (10:00-18:00 Asia/Shanghai): it waits in the yard and is cleared from the opening at 2025-03-01T10:00:00+08:00',
     );
-    assert.equal(daytime?.entry?.occurredAt, atTen, 'the gate-in keeps the gate’s own time');
-    assert.partialDeepStrictEqual(roundTheClock?.fact, { clearance: GATE_CLEARANCE.AT_ONCE, clearanceFrom: atTen });
+    assert.equal(daytime?.entry?.occurredAt, atTenPm, 'the gate-in keeps the gate’s own time');
+    assert.partialDeepStrictEqual(roundTheClock?.fact, { clearance: GATE_CLEARANCE.AT_ONCE, clearanceFrom: atTenPm });
     assert.equal(roundTheClock?.entry?.reason, 'the truck gated in');
   });
 
@@ -241,6 +242,33 @@ describe('the port reports a truck at the gate', () => {
     assert.equal((await ports.declarations.load(id))?.status, 'GATED_IN');
     await awaitRoadEvent(ports, { declarationId: id, taskToken: 'gate-token', milestone: ROAD_WAIT.TRUCK_GATED_IN });
     assert.equal(ports.taskCallbacks.resumed.at(-1)?.taskToken, 'gate-token', 'the late wait finds the gate-in');
+  });
+
+  it('refuses a truck that comes after its booking’s no-show deadline, writing nothing; booked again, it is let through', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const id = await waitingForItsMilestone(ports, document, 'k1');
+    const booking = slotBookingOf(id, document.truck);
+    const before = ports.declarationStore.history(id);
+    // The gate's business time decides, not when the report arrives: 09:00Z is the deadline itself.
+    const late = truckGatedIn('777ABD02', 'gate-late', booking.noShowAt);
+
+    for (const event of [late, { ...late, declarationId: id }]) {
+      const outcome = await reportPortEvent(ports, { event, caller: portOperator });
+      assert.equal(outcome.kind, 'refused');
+      assert.equal(outcome.kind === 'refused' && outcome.status, 409);
+      assert.equal(outcome.kind === 'refused' && outcome.field, '/occurredAt');
+      assert.equal(outcome.kind === 'refused' && outcome.rule, 'booking-not-expired');
+      assert.match(outcome.kind === 'refused' ? outcome.detail : '', /books a slot again/);
+    }
+    assert.deepEqual(ports.declarationStore.history(id), before);
+    assert.equal(ports.milestoneStore.reportOf('TRUCK_GATED_IN', '777ABD02'), undefined);
+    assert.equal(ports.taskCallbacks.resumed.length, 0);
+
+    ports.bookings.set(id, { ...booking, revision: 2, noShowAt: '2025-03-02T09:00:00.000Z' });
+    const rebooked = await reportPortEvent(ports, { event: late, caller: portOperator });
+    assert.deepEqual(rebooked.kind === 'reported' && rebooked.resumedDeclarations, [id]);
+    assert.equal((await ports.declarations.load(id))?.status, 'GATED_IN');
   });
 
   it('refuses a gate-in no booked declaration waits for', async () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkGateIn, clearanceAtGate, declaredGrossMassKg, GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
+import {
+  checkGateIn,
+  clearanceAtGate,
+  declaredGrossMassKg,
+  GATE_CHECK,
+  GATE_CLEARANCE,
+  noShowAtGate,
+} from '#domain/road-gate.ts';
 import { slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { roadExportDeclaration } from '../support/declarations.ts';
 
@@ -75,5 +82,32 @@ describe('when a truck that passed the gate is cleared', () => {
       '2026-11-22T02:00:00.000Z',
       'closing time is closed',
     );
+  });
+});
+
+describe('a truck at the gate after its booking’s no-show deadline', () => {
+  const booking = { declarationId: 'DCL-0123456789ABCDEF01234567', noShowAt: '2025-03-01T09:00:00.000Z' };
+  const gateIn = (occurredAt: string) => ({ eventType: 'TRUCK_GATED_IN' as const, plate: '123ABC02', occurredAt });
+
+  it('is let on until the deadline, by the gate’s own clock however late it is reported', () => {
+    assert.equal(noShowAtGate({ event: gateIn('2025-03-01T14:59:59+06:00'), booking }), undefined);
+  });
+
+  it('is turned away from the deadline on, told that its booking expired and to book again', () => {
+    for (const occurredAt of ['2025-03-01T15:00:00+06:00', '2025-03-02T08:00:00Z']) {
+      const refusal = noShowAtGate({ event: gateIn(occurredAt), booking });
+      assert.equal(refusal?.status, 409, occurredAt);
+      assert.equal(refusal?.field, '/occurredAt');
+      assert.equal(refusal?.rule, 'booking-not-expired');
+      assert.match(
+        refusal?.detail ?? '',
+        /123ABC02 .* no-show deadline 2025-03-01T09:00:00.000Z .* books a slot again/,
+      );
+    }
+  });
+
+  it('does not hold back the exit of a truck that did gate in', () => {
+    const exit = { eventType: 'TRUCK_EXITED' as const, plate: '123ABC02', occurredAt: '2025-03-02T08:00:00Z' };
+    assert.equal(noShowAtGate({ event: exit, booking }), undefined);
   });
 });
