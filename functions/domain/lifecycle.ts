@@ -124,6 +124,8 @@ export const TRANSITIONS = {
   // Highway: the truck's booked gate slot, its passage through the smart gate, and its exit through the border.
   CONFIRM_BOOKING: { to: 'SLOT_BOOKED', from: ['RISK_ASSESSED'], reason: 'a gate slot is booked' },
   GATE_IN: { to: 'GATED_IN', from: ['SLOT_BOOKED'], reason: 'the truck gated in' },
+  // A red-channel truck's scan (./road-scan.ts) is kept in the history; a suspicious one is then held (HOLD).
+  RECORD_SCAN: { to: 'SAME', from: ['GATED_IN'], reason: 'the scanner scanned the truck' },
   RECORD_ARRIVAL: { to: 'ARRIVED', from: ['AWAITING_ARRIVAL'], reason: 'the port reported the goods arrived' },
   // A corrected arrival report re-stamps a declaration that already arrived: its arrival time and the SLA clocks
   // counted from it change, its status does not (the trace is its history entry, naming the report superseded).

@@ -85,13 +85,14 @@ interface DeclarationTypeDefinition<TDocument> {
  * Rail (stages R1-R7): the manifest match, then after arrival the gauge change and the inspection side by
  * side, duties, release; an officer can hold, reject or send it back on its way; the broker can cancel.
  */
-const HIGHWAY_ONLY: readonly TransitionName[] = ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_EXIT', 'CLOSE'];
+const HIGHWAY_ONLY: readonly TransitionName[] = ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_SCAN', 'RECORD_EXIT', 'CLOSE'];
 const RAIL_IMPORT_LIFECYCLE: Lifecycle = TRANSITION_NAMES.filter((name) => !HIGHWAY_ONLY.includes(name));
 
 /**
  * Highway (issue 7): RECEIVED → RISK_ASSESSED → SLOT_BOOKED → GATED_IN → inspection by channel → RELEASED →
- * EXITED → CLOSED. No manifest and no tracks: an officer's look at a yellow or red truck is a manual review of the
- * gated-in declaration; a plate or weight the gate does not accept holds it.
+ * EXITED → CLOSED. No manifest and no tracks: an officer's look at a yellow truck is a manual review of the
+ * gated-in declaration; a red truck is scanned (RECORD_SCAN), and a suspicious scan, a plate or a weight the gate
+ * does not accept holds it.
  */
 const ROAD_LIFECYCLE: Lifecycle = [
   'FILE',
@@ -99,6 +100,7 @@ const ROAD_LIFECYCLE: Lifecycle = [
   'ASSIGN_RISK_CHANNEL',
   'CONFIRM_BOOKING',
   'GATE_IN',
+  'RECORD_SCAN',
   'SECURE_DUTIES',
   'RELEASE',
   'RECORD_EXIT',
