@@ -2259,6 +2259,12 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       body: JSON.stringify({ laneType: 'VEHICLE_CARRIER', startsAt: BOOKED_HOUR() }),
     });
     assert.equal(booked.status, 201, `the road export's truck is booked: ${booked.text}`);
+    // The booking moves its workflow on to the gate after the answer: the baseline is taken once it waits there.
+    await eventually(
+      () => probe.itemsOfMilestone('TRUCK_GATED_IN', roadExportDeclaration().truck.plate),
+      (waits) => waits > 0,
+      60_000,
+    );
     countsBefore = await probe.settledCounts();
     figures.startedAt = Date.now();
   });
