@@ -57,7 +57,8 @@ export const STATUS_MEANINGS = {
 } as const satisfies Record<DeclarationStatus, string>;
 
 /** Status names as constants, for code outside the domain that must name one (state machines, tests). */
-export const STATUS = Object.fromEntries(STATUS_NAMES.map((name) => [name, name])) as {
+// Pure: a function that names no status through it leaves it out of its bundle (the budget is 250 KiB each).
+export const STATUS = /* @__PURE__ */ Object.fromEntries(/* @__PURE__ */ STATUS_NAMES.map((name) => [name, name])) as {
   readonly [K in DeclarationStatus]: K;
 };
 
@@ -223,7 +224,10 @@ export const TRANSITIONS = {
 
 export type TransitionName = keyof typeof TRANSITIONS;
 export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as TransitionName[];
-export const TRANSITION = Object.fromEntries(TRANSITION_NAMES.map((name) => [name, name])) as {
+// Pure, as STATUS is: a function that moves no declaration on leaves it out of its bundle.
+export const TRANSITION = /* @__PURE__ */ Object.fromEntries(
+  /* @__PURE__ */ TRANSITION_NAMES.map((name) => [name, name]),
+) as {
   readonly [K in TransitionName]: K;
 };
 
