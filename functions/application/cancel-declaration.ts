@@ -63,7 +63,10 @@ export async function cancelDeclaration(
             ['TRANSSHIPMENT_COMPLETED', trainKeyOf(document.train)],
             ['DECLARATION_AMENDED', record.id],
           ]
-        : [['TRUCK_GATED_IN', document.truck.plate]];
+        : [
+            ['TRUCK_GATED_IN', document.truck.plate],
+            ['TRUCK_SCANNED', document.truck.plate],
+          ];
   for (const [wait, key] of waits) await ports.milestones.removeWait(wait, key, record.id);
   const task = await ports.officerTasks.loadTask(record.id);
   if (task?.state === 'OPEN') {

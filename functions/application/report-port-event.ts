@@ -29,6 +29,7 @@ import type {
   TaskCallbacks,
   TrainStore,
 } from './ports.ts';
+import { reportTruckScan } from './report-truck-scan.ts';
 import { type RoadStageFact, resumeRoadWait } from './road-steps.ts';
 import type { SlotStore } from './slots.ts';
 
@@ -86,7 +87,10 @@ export async function reportPortEvent(
   if (![...caller.roles].some((role) => mayReport(role, event.eventType))) {
     return { kind: 'not-a-reporter', reporters: PORT_EVENTS[event.eventType].reporters };
   }
-  return isTrainEvent(event) ? reportTrainEvent(ports, event, caller) : reportTruckEvent(ports, event, caller);
+  if (isTrainEvent(event)) return reportTrainEvent(ports, event, caller);
+  // The scanner's report of a red-channel truck, between its gate-in and its release (./report-truck-scan.ts).
+  if (event.eventType === 'TRUCK_SCANNED') return reportTruckScan(ports, event, caller);
+  return reportTruckEvent(ports, event, caller);
 }
 
 async function reportTrainEvent(ports: PortEventPorts, event: TrainEvent, caller: Caller): Promise<PortEventOutcome> {

@@ -9,8 +9,8 @@ import type { SlotStore } from './slots.ts';
 import { loadWithDocument } from './workflow-steps.ts';
 
 /**
- * The highway workflow's waits (issue 7): the broker's slot booking, the truck at the gate, its exit through the
- * border. Whoever ends a wait records the stage it reached (the booking's follower, the gate's and the exit's
+ * The highway workflow's waits (issue 7): the broker's slot booking, the truck at the gate, a red-channel truck's
+ * scan, its exit through the border. Whoever ends a wait records the stage it reached (the booking's follower, the gate's and the exit's
  * reports), so the state machine spends no state on it; each wait finds a stage reached before it began.
  */
 export interface RoadStepPorts {
@@ -22,8 +22,8 @@ export interface RoadStepPorts {
 }
 
 /**
- * What a gate-in or an exit left on the declaration (facts.gateIn, facts.exit): what resumes its wait. A gate-in
- * carries its checks' outcome and when clearance starts (see ClearanceAtGate).
+ * What a gate-in, a scan or an exit left on the declaration (facts.gateIn, facts.scan, facts.exit): what resumes
+ * its wait. A gate-in carries its checks' outcome and when clearance starts (see ClearanceAtGate).
  */
 export type RoadStageFact = MilestoneNotice & {
   readonly gateCheck?: string;
@@ -64,6 +64,15 @@ export async function awaitRoadEvent(
       if (fact !== undefined && stageReached) await resumeRoadWait(ports, input.milestone, plate, record.id, fact);
       return;
     }
+    case ROAD_WAIT.TRUCK_SCANNED: {
+      const booking = await ports.slots.loadBooking(record.id);
+      const plate = booking?.truck.plate ?? document.truck.plate;
+      await ports.milestones.registerWait(input.milestone, plate, wait, now);
+      // A declaration is scanned once: a scan on record is this truck's, reported before the workflow got here.
+      const scan = record.facts.scan as RoadStageFact | undefined;
+      if (scan !== undefined) await resumeRoadWait(ports, input.milestone, plate, record.id, scan);
+      return;
+    }
   }
 }
 
@@ -102,10 +111,10 @@ export async function confirmSlotAndResume(
   return true;
 }
 
-/** Resumes a declaration's gate or exit wait with what the port reported. */
+/** Resumes a declaration's gate, scan or exit wait with what the port reported. */
 export async function resumeRoadWait(
   ports: Pick<RoadStepPorts, 'milestones' | 'tasks'>,
-  milestone: typeof ROAD_WAIT.TRUCK_GATED_IN | typeof ROAD_WAIT.TRUCK_EXITED,
+  milestone: Exclude<RoadWait, typeof ROAD_WAIT.SLOT_BOOKED>,
   plate: string,
   declarationId: string,
   fact: RoadStageFact,

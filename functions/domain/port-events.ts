@@ -9,10 +9,21 @@ import type {
   TruckEvent,
   TruckExited,
   TruckGatedIn,
+  TruckScanned,
 } from './schemas/port-events.ts';
 import { type TrainHead, trainKeyOf } from './trains.ts';
 
-export type { Milestone, PortEvent, TrainArrived, TrainEvent, TrainEventType, TruckEvent, TruckExited, TruckGatedIn };
+export type {
+  Milestone,
+  PortEvent,
+  TrainArrived,
+  TrainEvent,
+  TrainEventType,
+  TruckEvent,
+  TruckExited,
+  TruckGatedIn,
+  TruckScanned,
+};
 
 /**
  * What the port, the railway, the terminal and the gate report, who may report each, and the key of the
@@ -24,6 +35,7 @@ export const PORT_EVENTS: { readonly [K in Milestone]: { readonly reporters: rea
   TRANSSHIPMENT_COMPLETED: { reporters: ['port-operator'] },
   TRUCK_GATED_IN: { reporters: ['port-operator'] },
   TRUCK_EXITED: { reporters: ['port-operator'] },
+  TRUCK_SCANNED: { reporters: ['port-operator'] },
 };
 
 export const TRAIN_EVENT_TYPES: readonly TrainEventType[] = [
@@ -33,16 +45,17 @@ export const TRAIN_EVENT_TYPES: readonly TrainEventType[] = [
 ];
 
 export function isTrainEvent(event: PortEvent): event is TrainEvent {
-  return event.eventType !== 'TRUCK_GATED_IN' && event.eventType !== 'TRUCK_EXITED';
+  return 'train' in event;
 }
 
 /**
  * What a road declaration's workflow waits for: the broker's slot booking (keyed by the declaration), the truck at
- * the gate and its exit through the border (keyed by its plate).
+ * the gate, a red-channel truck's scan and its exit through the border (keyed by its plate).
  */
 export const ROAD_WAIT = {
   SLOT_BOOKED: 'SLOT_BOOKED',
   TRUCK_GATED_IN: 'TRUCK_GATED_IN',
+  TRUCK_SCANNED: 'TRUCK_SCANNED',
   TRUCK_EXITED: 'TRUCK_EXITED',
 } as const;
 export type RoadWait = (typeof ROAD_WAIT)[keyof typeof ROAD_WAIT];
@@ -88,9 +101,16 @@ export function noticeOf(event: PortEvent, reportedBy: Actor): MilestoneNotice {
     ? { trainNumber: event.train.trainNumber, trainDate: event.train.trainDate }
     : {
         plate: event.plate,
-        ...(event.gate === undefined ? {} : { gate: event.gate }),
+        ...('gate' in event && event.gate !== undefined ? { gate: event.gate } : {}),
         ...('grossWeightKg' in event && event.grossWeightKg !== undefined
           ? { grossWeightKg: String(event.grossWeightKg) }
+          : {}),
+        ...(event.eventType === 'TRUCK_SCANNED'
+          ? {
+              scanResult: event.result,
+              ...(event.scanner === undefined ? {} : { scanner: event.scanner }),
+              ...(event.remarks === undefined ? {} : { remarks: event.remarks }),
+            }
           : {}),
       };
   return { milestone: event.eventType, portEventId: event.eventId, occurredAt: event.occurredAt, reportedBy, facts };

@@ -6,6 +6,7 @@ import {
   Condition,
   Errors,
   JsonPath,
+  type State,
   type StateMachine,
   Succeed,
   Timeout,
@@ -19,6 +20,7 @@ import type { OfficerTaskKind } from '#domain/officer-tasks.ts';
 import { ROAD_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
+import { SCAN_RESULT, SCANNED_CHANNEL } from '#domain/road-scan.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
 import { type OfficerSteps, workflowTasks } from './workflow-tasks.ts';
 
@@ -51,8 +53,9 @@ const MANUAL_REVIEW: OfficerTaskKind = 'MANUAL_REVIEW';
  * and two more (WaitForOpening → ByChannel) for a truck that reached the gate outside the daytime freight hours.
  * SLOT_BOOKED, GATED_IN (or HELD) and EXITED are recorded by whoever ends the wait (the booking's follower, the
  * gate's and the exit's reports), with their actor and business time, so no state is spent on them. A plate the
- * gate does not accept, a weight beyond the tolerance, and a yellow or red channel go to an officer's task (the rail
- * workflow's); a wait that times out goes to an officer's manual review, and an approval waits again.
+ * gate does not accept, a weight beyond the tolerance, and a yellow channel go to an officer's task (the rail
+ * workflow's); a red truck waits for its scan (see inspectionByChannel); a wait that times out goes to an officer's
+ * manual review, and an approval waits again.
  */
 export class RoadWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -90,9 +93,20 @@ export class RoadWorkflow extends Construct {
     const releaseAfterReview = task('ReleaseAfterReview', steps.recordTransition, releaseTransitions, undefined);
     releaseAfterReview.next(awaitExit);
 
-    const inspect = officerReview('InspectTruck', MANUAL_REVIEW, releaseAfterReview, rejected, {
-      reason: JsonPath.format('{} channel: an officer checks the truck', JsonPath.stringAt('$.risk.channel')),
-    });
+    // Released on a clear scan: at the scan's business time.
+    const releaseAfterScan = task(
+      'ReleaseAfterScan',
+      steps.recordTransition,
+      { ...releaseTransitions, occurredAt: JsonPath.stringAt('$.scan.occurredAt') },
+      undefined,
+    );
+    releaseAfterScan.next(awaitExit);
+
+    const inspect = this.inspectionByChannel(
+      props,
+      { afterReview: releaseAfterReview, afterScan: releaseAfterScan },
+      rejected,
+    );
     const isGreen = Condition.stringEquals('$.risk.channel', RISK_CHANNEL.GREEN);
     const byChannel = new Choice(this, 'ByChannel').when(isGreen, release).otherwise(inspect);
     const byChannelAfterReview = new Choice(this, 'ByChannelAfterReview')
@@ -149,9 +163,59 @@ export class RoadWorkflow extends Construct {
       stateMachineName: props.stateMachineName,
       comment: WORKFLOWS.road.description,
       definition,
-      // Three waits, an officer's review of each at most, short of Step Functions' one-year limit.
-      timeout: Duration.seconds(props.milestoneTimeout.toSeconds() * 3).plus(Duration.days(60)),
+      // Four waits (slot, gate, a red truck's scan, exit), an officer's review of each at most, short of Step
+      // Functions' one-year limit.
+      timeout: Duration.seconds(props.milestoneTimeout.toSeconds() * 4).plus(Duration.days(60)),
     });
+  }
+
+  /**
+   * Inspection by channel after the gate, for a truck that is not green (issue 7): a YELLOW truck gets an officer's
+   * documentary check; a RED truck waits for the scanner, whose CLEAR releases it and whose SUSPICIOUS scan (or
+   * none in time) goes to an officer. An officer's approval releases, a rejection ends it. Answers the first state.
+   */
+  private inspectionByChannel(
+    props: RoadWorkflowProps,
+    release: { readonly afterReview: State; readonly afterScan: State },
+    rejected: State,
+  ): State {
+    const { steps } = props;
+    const { waitFor, officerReview } = workflowTasks(this, steps, props.officerTimeout ?? Duration.days(7));
+    const checkDocuments = officerReview('InspectTruck', MANUAL_REVIEW, release.afterReview, rejected, {
+      reason: JsonPath.format(
+        '{} channel: an officer checks the truck’s documents',
+        JsonPath.stringAt('$.risk.channel'),
+      ),
+    });
+    const awaitScan = waitFor(
+      'AwaitScan',
+      steps.awaitMilestone,
+      { milestone: ROAD_WAIT.TRUCK_SCANNED },
+      Timeout.duration(props.milestoneTimeout),
+      '$.scan',
+    );
+    awaitScan.addCatch(
+      officerReview('ReviewMissedScan', MANUAL_REVIEW, release.afterReview, rejected, {
+        reason: 'the red-channel truck was not scanned in time: an officer inspects it',
+      }),
+      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    );
+    awaitScan.next(
+      new Choice(this, 'ByScanResult')
+        .when(Condition.stringEquals('$.scan.facts.scanResult', SCAN_RESULT.CLEAR), release.afterScan)
+        // SUSPICIOUS, or a result this workflow does not know: the scan held the truck for an officer.
+        .otherwise(
+          officerReview('ReviewScan', MANUAL_REVIEW, release.afterReview, rejected, {
+            reason: JsonPath.format(
+              'the scan found the load {}: an officer inspects the truck',
+              JsonPath.stringAt('$.scan.facts.scanResult'),
+            ),
+          }),
+        ),
+    );
+    return new Choice(this, 'InspectByChannel')
+      .when(Condition.stringEquals('$.risk.channel', SCANNED_CHANNEL), awaitScan)
+      .otherwise(checkDocuments);
   }
 
   grantTaskResponseByName(grantee: IGrantable): void {

@@ -156,7 +156,22 @@ export async function runTrucks(
     const clearanceFrom = String(
       (gatedIn.history as HistoryEntry[]).find((entry) => entry.transition === 'GATE_IN')?.details?.clearanceFrom,
     );
-    if (truck.channel === 'RED') throw new Error('a red truck needs the scanner’s report (TRUCK_SCANNED)');
+    if (truck.channel === 'RED') {
+      // The scanner reports when it has scanned the truck: the scan's length after clearance starts.
+      await eventually(
+        () => declaration(id),
+        (body) => body.status === 'GATED_IN',
+        60_000,
+      );
+      await portEvent({
+        eventType: 'TRUCK_SCANNED',
+        eventId: `reform-${run}-scan-${index}`,
+        plate: document.truck.plate,
+        declarationId: id,
+        result: 'CLEAR',
+        occurredAt: addMinutes(clearanceFrom, service.scan),
+      });
+    }
     if (truck.channel === 'YELLOW') {
       const task = await eventually(
         async () =>

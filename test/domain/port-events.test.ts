@@ -85,6 +85,7 @@ describe('who may report what', () => {
     TRANSSHIPMENT_COMPLETED: ['port-operator'],
     TRUCK_GATED_IN: ['port-operator'],
     TRUCK_EXITED: ['port-operator'],
+    TRUCK_SCANNED: ['port-operator'],
   };
 
   it('lets the railway and the port operator report a train’s arrival', () => {

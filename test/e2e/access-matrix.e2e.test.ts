@@ -39,6 +39,7 @@ const EXPECTED = {
   'reportPortEvent TRAIN_ARRIVED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 422, portOperator: 422, officer: 403 },
   'reportPortEvent TRUCK_GATED_IN': { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 409, officer: 403 },
   'reportPortEvent TRUCK_EXITED':   { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 409, officer: 403 },
+  'reportPortEvent TRUCK_SCANNED':  { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 403, portOperator: 409, officer: 403 },
   listEvents:                       { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
   registerWebhook:                  { anonymous: 401, expiredToken: 401, ownBroker: 201, otherBroker: 201, railway: 403, portOperator: 403, officer: 403 },
   listWebhooks:                     { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 403, officer: 403 },
@@ -226,6 +227,16 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
       eventType: 'TRUCK_EXITED',
       eventId: fresh('matrix-exit-'),
       plate,
+      occurredAt: '2026-11-21T08:00:00Z',
+    });
+  },
+  'reportPortEvent TRUCK_SCANNED': ({ callers }, caller) => {
+    const plate = fresh('MX');
+    return portEvent(callers[caller], 'TRUCK_SCANNED', plate, {
+      eventType: 'TRUCK_SCANNED',
+      eventId: fresh('matrix-scan-'),
+      plate,
+      result: 'CLEAR',
       occurredAt: '2026-11-21T08:00:00Z',
     });
   },

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { declarationIdFor } from '#domain/declaration.ts';
 import { type Milestone, PORT_EVENTS } from '#domain/port-events.ts';
+import { SCAN_RESULTS } from '#domain/road-scan.ts';
 import { ROLES, type Role } from '#domain/roles.ts';
 import { hoursOfLocalDate, LANE_TYPE_NAMES, localIsoOf, localTimeOf, slotCalendarFrom } from '#domain/slot-calendar.ts';
 import { type TrainRef, trainKeyOf } from '#domain/trains.ts';
@@ -718,6 +719,19 @@ function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     },
     { requiredKeys: ['eventType', 'eventId', 'plate', 'occurredAt'] },
   );
+  // The scanner's report of a truck no declaration waits for at the scanner: refused, nothing kept.
+  const truckScanned = fc.record(
+    {
+      eventType: fc.constant('TRUCK_SCANNED' as const),
+      eventId,
+      plate: fc.stringMatching(/^FZ[A-Z0-9]{6}$/),
+      scanner: fc.stringMatching(/^[A-Z0-9-]{1,16}$/),
+      result: fc.constantFrom(...SCAN_RESULTS),
+      remarks: fc.string({ minLength: 1, maxLength: 200 }),
+      occurredAt,
+    },
+    { requiredKeys: ['eventType', 'eventId', 'plate', 'result', 'occurredAt'] },
+  );
   const keysOf = (event: { eventType: Milestone; train?: TrainRef; plate?: string }) => [
     { milestone: event.eventType, key: event.train === undefined ? (event.plate ?? '') : trainKeyOf(event.train) },
   ];
@@ -736,7 +750,7 @@ function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
       }),
     ),
   );
-  const valid: fc.Arbitrary<ValidWrite> = truckGatedIn.chain((event) =>
+  const valid: fc.Arbitrary<ValidWrite> = fc.oneof(truckGatedIn, truckScanned).chain((event) =>
     fc.constantFrom(...PORT_EVENTS[event.eventType].reporters).map((reporter) => ({
       body: event,
       schema: unionBranch(route.request.body, 'eventType', event.eventType),
@@ -745,7 +759,7 @@ function reportPortEventCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     })),
   );
   // Callers the route admits who may still not report this kind of event (the railway and a truck's gate-in).
-  const notThisReporter = fc.oneof(unknownTrainEvent, truckGatedIn).chain((event) => {
+  const notThisReporter = fc.oneof(unknownTrainEvent, truckGatedIn, truckScanned).chain((event) => {
     const admitted = (route.roles as readonly Role[]).filter(
       (role) => !PORT_EVENTS[event.eventType].reporters.includes(role),
     );
@@ -2245,6 +2259,12 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
       body: JSON.stringify({ laneType: 'VEHICLE_CARRIER', startsAt: BOOKED_HOUR() }),
     });
     assert.equal(booked.status, 201, `the road export's truck is booked: ${booked.text}`);
+    // The booking moves its workflow on to the gate after the answer: the baseline is taken once it waits there.
+    await eventually(
+      () => probe.itemsOfMilestone('TRUCK_GATED_IN', roadExportDeclaration().truck.plate),
+      (waits) => waits > 0,
+      60_000,
+    );
     countsBefore = await probe.settledCounts();
     figures.startedAt = Date.now();
   });

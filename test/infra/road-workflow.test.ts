@@ -10,6 +10,7 @@ import { OFFICER_DECISIONS as OFFICER_DECISION } from '#domain/officer-tasks.ts'
 import { ROAD_WAIT } from '#domain/port-events.ts';
 import { RISK_CHANNEL } from '#domain/risk.ts';
 import { GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
+import { SCAN_RESULT } from '#domain/road-scan.ts';
 import { type RoadSteps, RoadWorkflow } from '../../infra/constructs/road-workflow.ts';
 import type { AslMachine } from '../../infra/local/asl-support.ts';
 import { DYNAMIC_TIMEOUT_PARAMETER, runnableDefinition } from '../../infra/local/time-scale.ts';
@@ -228,7 +229,7 @@ describe('the highway workflow, stage by stage', () => {
 
   it('lets an officer clear a load beyond the weight tolerance, then inspects by channel', async () => {
     const { entered, calls, outcome } = await run({
-      AssessRisk: [risk(RISK_CHANNEL.RED)],
+      AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
       AwaitGateIn: [gateIn(GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE)],
       ReviewWeightTask: [{ decision: OFFICER_DECISION.APPROVE }],
       InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
@@ -245,22 +246,37 @@ describe('the highway workflow, stage by stage', () => {
     }
     assert.equal(
       calls.find((c) => c.state === 'InspectTruckTask')?.input.reason,
-      'RED channel: an officer checks the truck',
+      'YELLOW channel: an officer checks the truck’s documents',
     );
   });
 
-  for (const channel of [RISK_CHANNEL.YELLOW, RISK_CHANNEL.RED]) {
-    it(`ends a ${channel.toLowerCase()} truck the officer rejects, without release`, async () => {
-      const { entered, outcome } = await run({
-        AssessRisk: [risk(channel)],
-        AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
-        InspectTruckTask: [{ decision: OFFICER_DECISION.REJECT }],
-      });
-      assert.deepEqual(outcome, { ok: true });
-      assert.equal(entered.at(-1), 'Rejected');
-      assert.equal(entered.includes('ReleaseDeclaration') || entered.includes('ReleaseAfterReview'), false);
+  it('gives a yellow truck an officer’s documentary check and no scan, then releases it', async () => {
+    const { entered, outcome } = await run({
+      AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
+      AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
+      InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
     });
-  }
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(3, 8), [
+      'AfterGate',
+      'InspectByChannel',
+      'InspectTruckTask',
+      'InspectTruckDecided',
+      'ReleaseAfterReview',
+    ]);
+    assert.equal(entered.includes('AwaitScan'), false);
+  });
+
+  it('ends a yellow truck the officer rejects, without release', async () => {
+    const { entered, outcome } = await run({
+      AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
+      AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
+      InspectTruckTask: [{ decision: OFFICER_DECISION.REJECT }],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    assert.equal(entered.at(-1), 'Rejected');
+    assert.equal(entered.includes('ReleaseDeclaration') || entered.includes('ReleaseAfterReview'), false);
+  });
 
   it('sends a declaration with no slot booked in time to an officer, and waits again once approved', async () => {
     const { entered, calls } = await run({
@@ -290,5 +306,97 @@ describe('the highway workflow, stage by stage', () => {
         name,
       );
     }
+  });
+});
+
+const scanned = (scanResult: string) => ({
+  milestone: 'TRUCK_SCANNED',
+  portEventId: 'scan-1',
+  occurredAt: '2026-11-21T08:20:00Z',
+  reportedBy: { kind: 'port-operator', id: 'scanner-clerk-2' },
+  facts: { plate: '123ABC02', scanResult },
+});
+
+describe('the highway workflow, a red truck at the scanner', () => {
+  it('waits for a red truck’s scan after the gate, and releases it when the scan is clear', async () => {
+    const { entered, calls, outcome } = await run({
+      AssessRisk: [risk(RISK_CHANNEL.RED)],
+      AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
+      AwaitScan: [scanned(SCAN_RESULT.CLEAR)],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered, [
+      'AssessRisk',
+      'AwaitSlotBooking',
+      'AwaitGateIn',
+      'AfterGate',
+      'InspectByChannel',
+      'AwaitScan',
+      'ByScanResult',
+      'ReleaseAfterScan',
+      'AwaitExit',
+      'CloseDeclaration',
+    ]);
+    assert.equal(calls.find((c) => c.state === 'AwaitScan')?.input.milestone, ROAD_WAIT.TRUCK_SCANNED);
+    assert.equal(
+      calls.find((c) => c.state === 'ReleaseAfterScan')?.input.occurredAt,
+      scanned(SCAN_RESULT.CLEAR).occurredAt,
+      'released at the scan’s business time',
+    );
+    assert.equal(
+      calls.some((c) => c.state.endsWith('Task')),
+      false,
+      'no officer is asked',
+    );
+  });
+
+  for (const decision of [OFFICER_DECISION.APPROVE, OFFICER_DECISION.REJECT]) {
+    it(`sends a suspicious scan to an officer, whose ${decision.toLowerCase()} ${decision === OFFICER_DECISION.APPROVE ? 'releases the truck' : 'ends it'}`, async () => {
+      const { entered, calls, outcome } = await run({
+        AssessRisk: [risk(RISK_CHANNEL.RED)],
+        AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
+        AwaitScan: [scanned(SCAN_RESULT.SUSPICIOUS)],
+        ReviewScanTask: [{ decision }],
+      });
+      assert.deepEqual(outcome, { ok: true });
+      assert.deepEqual(entered.slice(5, 9), ['AwaitScan', 'ByScanResult', 'ReviewScanTask', 'ReviewScanDecided']);
+      const task = calls.find((c) => c.state === 'ReviewScanTask')?.input;
+      assert.equal(task?.kind, 'MANUAL_REVIEW');
+      assert.equal(task?.reason, 'the scan found the load SUSPICIOUS: an officer inspects the truck');
+      if (decision === OFFICER_DECISION.APPROVE) {
+        assert.equal(entered.at(-1), 'CloseDeclaration');
+        assert.ok(entered.includes('ReleaseAfterReview'));
+      } else {
+        assert.equal(entered.at(-1), 'Rejected');
+        assert.equal(entered.includes('ReleaseAfterReview'), false);
+      }
+    });
+  }
+
+  it('sends a red truck not scanned in time to an officer, whose approval releases it', async () => {
+    const { entered, calls, outcome } = await run({
+      AssessRisk: [risk(RISK_CHANNEL.RED)],
+      AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
+      AwaitScan: [NEVER],
+      ReviewMissedScanTask: [{ decision: OFFICER_DECISION.APPROVE }],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    assert.deepEqual(entered.slice(5, 9), [
+      'AwaitScan',
+      'ReviewMissedScanTask',
+      'ReviewMissedScanDecided',
+      'ReleaseAfterReview',
+    ]);
+    assert.equal(
+      calls.find((c) => c.state === 'ReviewMissedScanTask')?.input.reason,
+      'the red-channel truck was not scanned in time: an officer inspects it',
+    );
+    assert.equal(entered.at(-1), 'CloseDeclaration');
+  });
+
+  it('gives the scan’s wait a timeout and somewhere to go when it fires', () => {
+    const state = definition.States.AwaitScan as { TimeoutSeconds?: number; Catch?: { ErrorEquals: string[] }[] };
+    assert.ok((state.TimeoutSeconds ?? 0) > 0);
+    assert.ok(state.Catch?.some((c) => c.ErrorEquals.includes('States.Timeout')));
   });
 });

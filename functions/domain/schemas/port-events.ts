@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { DECLARATION_ID_PATTERN } from '../declaration.ts';
 import { PLATE_PATTERN } from '../identifiers.ts';
+import { SCAN_RESULTS } from '../road-scan.ts';
 import { TrainRefSchema } from './train-ref.ts';
 
 /** What the port, the railway and the gate report (see ../port-events.ts for who reports what). */
@@ -83,14 +84,42 @@ export const TruckExitedSchema = Type.Object(
   { additionalProperties: false, title: 'TruckExited', description: 'A released truck left through the border' },
 );
 
+export const TruckScannedSchema = Type.Object(
+  {
+    eventType: Type.Literal('TRUCK_SCANNED'),
+    eventId: EVENT_ID,
+    plate: Type.String({ pattern: PLATE_PATTERN, description: 'The plate as the scanner’s reader read it' }),
+    declarationId: DECLARATION_AT_THE_GATE,
+    scanner: Type.Optional(Type.String({ pattern: '^[A-Z0-9-]{1,16}$', description: 'Which scanner scanned it' })),
+    result: Type.Enum(SCAN_RESULTS, {
+      description: 'CLEAR: the load looks as declared, the truck is released; SUSPICIOUS: it is held for an officer',
+    }),
+    remarks: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'What the scanner’s operator saw: kept in the history',
+      }),
+    ),
+    occurredAt: OCCURRED_AT,
+  },
+  {
+    additionalProperties: false,
+    title: 'TruckScanned',
+    description: 'A red-channel truck that gated in was scanned (once per declaration)',
+  },
+);
+
 export type TrainArrived = Static<typeof TrainArrivedSchema>;
 export type TransshipmentStarted = Static<typeof TransshipmentStartedSchema>;
 export type TransshipmentCompleted = Static<typeof TransshipmentCompletedSchema>;
 export type TruckGatedIn = Static<typeof TruckGatedInSchema>;
 export type TruckExited = Static<typeof TruckExitedSchema>;
+export type TruckScanned = Static<typeof TruckScannedSchema>;
 export type TrainEvent = TrainArrived | TransshipmentStarted | TransshipmentCompleted;
+/** A truck passing the gate or the border exit; the scanner's report between the two is TruckScanned. */
 export type TruckEvent = TruckGatedIn | TruckExited;
-export type PortEvent = TrainEvent | TruckEvent;
+export type PortEvent = TrainEvent | TruckEvent | TruckScanned;
 
 export const PortEventSchema = Type.Unsafe<PortEvent>({
   type: 'object',
@@ -100,6 +129,7 @@ export const PortEventSchema = Type.Unsafe<PortEvent>({
     TransshipmentCompletedSchema,
     TruckGatedInSchema,
     TruckExitedSchema,
+    TruckScannedSchema,
   ],
   discriminator: { propertyName: 'eventType' },
 });
