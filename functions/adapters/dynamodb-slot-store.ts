@@ -12,9 +12,11 @@ import { expiresAt, KEYS, SLOT_COUNTER_RETENTION_SECONDS, SLOT_ENTITY, SLOT_KEYS
  * entry and its event: of any number of bookings racing for an hour's last unit, DynamoDB lets exactly one
  * transaction see `booked < capacity` and commit; the others are cancelled whole and write nothing.
  */
-export function dynamoDbSlotStore(client: DynamoDBDocumentClient, tableName: string): SlotStore {
-  const hourKey = (booking: SlotBooking) => SLOT_KEYS.hour(booking.laneType, booking.localDate, booking.startsAt);
-
+/** A declaration's booking, read alone: the gate, the workflow's waits and the followers only read it. */
+export function dynamoDbSlotBookings(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Pick<SlotStore, 'loadBooking'> {
   return {
     async loadBooking(declarationId) {
       const { Item } = await client.send(
@@ -22,6 +24,14 @@ export function dynamoDbSlotStore(client: DynamoDBDocumentClient, tableName: str
       );
       return Item === undefined ? undefined : toBooking(Item);
     },
+  };
+}
+
+export function dynamoDbSlotStore(client: DynamoDBDocumentClient, tableName: string): SlotStore {
+  const hourKey = (booking: SlotBooking) => SLOT_KEYS.hour(booking.laneType, booking.localDate, booking.startsAt);
+
+  return {
+    ...dynamoDbSlotBookings(client, tableName),
 
     async write(change, capacity) {
       const { declaration, booking, previous, entry, event } = change;

@@ -1,4 +1,4 @@
-import { lifecycleOf, tracksOnArrivalOf } from '#domain/declaration-types/registry.ts';
+import { lifecycleOf, tracksOnArrivalOf } from '#domain/declaration-types/lifecycles.ts';
 import { DeclarationNotFoundError, TransitionNotAllowedError, VersionConflictError } from '#domain/errors.ts';
 import { statusChanged } from '#domain/events.ts';
 import { decideTransition, type TransitionRequest } from '#domain/lifecycle.ts';

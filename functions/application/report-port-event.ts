@@ -17,7 +17,7 @@ import {
 } from '#domain/port-events.ts';
 import { checkGateIn, clearanceAtGate, GATE_CHECK, noShowAtGate } from '#domain/road-gate.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
-import type { SlotCalendar } from '#domain/slot-calendar.ts';
+import type { FreightHours } from '#domain/slot-calendar.ts';
 import { type TrainHead, TrainVersionConflictError, trainAfterEvent, trainKeyOf } from '#domain/trains.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
 import type {
@@ -71,7 +71,7 @@ export interface TruckEventPorts {
   readonly declarations: DeclarationStore;
   readonly slots: Pick<SlotStore, 'loadBooking'>;
   readonly gateWeightTolerancePercent: number;
-  readonly calendar: SlotCalendar;
+  readonly calendar: FreightHours;
 }
 
 /**

@@ -4,9 +4,9 @@ import { type MilestoneNotice, ROAD_WAIT, type RoadWait, TRUCK_EXPECTED } from '
 import type { GateClearance } from '#domain/road-gate.ts';
 import type { SlotBooking } from '#domain/slot-booking.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
+import { loadWithDocument } from './load-with-document.ts';
 import type { Clock, DeclarationStore, MilestoneStore, TaskCallbacks } from './ports.ts';
 import type { SlotStore } from './slots.ts';
-import { loadWithDocument } from './workflow-steps.ts';
 
 /**
  * The highway workflow's waits (issue 7): the broker's slot booking, the truck at the gate, a red-channel truck's

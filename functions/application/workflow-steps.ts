@@ -1,11 +1,5 @@
 import { systemActor } from '#domain/actors.ts';
-import {
-  type DeclarationDocument,
-  milestoneKeyOf,
-  riskAssessmentFor,
-  WORKFLOWS,
-  workflowOf,
-} from '#domain/declaration-types/registry.ts';
+import { milestoneKeyOf, riskAssessmentFor, WORKFLOWS, workflowOf } from '#domain/declaration-types/registry.ts';
 import { DeclarationNotFoundError, UnknownTransitionError } from '#domain/errors.ts';
 import { isTransitionName, TRANSITION, TRANSITIONS, type TransitionName } from '#domain/lifecycle.ts';
 import type { MilestoneNotice } from '#domain/port-events.ts';
@@ -13,6 +7,10 @@ import { consigneeKeyOf, type RandomSelectionSettings, type RiskAssessment, risk
 import { isSlaName, SLAS, type SlaClock } from '#domain/sla.ts';
 import { COMPLETION_DEADLINE, type CompletionClock, completionClockAt, completionFactsOf } from '#domain/two-step.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
+import { loadWithDocument } from './load-with-document.ts';
+
+export { loadWithDocument };
+
 import type {
   Clock,
   DeclarationRecord,
@@ -26,17 +24,6 @@ import type {
 interface StepPorts {
   readonly declarations: DeclarationStore;
   readonly clock: Clock;
-}
-
-/** A declaration's head and its current document; DeclarationNotFound (a permanent workflow error) if either is missing. */
-export async function loadWithDocument(
-  ports: StepPorts,
-  id: string,
-): Promise<{ record: DeclarationRecord; document: DeclarationDocument }> {
-  const record = await ports.declarations.load(id);
-  const document = record && (await ports.declarations.loadDocument(id, record.documentVersion));
-  if (record === undefined || document === undefined) throw new DeclarationNotFoundError(id);
-  return { record, document };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RoadExportDeclaration, RoadImportDeclaration } from './declaration-types/road.ts';
 import type { TruckEvent } from './port-events.ts';
 import { bookingStateAt, type SlotBooking } from './slot-booking.ts';
-import { formatDailyHours, localIsoOf, nextOpeningAt, type SlotCalendar } from './slot-calendar.ts';
+import { type FreightHours, formatDailyHours, localIsoOf, nextOpeningAt } from './slot-calendar.ts';
 
 /**
  * The smart gate's checks of a truck that gates in (DOMAIN.md, highway step 3): the plate its reader read must be
@@ -84,7 +84,7 @@ export interface ClearanceAtGate {
   readonly reason?: string;
 }
 
-export function clearanceAtGate(calendar: SlotCalendar, gatedInAt: string): ClearanceAtGate {
+export function clearanceAtGate(calendar: FreightHours, gatedInAt: string): ClearanceAtGate {
   const at = new Date(gatedInAt);
   const opening = nextOpeningAt(calendar, at);
   if (opening.getTime() <= at.getTime()) return { clearance: GATE_CLEARANCE.AT_ONCE, clearanceFrom: gatedInAt };

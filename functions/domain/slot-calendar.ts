@@ -81,23 +81,34 @@ const MAX_GRACE_MINUTES = 24 * 60;
 
 /** Reads the calendar from its settings, the defaults for any left out; throws naming the setting that is wrong. */
 export function slotCalendarFrom(settings: SlotCalendarSettings = {}): SlotCalendar {
-  const timeZone = settings.timeZone ?? DEFAULT_SLOT_CALENDAR_SETTINGS.timeZone;
-  if (!isTimeZone(timeZone)) throw new Error(`slot calendar: time zone "${timeZone}" is not an IANA time zone`);
-  const freightHours = settings.freightHours ?? DEFAULT_SLOT_CALENDAR_SETTINGS.freightHours;
-  if (!(FREIGHT_HOURS_MODES as readonly string[]).includes(freightHours)) {
-    throw new Error(`slot calendar: freight hours "${freightHours}" must be ${FREIGHT_HOURS_MODES.join(' or ')}`);
-  }
   const graceText = settings.noShowGraceMinutes ?? DEFAULT_SLOT_CALENDAR_SETTINGS.noShowGraceMinutes;
   const noShowGraceMinutes = Number(graceText);
   if (!/^\d+$/.test(graceText) || noShowGraceMinutes > MAX_GRACE_MINUTES) {
     throw new Error(`slot calendar: no-show grace "${graceText}" must be whole minutes, 0 to ${MAX_GRACE_MINUTES}`);
   }
   return {
+    ...freightHoursFrom(settings),
+    capacityPerHour: capacitiesFrom(settings.capacityPerHour),
+    noShowGraceMinutes,
+  };
+}
+
+/** When freight is cleared: the part of the calendar the gate needs (it books nothing). */
+export type FreightHours = Pick<SlotCalendar, 'timeZone' | 'freightHours' | 'daytimeHours'>;
+
+export function freightHoursFrom(
+  settings: Pick<SlotCalendarSettings, 'timeZone' | 'freightHours' | 'daytimeHours'> = {},
+): FreightHours {
+  const timeZone = settings.timeZone ?? DEFAULT_SLOT_CALENDAR_SETTINGS.timeZone;
+  if (!isTimeZone(timeZone)) throw new Error(`slot calendar: time zone "${timeZone}" is not an IANA time zone`);
+  const freightHours = settings.freightHours ?? DEFAULT_SLOT_CALENDAR_SETTINGS.freightHours;
+  if (!(FREIGHT_HOURS_MODES as readonly string[]).includes(freightHours)) {
+    throw new Error(`slot calendar: freight hours "${freightHours}" must be ${FREIGHT_HOURS_MODES.join(' or ')}`);
+  }
+  return {
     timeZone,
     freightHours: freightHours as FreightHoursMode,
     daytimeHours: dailyHoursFrom(settings.daytimeHours ?? DEFAULT_SLOT_CALENDAR_SETTINGS.daytimeHours),
-    capacityPerHour: capacitiesFrom(settings.capacityPerHour),
-    noShowGraceMinutes,
   };
 }
 
@@ -298,7 +309,7 @@ export function isOperatingHour(calendar: SlotCalendar, hour: Pick<SlotHour, 'st
 }
 
 /** Whether freight is cleared at this instant. */
-export function isOpenAt(calendar: SlotCalendar, instant: Date): boolean {
+export function isOpenAt(calendar: FreightHours, instant: Date): boolean {
   if (calendar.freightHours === 'ROUND_THE_CLOCK') return true;
   const local = localTimeOf(instant, calendar.timeZone);
   const minute = local.hour * 60 + local.minute;
@@ -310,7 +321,7 @@ export function isOpenAt(calendar: SlotCalendar, instant: Date): boolean {
  * When freight is next cleared from this instant on: the instant itself while the port is open, else the next
  * opening (a truck at the gate at 22:00 in daytime mode waits until then).
  */
-export function nextOpeningAt(calendar: SlotCalendar, instant: Date): Date {
+export function nextOpeningAt(calendar: FreightHours, instant: Date): Date {
   if (isOpenAt(calendar, instant)) return instant;
   const firstQuarter = Math.ceil(instant.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
   for (let at = firstQuarter; at <= instant.getTime() + 2 * 24 * HOUR_MS; at += QUARTER_HOUR_MS) {

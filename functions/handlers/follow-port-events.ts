@@ -9,7 +9,7 @@ import {
   systemClock,
 } from '#adapters/from-environment.ts';
 import { slaPolicyFromEnv } from '#adapters/sla-from-environment.ts';
-import { slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
+import { slotBookingsFromEnv } from '#adapters/slots-from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { ENTITY } from '#adapters/table-layout.ts';
 import { resumeAfterAmendment, resumeAfterCompletion } from '#application/rail-steps.ts';
@@ -28,7 +28,7 @@ const ports = {
   tasks: taskCallbacksFromEnv(),
   clock: systemClock,
   slaPolicy: slaPolicyFromEnv(),
-  slots: slotStoreFromEnv(),
+  slots: slotBookingsFromEnv(),
 };
 
 /**

@@ -1,5 +1,5 @@
 import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
-import { slotCalendarFromEnv, slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
+import { freightHoursFromEnv, slotBookingsFromEnv } from '#adapters/slots-from-environment.ts';
 import { trainStoreFromEnv } from '#adapters/trains-from-environment.ts';
 import { workflowCommandsFromEnv } from '#adapters/workflow-commands-from-environment.ts';
 import { reportPortEvent } from '#application/report-port-event.ts';
@@ -14,9 +14,9 @@ const ports = {
   tasks: workflowCommandsFromEnv(),
   trains: trainStoreFromEnv(),
   declarations: declarationStoreFromEnv(),
-  slots: slotStoreFromEnv(),
+  slots: slotBookingsFromEnv(),
   gateWeightTolerancePercent: Number(requireEnv(ENV.gateWeightTolerancePercent)),
-  calendar: slotCalendarFromEnv(),
+  calendar: freightHoursFromEnv(),
   clock: systemClock,
 };
 

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { _ } from 'ajv/dist/compile/codegen/index.js';
 import standalone from 'ajv/dist/standalone/index.js';
-import { SCHEMA_FORMAT_CHECKS } from '#domain/formats.ts';
+import { SCHEMA_FORMAT_CHECKS, SCHEMA_FORMATS, type SchemaFormatName } from '#domain/formats.ts';
+import * as IDENTIFIERS_MODULE from '#domain/identifiers.ts';
+
+const IDENTIFIERS: Readonly<Record<string, unknown>> = IDENTIFIERS_MODULE;
+
 import { ROUTE_LIST } from '#shared/routes.ts';
 
 /**
@@ -103,13 +107,29 @@ function compiledRouteSource(route: (typeof ROUTE_LIST)[number]): string {
             }),
           ),
         );
+  // Each format check is imported by its own name, so that a bundle keeps only the checks its route uses (an
+  // object of every check would keep them all, the currency and country lists included).
+  const checks = new Set<string>();
+  const body = code.replace(/\bformats(?:\.([A-Za-z_$][\w$]*)|\["([^"]+)"\])/g, (_match, dotted, quoted) => {
+    const name = String(dotted ?? quoted);
+    const check = Object.hasOwn(SCHEMA_FORMATS, name) ? SCHEMA_FORMATS[name as SchemaFormatName].validate : undefined;
+    if (check === undefined || !Object.hasOwn(IDENTIFIERS, check.name) || IDENTIFIERS[check.name] !== check) {
+      throw new Error(
+        `compile-routes: format "${name}" has no check exported by name from functions/domain/identifiers.ts`,
+      );
+    }
+    checks.add(check.name);
+    return check.name;
+  });
+  if (/\bformats\b/.test(body))
+    throw new Error('compile-routes: Ajv referred to its formats in a shape this build does not rewrite');
   return [
     ...HEADER,
-    "import { SCHEMA_FORMAT_CHECKS as formats } from '#domain/formats.ts';",
+    ...(checks.size === 0 ? [] : [`import { ${[...checks].sort().join(', ')} } from '#domain/identifiers.ts';`]),
     "import type { CompiledRoute } from '#shared/compiled-route.ts';",
     "import type { ROUTES } from '#shared/routes.ts';",
     ...[...runtimeImports].map(([module, local]) => `import ${local} from '${module}.js';`),
-    code,
+    body,
     `export const route: CompiledRoute<(typeof ROUTES)['${route.operationId}']> = { ${fields} };`,
     '',
   ].join('\n');

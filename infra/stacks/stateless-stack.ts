@@ -208,7 +208,9 @@ export class StatelessStack extends Stack {
           .bindTable(idempotencyTable, IDEMPOTENCY_TABLE_ACCESS, ENV.idempotencyTable)
           .addEnvironment(ENV.gateWeightTolerancePercent, String(settings.gateWeightTolerancePercent));
         // A truck at the gate outside the freight hours (daytime mode) is cleared from the opening.
-        slotCalendarEnvironment(f);
+        f.addEnvironment(ENV.portTimeZone, calendar.timeZone)
+          .addEnvironment(ENV.freightHours, calendar.freightHours)
+          .addEnvironment(ENV.daytimeFreightHours, calendar.daytimeHours);
       },
       listEvents: (f) => f.bindTable(declarationsTable, ...declarations(access.readEventFeed)),
       registerWebhook: (f) =>

@@ -3,17 +3,16 @@ import {
   type DeclarationStatus,
   type Lifecycle,
   STATUS_NAMES,
-  TRANSITION_NAMES,
   TRANSITIONS,
-  type Tracks,
   type TransitionName,
-  tracksOnArrival,
 } from '../lifecycle.ts';
 import type { Milestone } from '../port-events.ts';
 import { assessRiskOf, type RiskAssessment, type RiskContext, type RiskProfile } from '../risk.ts';
 import type { Role } from '../roles.ts';
 import type { DeclarationDocument } from '../schemas/declaration-document.ts';
+import { lifecycleOf, RAIL_IMPORT_LIFECYCLE, ROAD_LIFECYCLE } from './lifecycles.ts';
 
+export { lifecycleOf, tracksOnArrivalOf } from './lifecycles.ts';
 export type { DeclarationDocument };
 
 import {
@@ -82,37 +81,6 @@ interface DeclarationTypeDefinition<TDocument> {
   readonly logistics: (document: TDocument) => Record<string, unknown>;
 }
 
-/**
- * Rail (stages R1-R7): the manifest match, then after arrival the gauge change and the inspection side by
- * side, duties, release; an officer can hold, reject or send it back on its way; the broker can cancel.
- */
-const HIGHWAY_ONLY: readonly TransitionName[] = ['CONFIRM_BOOKING', 'GATE_IN', 'RECORD_SCAN', 'RECORD_EXIT', 'CLOSE'];
-const RAIL_IMPORT_LIFECYCLE: Lifecycle = TRANSITION_NAMES.filter((name) => !HIGHWAY_ONLY.includes(name));
-
-/**
- * Highway (issue 7): RECEIVED → RISK_ASSESSED → SLOT_BOOKED → GATED_IN → inspection by channel → RELEASED →
- * EXITED → CLOSED. No manifest and no tracks: an officer's look at a yellow truck is a manual review of the
- * gated-in declaration; a red truck is scanned (RECORD_SCAN), and a suspicious scan, a plate or a weight the gate
- * does not accept holds it.
- */
-const ROAD_LIFECYCLE: Lifecycle = [
-  'FILE',
-  'REJECT',
-  'ASSIGN_RISK_CHANNEL',
-  'CONFIRM_BOOKING',
-  'GATE_IN',
-  'RECORD_SCAN',
-  'SECURE_DUTIES',
-  'RELEASE',
-  'RECORD_EXIT',
-  'CLOSE',
-  'ESCALATE_TO_MANUAL_REVIEW',
-  'RESUME',
-  'HOLD',
-  'CANCEL',
-  'FLAG_SLA_BREACH',
-];
-
 const noWarnings = () => [];
 
 /** Highway exports and imports share the truck's workflow, rules and views; only the direction differs. */
@@ -152,8 +120,8 @@ export const DECLARATION_TYPES: {
     visibility: { officer: 'full', railway: 'logistics', 'port-operator': 'logistics' },
     logistics: railImportLogistics,
   },
-  ROAD_EXPORT: roadDefinition('EXPORT'),
-  ROAD_IMPORT: roadDefinition('IMPORT'),
+  ROAD_EXPORT: /* @__PURE__ */ roadDefinition('EXPORT'),
+  ROAD_IMPORT: /* @__PURE__ */ roadDefinition('IMPORT'),
 };
 
 export type DeclarationType = keyof typeof DECLARATION_TYPES;
@@ -185,26 +153,10 @@ export function workflowOf(type: DeclarationType): WorkflowId {
   return DECLARATION_TYPES[type].workflow;
 }
 
-export function lifecycleOf(type: DeclarationType): Lifecycle {
-  return DECLARATION_TYPES[type].lifecycle;
-}
-
 /** The statuses a type can reach: those its lifecycle's transitions lead to. */
 export function statusesOf(type: DeclarationType): DeclarationStatus[] {
   const targets = lifecycleOf(type).map((transition: TransitionName) => TRANSITIONS[transition].to as string);
   return STATUS_NAMES.filter((status) => targets.includes(status));
-}
-
-/**
- * The tracks a declaration of this type gets on arrival: rail has the gauge change and an inspection where
- * its risk channel asks for one; road (so far) has none.
- */
-export function tracksOnArrivalOf(record: {
-  readonly declarationType: DeclarationType;
-  readonly facts: Readonly<Record<string, unknown>>;
-}): Tracks | undefined {
-  if (!DECLARATION_TYPES[record.declarationType].hasTracks) return undefined;
-  return tracksOnArrival(record.facts.riskChannel !== 'GREEN');
 }
 
 /** How much of a declaration a caller in `role` may see; the filing broker sees all of its own. */

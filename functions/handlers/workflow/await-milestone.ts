@@ -1,6 +1,6 @@
 import { declarationStoreFromEnv, milestoneStoreFromEnv, systemClock } from '#adapters/from-environment.ts';
 import { slaPolicyFromEnv } from '#adapters/sla-from-environment.ts';
-import { slotStoreFromEnv } from '#adapters/slots-from-environment.ts';
+import { slotBookingsFromEnv } from '#adapters/slots-from-environment.ts';
 import { taskCallbacksFromEnv } from '#adapters/step-functions-from-environment.ts';
 import { awaitRailEvent } from '#application/rail-steps.ts';
 import { awaitRoadEvent } from '#application/road-steps.ts';
@@ -14,7 +14,7 @@ const ports = {
   tasks: taskCallbacksFromEnv(),
   clock: systemClock,
   slaPolicy: slaPolicyFromEnv(),
-  slots: slotStoreFromEnv(),
+  slots: slotBookingsFromEnv(),
 };
 
 const isRailWait = (name: unknown): name is RailWait => Object.values<unknown>(RAIL_WAIT).includes(name);
