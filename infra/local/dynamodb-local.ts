@@ -47,7 +47,7 @@ const LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalLauncher.java', import.me
 export async function startDynamoDbLocal(
   port: number,
   region: string,
-): Promise<{ readonly pid: number; readonly ready: Promise<RunningDynamoDb> }> {
+): Promise<{ readonly pid: number; readonly endpoint: string; readonly ready: Promise<RunningDynamoDb> }> {
   const directory = dynamoDbLocalDirectory();
   const java: ChildProcess = spawn(
     'java',
@@ -103,7 +103,7 @@ export async function startDynamoDbLocal(
   })();
   // Whoever starts it may fail before awaiting `ready`; its failure is reported there, not as unhandled.
   ready.catch(() => undefined);
-  return { pid: java.pid ?? 0, ready };
+  return { pid: java.pid ?? 0, endpoint, ready };
 }
 
 /** One line a user can act on, from what Java printed before it gave up. */
