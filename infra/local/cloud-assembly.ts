@@ -1,5 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudAssembly as CdkCloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -159,17 +169,58 @@ export async function synthesizeCached(options: CachedSynthOptions = {}): Promis
   if (existsSync(join(entry, 'manifest.json'))) return cached(entry, true);
 
   mkdirSync(cache, { recursive: true });
-  pruneUnused(cache);
-  const staging = join(cache, `staging-${randomUUID()}`);
+  const lock = await lockSynthesis(join(cache, `${key}.lock`));
   try {
-    await synthesize({ outdir: staging, ...(options.context === undefined ? {} : { context: options.context }) });
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
+    // Synthesized by the start that held the lock before this one.
+    if (existsSync(join(entry, 'manifest.json'))) return cached(entry, true);
+    pruneUnused(cache);
+    const staging = join(cache, `staging-${randomUUID()}`);
+    try {
+      await synthesize({ outdir: staging, ...(options.context === undefined ? {} : { context: options.context }) });
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+    if (synthesisKey(options.context) !== key) return cached(staging, false);
+    publish(staging, entry);
+    return cached(entry, false);
+  } finally {
+    lock.release();
   }
-  if (synthesisKey(options.context) !== key) return cached(staging, false);
-  publish(staging, entry);
-  return cached(entry, false);
+}
+
+/**
+ * One synthesis of the same inputs at a time: a second start waits for the first's assembly rather than spending
+ * the same CPU beside it (test files start their stacks two at a time). A lock whose holder has exited, or that is
+ * older than any synthesis takes, is taken over; the rename in `publish` keeps even a mistaken takeover safe.
+ */
+async function lockSynthesis(lock: string): Promise<{ release(): void }> {
+  const owner = join(lock, 'pid');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      return { release: () => rmSync(lock, { recursive: true, force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (lockIsAbandoned(lock, owner)) rmSync(lock, { recursive: true, force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const LONGEST_SYNTHESIS_MS = 10 * 60_000;
+
+function lockIsAbandoned(lock: string, owner: string): boolean {
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > LONGEST_SYNTHESIS_MS) return true;
+    const pid = Number(readFileSync(owner, 'utf8'));
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // No such process: its holder died. No pid file yet (or the lock just went): look again shortly.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /**

@@ -93,6 +93,25 @@ describe('the cloud assembly cache', () => {
     assert.equal(existsSync(secondStaging), false, 'the second synthesis is dropped');
   });
 
+  it('waits for another start synthesizing the same inputs, then reuses its assembly rather than synthesizing too', async () => {
+    const genuine = await synthesizeCached({ context: LOCAL_CONTEXT });
+    const cache = mkdtempSync(join(scratch, 'cache-'));
+    const entry = join(cache, basename(genuine.outdir));
+    // Another start (a living process: this one) holds the lock of these inputs.
+    const lock = `${entry}.lock`;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+
+    const waiting = synthesizeCached({ context: LOCAL_CONTEXT, cacheDirectory: cache });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    cpSync(genuine.outdir, entry, { recursive: true });
+    rmSync(lock, { recursive: true });
+
+    const assembly = await waiting;
+    assert.equal(assembly.reused, true);
+    assert.equal(assembly.outdir, entry);
+  });
+
   it('refuses at start-up a cached state machine the local runner cannot run, as it refuses a fresh one', async () => {
     const genuine = await synthesizeCached({ context: LOCAL_CONTEXT });
     const cache = mkdtempSync(join(scratch, 'cache-'));
