@@ -1,18 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudAssembly as CdkCloudAssembly } from 'aws-cdk-lib/cx-api';
+import { HARNESS_CACHE_DIRECTORY, publish } from './harness-cache.ts';
 
 /**
  * Synthesizes the CDK app exactly as `cdk synth` does (same app builder, same cdk.json context, the
@@ -88,8 +79,7 @@ export function readCloudAssembly(directory: string): CloudAssembly {
 
 // ——— the assembly cache ———————————————————————————————————————————————————————————————————————————————————
 
-/** Gitignored (node_modules), and gone with a fresh `npm ci`. */
-export const ASSEMBLY_CACHE_DIRECTORY = fileURLToPath(new URL('node_modules/.cache/horgos-local/', PROJECT_ROOT));
+export const ASSEMBLY_CACHE_DIRECTORY = join(HARNESS_CACHE_DIRECTORY, 'assemblies');
 
 /**
  * Everything a synthesis reads besides its context: the app, the functions it bundles, the dependencies (through
@@ -220,19 +210,6 @@ function lockIsAbandoned(lock: string, owner: string): boolean {
   } catch (error) {
     // No such process: its holder died. No pid file yet (or the lock just went): look again shortly.
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/**
- * Renames a finished synthesis into its entry, whole. If another start renamed the same inputs' assembly into place
- * first, that one stays and this one is dropped: both came from the same inputs.
- */
-export function publish(staging: string, entry: string): void {
-  try {
-    renameSync(staging, entry);
-  } catch (error) {
-    if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    rmSync(staging, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { publish, synthesisKey, synthesizeCached } from '../../infra/local/cloud-assembly.ts';
+import { synthesisKey, synthesizeCached } from '../../infra/local/cloud-assembly.ts';
+import { publish } from '../../infra/local/harness-cache.ts';
 import { LOCAL_CONTEXT, startLocalStack } from '../../infra/local/local-stack.ts';
 import { LocalStackStartError } from '../../infra/local/start-errors.ts';
 
