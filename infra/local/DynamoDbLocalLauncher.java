@@ -2,8 +2,9 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 
 /**
- * Starts Amazon's DynamoDB Local (its jar on the class path) for the local harness, run as a single-file
- * source program (`java DynamoDbLocalLauncher.java ...`), so nothing is compiled ahead or committed as a binary.
+ * Starts Amazon's DynamoDB Local (its jar on the class path) for the local harness. A single file with no
+ * compile-time dependencies: the harness compiles it with the `java` it runs (jdk.compiler) into its cache at the
+ * first start, so nothing is built ahead or committed as a binary.
  *
  * It dies with the harness: the harness holds this process's stdin pipe and never writes to it; when the
  * harness exits, however it exits (SIGKILL included), the kernel closes that pipe, the read below sees end

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type AttributeDefinition,
@@ -11,6 +12,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { HARNESS_CACHE_DIRECTORY, publish } from './harness-cache.ts';
 import type { LocalResolver } from './intrinsics.ts';
 import { LocalStackStartError } from './start-errors.ts';
 
@@ -39,6 +41,38 @@ function dynamoDbLocalDirectory(): string {
 }
 
 const LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalLauncher.java', import.meta.url));
+const JAVA_MISSING = 'DynamoDB Local needs Java 17 on the PATH (no java command was found)';
+
+/**
+ * The launcher compiled, once per version of its source, into the harness's cache: run as a source file, the JVM
+ * would compile it again at every start (~2 s of each). It is compiled by the same `java` (its jdk.compiler
+ * module, which the source-file mode needs too), in a directory of its own renamed into place whole.
+ */
+async function compiledLauncher(jar: string): Promise<string> {
+  const source = readFileSync(LAUNCHER);
+  const entry = join(LAUNCHER_CACHE, createHash('sha256').update(source).digest('hex').slice(0, 32));
+  if (existsSync(join(entry, 'DynamoDbLocalLauncher.class'))) return entry;
+  mkdirSync(LAUNCHER_CACHE, { recursive: true });
+  const staging = join(LAUNCHER_CACHE, `staging-${randomUUID()}`);
+  const javac = spawn(
+    'java',
+    ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '--release', '17', '-cp', jar, '-d', staging, LAUNCHER],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const output: string[] = [];
+  javac.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  javac.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const [code] = (await once(javac, 'close').catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? new LocalStackStartError(JAVA_MISSING) : error;
+  })) as [number | null];
+  if (code !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new LocalStackStartError(whyJavaExited(output.join('')));
+  }
+  publish(staging, entry);
+  return entry;
+}
+const LAUNCHER_CACHE = join(HARNESS_CACHE_DIRECTORY, 'dynamodb-launcher');
 
 /**
  * Starts DynamoDB Local through DynamoDbLocalLauncher.java, which ends the JVM when this process's end of
@@ -47,15 +81,17 @@ const LAUNCHER = fileURLToPath(new URL('./DynamoDbLocalLauncher.java', import.me
 export async function startDynamoDbLocal(
   port: number,
   region: string,
-): Promise<{ readonly pid: number; readonly ready: Promise<RunningDynamoDb> }> {
+): Promise<{ readonly pid: number; readonly endpoint: string; readonly ready: Promise<RunningDynamoDb> }> {
   const directory = dynamoDbLocalDirectory();
+  const jar = join(directory, 'DynamoDBLocal.jar');
+  const launcher = await compiledLauncher(jar);
   const java: ChildProcess = spawn(
     'java',
     [
       `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
       '-cp',
-      join(directory, 'DynamoDBLocal.jar'),
-      LAUNCHER,
+      [jar, launcher].join(delimiter),
+      'DynamoDbLocalLauncher',
       '-inMemory',
       '-port',
       String(port),
@@ -67,8 +103,7 @@ export async function startDynamoDbLocal(
   try {
     await once(java, 'spawn');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new LocalStackStartError('DynamoDB Local needs Java 17 on the PATH (no java command was found)');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LocalStackStartError(JAVA_MISSING);
     throw error;
   }
   const output: string[] = [];
@@ -103,15 +138,15 @@ export async function startDynamoDbLocal(
   })();
   // Whoever starts it may fail before awaiting `ready`; its failure is reported there, not as unhandled.
   ready.catch(() => undefined);
-  return { pid: java.pid ?? 0, ready };
+  return { pid: java.pid ?? 0, endpoint, ready };
 }
 
 /** One line a user can act on, from what Java printed before it gave up. */
 function whyJavaExited(output: string): string {
   if (/UnsupportedClassVersionError|release version \d+ not supported/.test(output))
     return 'DynamoDB Local needs Java 17 on the PATH (the java found is older)';
-  if (/jdk\.compiler|source-file mode|Could not find or load main class/.test(output))
-    return 'DynamoDB Local needs a full Java 17 runtime on the PATH (its launcher runs as a source file: the jdk.compiler module is missing)';
+  if (/jdk\.compiler|Could not find or load main class/.test(output))
+    return 'DynamoDB Local needs a full Java 17 runtime on the PATH (its launcher is compiled at the first start: the jdk.compiler module is missing)';
   if (/BindException|Address already in use/.test(output))
     return 'the DynamoDB Local port is in use (is another npm start running?)';
   return `DynamoDB Local exited: ${output.trim().split('\n').at(-1) ?? '(no output)'}`;

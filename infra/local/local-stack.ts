@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDbTraderHistory } from '#adapters/dynamodb-trader-history.ts';
 import { consigneeKeyOf } from '#domain/risk.ts';
 import { apiGatewayEndpoint, type RestApiModel, restApisFrom } from './api-gateway.ts';
-import { type CloudAssembly, synthesize } from './cloud-assembly.ts';
+import { type CloudAssembly, synthesize, synthesizeCached } from './cloud-assembly.ts';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startEventSourceMappings } from './event-source-mappings.ts';
 import { LocalResolver } from './intrinsics.ts';
@@ -25,8 +25,13 @@ import { parseTimeScale } from './time-scale.ts';
  * API's routes in a local API Gateway, and the functions' own bundles from the cloud assembly.
  */
 export interface LocalStackOptions {
-  /** Cloud assembly directory; `cdk.out` (as the CLI) unless a test wants its own. */
+  /**
+   * A directory to synthesize the cloud assembly into, as `cdk synth -o` does, every start. Without one, the
+   * assembly comes from the cache (see synthesizeCached), synthesized only when an input changed.
+   */
   readonly outdir?: string;
+  /** Where cached assemblies are kept; the project's cache (ASSEMBLY_CACHE_DIRECTORY) unless a test wants its own. */
+  readonly assemblyCache?: string;
   /** CDK context on top of cdk.json's and LOCAL_CONTEXT's. */
   readonly context?: Record<string, unknown>;
   /** 0 picks a free port. */
@@ -59,6 +64,8 @@ export interface LocalStack {
   readonly timeScale: number;
   /** Milliseconds spent in each start-up phase. */
   readonly startup: Readonly<Record<'synth' | 'dynamoDb' | 'total', number>>;
+  /** Whether the cloud assembly was reused from the cache rather than synthesized for this start. */
+  readonly reusedAssembly: boolean;
   stop(): Promise<void>;
 }
 
@@ -105,24 +112,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    // Java starts while the app synthesizes: the two are the slow parts of start-up.
+    // Java starts while the app synthesizes (or its cached assembly loads): the two are the slow parts of start-up.
     const dynamo = await startDynamoDbLocal(ports.dynamoDb, region);
     cleanups.push(async () => (await dynamo.ready.catch(() => undefined))?.stop());
     const synthStarted = performance.now();
-    const assembly = synthesize({
-      outdir: options.outdir ?? 'cdk.out',
-      context: { ...LOCAL_CONTEXT, ...options.context },
-    });
+    const context = { ...LOCAL_CONTEXT, ...options.context };
+    const assembly =
+      options.outdir === undefined
+        ? await synthesizeCached({
+            context,
+            ...(options.assemblyCache === undefined ? {} : { cacheDirectory: options.assemblyCache }),
+          })
+        : { ...(await synthesize({ outdir: options.outdir, context })), reused: false, touch: () => undefined };
     const synthMs = performance.now() - synthStarted;
+    // A running stack keeps its cached assembly from being pruned as unused: its bundles load at each cold start.
+    const inUse = setInterval(() => {
+      try {
+        assembly.touch();
+      } catch {
+        // Cleared by hand (rm -rf): nothing to keep.
+      }
+    }, 3_600_000).unref();
+    cleanups.push(async () => clearInterval(inUse));
     const resolver = new LocalResolver(assembly, region);
 
-    const dynamoStarted = performance.now();
-    const dynamoDb = await dynamo.ready;
-    const dynamoDbMs = performance.now() - dynamoStarted;
-    const tables = await createTablesFromTemplates(dynamoDb.client, resolver);
-    await recordRegularConsignees(dynamoDb.client, tables, options.regularConsignees ?? LOCAL_REGULAR_CONSIGNEES);
-
-    const endpoints = { dynamoDb: dynamoDb.endpoint, stepFunctions: `http://127.0.0.1:${ports.stepFunctions}` };
+    // Functions, state machines (their definitions checked) and the API are built while Java is still starting.
+    const endpoints = { dynamoDb: dynamo.endpoint, stepFunctions: `http://127.0.0.1:${ports.stepFunctions}` };
     const logSink = await lambdaLogSink(options.lambdaLogs ?? 'console');
     const functions = resolver.resources('AWS::Lambda::Function').map((fn) => {
       const props = fn.resource.Properties ?? {};
@@ -164,10 +179,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const stepFunctions = new LocalStepFunctions(stateMachines, functions, { timeScale });
     cleanups.push(async () => stepFunctions.stop());
-    await listen(stepFunctionsEndpoint(stepFunctions), ports.stepFunctions, cleanups);
-
     const [api, ...otherApis] = restApisFrom(resolver);
     if (api === undefined || otherApis.length > 0) throw new Error('the local harness serves exactly one REST API');
+
+    const dynamoStarted = performance.now();
+    const dynamoDb = await dynamo.ready;
+    const dynamoDbMs = performance.now() - dynamoStarted;
+    const tables = await createTablesFromTemplates(dynamoDb.client, resolver);
+    await recordRegularConsignees(dynamoDb.client, tables, options.regularConsignees ?? LOCAL_REGULAR_CONSIGNEES);
+
+    await listen(stepFunctionsEndpoint(stepFunctions), ports.stepFunctions, cleanups);
     const functionsByArn = new Map(functions.map((fn) => [fn.spec.functionArn, fn]));
     await listen(apiGatewayEndpoint(api, functionsByArn), ports.api, cleanups);
 
@@ -194,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stepFunctions,
       timeScale,
       startup: { synth: synthMs, dynamoDb: dynamoDbMs, total: performance.now() - started },
+      reusedAssembly: assembly.reused,
       stop,
     };
   } catch (error) {

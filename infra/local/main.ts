@@ -5,7 +5,8 @@ import { LocalStackStartError } from './start-errors.ts';
 /**
  * `npm start`: the whole product on this machine, on fixed ports unless told otherwise.
  *   npm start -- --context arrivalTimeoutSeconds=120     (any CDK context, as with cdk synth -c)
- *   npm start -- --output /tmp/cdk.out                   (cloud assembly directory, as with cdk synth -o)
+ *   npm start -- --output /tmp/cdk.out                   (synthesize into this directory, as with cdk synth -o,
+ *                                                         rather than reuse the cached assembly of the same inputs)
  *   npm start -- --quiet                                 (no function logs; same as LOCAL_LAMBDA_LOGS=off)
  * Ports: API_PORT (3000), SFN_PORT (8083), DYNAMODB_PORT (8000).
  * Function logs: LOCAL_LAMBDA_LOGS=console (default) | off | <file to append to>.
@@ -19,7 +20,7 @@ import { LocalStackStartError } from './start-errors.ts';
 const { values } = parseArgs({
   options: {
     context: { type: 'string', short: 'c', multiple: true },
-    output: { type: 'string', short: 'o', default: 'cdk.out' },
+    output: { type: 'string', short: 'o' },
     quiet: { type: 'boolean', short: 'q', default: false },
   },
 });
@@ -59,10 +60,10 @@ const port = (name: string, fallback: number) => Number(process.env[name] ?? fal
 const lambdaLogsSetting = values.quiet ? 'off' : (process.env.LOCAL_LAMBDA_LOGS ?? 'console');
 const lambdaLogs =
   lambdaLogsSetting === 'off' ? 'discard' : lambdaLogsSetting === 'console' ? 'console' : { file: lambdaLogsSetting };
-console.log('Synthesizing the CDK app and starting DynamoDB Local…');
+console.log('Synthesizing the CDK app (or reusing the assembly of the same sources) and starting DynamoDB Local…');
 try {
   stack = await startLocalStack({
-    outdir: values.output,
+    ...(values.output === undefined ? {} : { outdir: values.output }),
     context,
     ports: {
       api: port('API_PORT', 3000),
@@ -98,5 +99,5 @@ ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
            npm run -s token -- --role port-operator      (also railway, officer)
 
-Ready in ${seconds(stack.startup.total)} (synth ${seconds(stack.startup.synth)}). Ctrl-C stops everything.
+Ready in ${seconds(stack.startup.total)} (synth ${seconds(stack.startup.synth)}${stack.reusedAssembly ? ', the cached assembly of the same sources' : ''}). Ctrl-C stops everything.
 `);

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { StateMachine as LocalStateMachineRunner, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   type AslMachine,
@@ -10,6 +12,7 @@ import {
   unqualified,
 } from './asl-support.ts';
 import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
+import { HARNESS_CACHE_DIRECTORY } from './harness-cache.ts';
 import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
 import { DYNAMIC_TIMEOUT_PARAMETER, executionTimeoutMs, runnableDefinition, setLongTimeout } from './time-scale.ts';
 
@@ -100,9 +103,9 @@ export class LocalStepFunctions {
     for (const spec of machines) {
       const definition = JSON.parse(spec.definition) as AslMachine;
       assertRunnableLocally(spec.name, definition, { functions: functionNames, timeScale: this.timeScale });
-      // Validated as synthesized (~250 ms, once per machine); the runnable copy differs only in its times,
-      // which may no longer be whole seconds, so it is not validated again.
-      new LocalStateMachineRunner(JSON.parse(spec.definition));
+      // Validated as synthesized; the runnable copy differs only in its times, which may no longer be whole
+      // seconds, so it is not validated again.
+      validateOnce(spec.definition);
       const runnable = runnableDefinition(definition, this.timeScale) as unknown as StateMachineDefinition;
       const runner = new LocalStateMachineRunner(runnable, { validationOptions: { noValidate: true } });
       const timeoutMs = executionTimeoutMs(definition, this.timeScale);
@@ -573,4 +576,28 @@ function paginate<K extends string, T>(key: K, items: readonly T[], maxResults?:
   return { [key]: page, ...(more ? { nextToken: String(start + size) } : {}) } as Record<K, T[]> & {
     nextToken?: string;
   };
+}
+
+const VALIDATED_DEFINITIONS = join(HARNESS_CACHE_DIRECTORY, 'validated-asl');
+
+/** The dependencies as locked, the runner's version among them. */
+const LOCKED_DEPENDENCIES = createHash('sha256')
+  .update(readFileSync(new URL('../../package-lock.json', import.meta.url)))
+  .digest('hex');
+
+/**
+ * The runner's own validation of a definition (~250 ms of each start per machine), skipped for a definition the
+ * same locked dependencies (the runner's version among them) accepted before, byte for byte: they would accept it
+ * again. A definition it refuses is never recorded, so it is refused at every start; and assertRunnableLocally
+ * checks every definition at every start, cached or not.
+ */
+function validateOnce(definition: string): void {
+  const marker = join(
+    VALIDATED_DEFINITIONS,
+    createHash('sha256').update(`${LOCKED_DEPENDENCIES}\0${definition}`).digest('hex').slice(0, 32),
+  );
+  if (existsSync(marker)) return;
+  new LocalStateMachineRunner(JSON.parse(definition));
+  mkdirSync(VALIDATED_DEFINITIONS, { recursive: true });
+  writeFileSync(marker, '');
 }

@@ -64,6 +64,15 @@ const DEFAULT_RUNS = 150;
 const FUZZ_SUMMARY_WAYBILL = 'FUZZ-RAIL-002';
 /** The whole fuzz run stops after this long, whatever the count; each route gets its share. */
 const TIME_LIMIT_MS = 150_000;
+/**
+ * Routes fuzzed at once. Each route's cases run one after another (fast-check), but different routes call different
+ * functions, so the stack answers several routes at once (within its two environments per function and each
+ * route's 100 requests per second). Every fuzzed request must be refused or only read, so no route's case can change
+ * what another's checks count; a write that slips through still fails a check, if perhaps another route's. Except
+ * for a route that records idempotency: it holds an in-progress record while its function runs, even for a request
+ * it then refuses, so such a route is fuzzed alone.
+ */
+const ROUTES_AT_ONCE = 4;
 
 type Expectation =
   /** Must be refused with a 4xx (every write the generators make, and reads that break a rule). */
@@ -2337,13 +2346,19 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
     RUNS.unknownRoutes ?? 0,
   ].reduce((sum, runs) => sum + runs, 0);
 
-  async function fuzz(route: string, arbitrary: fc.Arbitrary<FuzzCase>, runs: number): Promise<void> {
+  async function fuzz(
+    route: string,
+    arbitrary: fc.Arbitrary<FuzzCase>,
+    runs: number,
+    routesAtOnce: number,
+  ): Promise<void> {
     const details = await fc.check(
       fc.asyncProperty(arbitrary, (fuzzCase) => check(route, fuzzCase)),
       {
         numRuns: runs,
         seed: SEED,
-        plugins: [fc.interruptAfterTimeLimit(Math.round((TIME_LIMIT_MS * runs) / totalRuns))],
+        // A route's share of the time limit, as many times over as routes run side by side.
+        plugins: [fc.interruptAfterTimeLimit(Math.round((TIME_LIMIT_MS * routesAtOnce * runs) / totalRuns))],
       },
     );
     if (details.interrupted) figures.interruptedRoutes.push(`${route} after ${details.numRuns} of ${runs}`);
@@ -2488,19 +2503,29 @@ describe('fuzzing every route of the API (fast-check, on the local stack)', () =
     });
   });
 
-  for (const route of ROUTE_LIST) {
+  const fuzzRoute = (route: RouteDefinition, routesAtOnce: number) =>
     it(`${route.operationId} (${route.method} ${route.path}): no 5xx, problem+json refusals, no write on refusal`, async () => {
       const fuzzer = FUZZERS[route.operationId];
       assert.ok(
         fuzzer,
         `route ${route.operationId} (${route.method} ${route.path}) has no fuzz generator: add one to FUZZERS in test/e2e/fuzz.e2e.test.ts`,
       );
-      await fuzz(route.operationId, fuzzer(context), RUNS[route.operationId] ?? DEFAULT_RUNS);
+      await fuzz(route.operationId, fuzzer(context), RUNS[route.operationId] ?? DEFAULT_RUNS, routesAtOnce);
     });
-  }
 
-  it('paths and methods the API does not have: refused by the gateway, never a 5xx', async () => {
-    await fuzz('unknownRoutes', unknownRouteCases(context), RUNS.unknownRoutes ?? DEFAULT_RUNS);
+  describe('the routes that record idempotency, one at a time', () => {
+    for (const route of ROUTE_LIST.filter((candidate) => candidate.idempotency !== undefined)) fuzzRoute(route, 1);
+  });
+
+  describe('the other routes, and paths and methods the API does not have, several at once', {
+    concurrency: ROUTES_AT_ONCE,
+  }, () => {
+    for (const route of ROUTE_LIST.filter((candidate) => candidate.idempotency === undefined)) {
+      fuzzRoute(route, ROUTES_AT_ONCE);
+    }
+    it('paths and methods the API does not have: refused by the gateway, never a 5xx', async () => {
+      await fuzz('unknownRoutes', unknownRouteCases(context), RUNS.unknownRoutes ?? DEFAULT_RUNS, ROUTES_AT_ONCE);
+    });
   });
 
   it('asked for at least 2,000 cases across the routes', () => {

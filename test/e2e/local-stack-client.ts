@@ -10,14 +10,16 @@ import { LOCAL_REGULAR_CONSIGNEES, type LocalStack, startLocalStack } from '../.
 import { checkAgainstContract } from '../support/contract.ts';
 import { containerNumber, wagonNumber } from '../support/trains.ts';
 
-/** A local stack of its own for one test file, in its own cloud-assembly directory, on free ports. */
+/**
+ * A local stack of its own for one test file, on free ports, from the cached cloud assembly of the same sources and
+ * context (the first start with new sources synthesizes it; see synthesizeCached).
+ */
 export async function startTestStack(
   context: Record<string, unknown> = {},
   options: { readonly timeScale?: number } = {},
 ) {
   const workdir = mkdtempSync(join(tmpdir(), 'preclearance-e2e-'));
   const stack = await startLocalStack({
-    outdir: join(workdir, 'cdk.out'),
     context,
     timeScale: options.timeScale ?? 1,
     lambdaLogs: { file: join(workdir, 'lambda.log') },

@@ -118,8 +118,7 @@ async function npmStart(
   ports: Ports,
   options: { args?: string[]; env?: Record<string, string> } = {},
 ): Promise<{ npm: ChildProcess; output: () => string; exited: Promise<number> }> {
-  const assembly = join(mkdtempSync(join(tmpdir(), 'lifecycle-')), 'cdk.out');
-  const npm = spawn('npm', ['start', '--', '--output', assembly, ...(options.args ?? [])], {
+  const npm = spawn('npm', ['start', '--', ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     detached: true,
     env: {
@@ -238,7 +237,7 @@ describe('npm start, stopped every way it can be', { concurrency: false }, async
   });
 
   it('says in one line that Java is missing', async () => {
-    const run = spawn(process.execPath, ['infra/local/main.ts', '--output', join(tmpdir(), 'no-java-cdk.out')], {
+    const run = spawn(process.execPath, ['infra/local/main.ts'], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, PATH: '/nonexistent', API_PORT: '0', SFN_PORT: '0', DYNAMODB_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -36,7 +35,7 @@ describe('the README quick start', () => {
   before(async () => {
     apiPort = await freePort();
     dynamoDbPort = await freePort();
-    npmStart = spawn('npm', ['start', '--', '--output', join(mkdtempSync(join(tmpdir(), 'quickstart-')), 'cdk.out')], {
+    npmStart = spawn('npm', ['start'], {
       cwd: PROJECT_ROOT,
       // Its own process group, so the test can send Ctrl-C to the whole group as a terminal would.
       detached: true,

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { synthesize } from '../../infra/local/cloud-assembly.ts';
+import { synthesizeCached } from '../../infra/local/cloud-assembly.ts';
 
 /**
  * Every function's bundle, as `cdk synth` emits it, stays within the footprint budget. Sizes are deterministic,
@@ -11,7 +10,7 @@ import { synthesize } from '../../infra/local/cloud-assembly.ts';
  */
 const BUDGET_KIB = 250;
 
-const assembly = synthesize({ outdir: join(mkdtempSync(join(tmpdir(), 'bundle-size-')), 'cdk.out') });
+const assembly = await synthesizeCached();
 
 interface FunctionResource {
   readonly Type: string;
