@@ -57,10 +57,12 @@ export async function awaitRoadEvent(
       const plate = booking?.truck.plate ?? document.truck.plate;
       await ports.milestones.registerWait(input.milestone, plate, wait, now);
       // The gate or the exit reported while the workflow was on its way here: it left its fact on the declaration.
+      // Read after the wait is registered: a report that looked for waits before then wrote its fact before then.
       // A truck sent back from the gate (the officer let it come again) is SLOT_BOOKED again and waits anew.
+      const current = (await ports.declarations.load(record.id)) ?? record;
       const gateIn = input.milestone === ROAD_WAIT.TRUCK_GATED_IN;
-      const fact = (gateIn ? record.facts.gateIn : record.facts.exit) as RoadStageFact | undefined;
-      const stageReached = record.status !== (gateIn ? 'SLOT_BOOKED' : 'RELEASED');
+      const fact = (gateIn ? current.facts.gateIn : current.facts.exit) as RoadStageFact | undefined;
+      const stageReached = current.status !== (gateIn ? 'SLOT_BOOKED' : 'RELEASED');
       if (fact !== undefined && stageReached) await resumeRoadWait(ports, input.milestone, plate, record.id, fact);
       return;
     }
@@ -68,8 +70,10 @@ export async function awaitRoadEvent(
       const booking = await ports.slots.loadBooking(record.id);
       const plate = booking?.truck.plate ?? document.truck.plate;
       await ports.milestones.registerWait(input.milestone, plate, wait, now);
-      // A declaration is scanned once: a scan on record is this truck's, reported before the workflow got here.
-      const scan = record.facts.scan as RoadStageFact | undefined;
+      // A declaration is scanned once: a scan on record is this truck's, reported before the workflow got here
+      // (read after the wait is registered, as above).
+      const current = (await ports.declarations.load(record.id)) ?? record;
+      const scan = current.facts.scan as RoadStageFact | undefined;
       if (scan !== undefined) await resumeRoadWait(ports, input.milestone, plate, record.id, scan);
       return;
     }

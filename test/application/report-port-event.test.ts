@@ -244,6 +244,26 @@ describe('the port reports a truck at the gate', () => {
     assert.equal(ports.taskCallbacks.resumed.at(-1)?.taskToken, 'gate-token', 'the late wait finds the gate-in');
   });
 
+  it('loses no gate-in that comes while the workflow is registering its wait (between its read and its wait)', async () => {
+    const ports = fakePorts();
+    const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
+    const { id } = await filed(ports, document, 'k1');
+    await assessRisk(ports, id);
+    ports.bookings.set(id, slotBookingOf(id, document.truck));
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'slot-token', milestone: ROAD_WAIT.SLOT_BOOKED });
+    // The gate reports after the step read the declaration, and looks for waits before the step registered its own.
+    const registerWait = ports.milestones.registerWait.bind(ports.milestones);
+    ports.milestones.registerWait = async (...args) => {
+      ports.milestones.registerWait = registerWait;
+      await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: portOperator });
+      return registerWait(...args);
+    };
+
+    await awaitRoadEvent(ports, { declarationId: id, taskToken: 'gate-token', milestone: ROAD_WAIT.TRUCK_GATED_IN });
+
+    assert.equal(ports.taskCallbacks.resumed.at(-1)?.taskToken, 'gate-token', 'the wait finds the gate-in at once');
+  });
+
   it('refuses a truck that comes after its booking’s no-show deadline, writing nothing; booked again, it is let through', async () => {
     const ports = fakePorts();
     const document = roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } });
