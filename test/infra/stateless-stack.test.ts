@@ -237,7 +237,7 @@ describe('stateless stack: each function is told where its resources are', () =>
     });
     const daytimeEnv = resourcesOf<LambdaFunctionProps>(daytime, 'AWS::Lambda::Function')
       .map(([, fn]) => envOf(fn.Properties))
-      .find((env) => 'FREIGHT_HOURS' in env);
+      .find((env) => 'SLOT_CAPACITY_PER_HOUR' in env);
     assert.deepEqual(
       [
         daytimeEnv?.PORT_TIME_ZONE,
