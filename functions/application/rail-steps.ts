@@ -9,9 +9,10 @@ import { MANIFEST_MATCH, type ManifestMatchOutcome } from '#domain/screening.ts'
 import { matchAgainstManifest, TrainVersionConflictError, trainKeyOf, writeOffIfAccountedFor } from '#domain/trains.ts';
 import { awaitsCompletion } from '#domain/two-step.ts';
 import { advanceDeclaration } from './advance-declaration.ts';
+import { loadWithDocument } from './load-with-document.ts';
 import type { OfficerTaskStore, TraderHistory, TrainStore } from './ports.ts';
 import { arriveAndResume, completeAndResume, moveOn, type TrainEventPorts } from './train-events.ts';
-import { assessRisk, loadWithDocument } from './workflow-steps.ts';
+import { assessRisk } from './workflow-steps.ts';
 
 type ScreeningPorts = Omit<TrainEventPorts, 'milestones' | 'tasks' | 'slaPolicy'> & {
   readonly trains: Pick<TrainStore, 'loadManifest'>;

@@ -9,8 +9,6 @@ import { COMPLETION_DEADLINE, type CompletionClock, completionClockAt, completio
 import { advanceDeclaration } from './advance-declaration.ts';
 import { loadWithDocument } from './load-with-document.ts';
 
-export { loadWithDocument };
-
 import type {
   Clock,
   DeclarationRecord,

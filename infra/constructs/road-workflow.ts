@@ -13,6 +13,7 @@ import {
   Wait,
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
+import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { WORKFLOWS } from '#domain/declaration-types/registry.ts';
 import { TRANSITION } from '#domain/lifecycle.ts';
@@ -22,7 +23,10 @@ import { RISK_CHANNEL } from '#domain/risk.ts';
 import { GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
 import { SCAN_RESULT, SCANNED_CHANNEL } from '#domain/road-scan.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
-import { type OfficerSteps, workflowTasks } from './workflow-tasks.ts';
+import { type OfficerSteps, type WorkflowTasks, workflowTasks } from './workflow-tasks.ts';
+
+/** Sends a wait that times out to an officer's manual review; an approval goes on to `approved`. */
+type ReviewOnTimeout = (wait: LambdaInvoke, review: string, approved: State, reason: string) => LambdaInvoke;
 
 /** The Lambda steps the highway workflow is built from. */
 export interface RoadSteps extends OfficerSteps {
@@ -69,41 +73,46 @@ export class RoadWorkflow extends Construct {
     const { task, waitFor, officerReview } = workflowTasks(this, steps, props.officerTimeout ?? Duration.days(7));
     const timeout = Timeout.duration(props.milestoneTimeout);
     const rejected = new Succeed(this, 'Rejected', { comment: 'The officer rejected it; the decision is in history' });
+    const reviewOnTimeout: ReviewOnTimeout = (wait, review, approved, reason) => {
+      wait.addCatch(officerReview(review, MANUAL_REVIEW, approved, rejected, { reason }), {
+        errors: [Errors.TIMEOUT],
+        resultPath: JsonPath.DISCARD,
+      });
+      return wait;
+    };
 
     const close = task('CloseDeclaration', steps.recordTransition, { transition: TRANSITION.CLOSE }, undefined);
     const awaitExit = waitFor('AwaitExit', steps.awaitMilestone, { milestone: ROAD_WAIT.TRUCK_EXITED }, timeout);
-    awaitExit.addCatch(
-      officerReview('ReviewMissedExit', MANUAL_REVIEW, awaitExit, rejected, {
-        reason: 'the released truck was not reported leaving through the border',
-      }),
-      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
-    );
-    awaitExit.next(close);
+    reviewOnTimeout(
+      awaitExit,
+      'ReviewMissedExit',
+      awaitExit,
+      'the released truck was not reported leaving through the border',
+    ).next(close);
 
-    const releaseTransitions = { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE] };
-    // Released as the gate cleared it (at once, or from the opening of the freight hours): that is its business time.
-    const release = task(
-      'ReleaseDeclaration',
-      steps.recordTransition,
-      { ...releaseTransitions, occurredAt: JsonPath.stringAt('$.gateIn.clearanceFrom') },
-      undefined,
-    );
-    release.next(awaitExit);
-    // Released on an officer's decision: when the step records it.
-    const releaseAfterReview = task('ReleaseAfterReview', steps.recordTransition, releaseTransitions, undefined);
-    releaseAfterReview.next(awaitExit);
-
-    // Released on a clear scan: at the scan's business time.
-    const releaseAfterScan = task(
-      'ReleaseAfterScan',
-      steps.recordTransition,
-      { ...releaseTransitions, occurredAt: JsonPath.stringAt('$.scan.occurredAt') },
-      undefined,
-    );
-    releaseAfterScan.next(awaitExit);
+    /** Duties secured and released, at the business time of what let the truck go (none: when the step runs). */
+    const releaseAt = (name: string, occurredAtPath?: string): LambdaInvoke => {
+      const released = task(
+        name,
+        steps.recordTransition,
+        {
+          transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE],
+          ...(occurredAtPath === undefined ? {} : { occurredAt: JsonPath.stringAt(occurredAtPath) }),
+        },
+        undefined,
+      );
+      released.next(awaitExit);
+      return released;
+    };
+    // As the gate cleared it (at once, or from the opening of the freight hours); on an officer's decision; on a
+    // clear scan.
+    const release = releaseAt('ReleaseDeclaration', '$.gateIn.clearanceFrom');
+    const releaseAfterReview = releaseAt('ReleaseAfterReview');
+    const releaseAfterScan = releaseAt('ReleaseAfterScan', '$.scan.occurredAt');
 
     const inspect = this.inspectionByChannel(
       props,
+      { waitFor, officerReview, reviewOnTimeout },
       { afterReview: releaseAfterReview, afterScan: releaseAfterScan },
       rejected,
     );
@@ -125,12 +134,7 @@ export class RoadWorkflow extends Construct {
       timeout,
       '$.gateIn',
     );
-    awaitGateIn.addCatch(
-      officerReview('ReviewMissedGateIn', MANUAL_REVIEW, awaitGateIn, rejected, {
-        reason: 'the truck did not reach the gate in time',
-      }),
-      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
-    );
+    reviewOnTimeout(awaitGateIn, 'ReviewMissedGateIn', awaitGateIn, 'the truck did not reach the gate in time');
     // One Choice after the gate, so the green path spends a single state on the gate's checks and the channel.
     awaitGateIn.next(
       new Choice(this, 'AfterGate')
@@ -149,13 +153,9 @@ export class RoadWorkflow extends Construct {
     );
 
     const awaitSlot = waitFor('AwaitSlotBooking', steps.awaitMilestone, { milestone: ROAD_WAIT.SLOT_BOOKED }, timeout);
-    awaitSlot.addCatch(
-      officerReview('ReviewMissedSlotBooking', MANUAL_REVIEW, awaitSlot, rejected, {
-        reason: 'no gate slot was booked in time',
-      }),
-      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
+    reviewOnTimeout(awaitSlot, 'ReviewMissedSlotBooking', awaitSlot, 'no gate slot was booked in time').next(
+      awaitGateIn,
     );
-    awaitSlot.next(awaitGateIn);
 
     const definition = task('AssessRisk', steps.assessRisk, {}, '$.risk').next(awaitSlot);
 
@@ -176,11 +176,17 @@ export class RoadWorkflow extends Construct {
    */
   private inspectionByChannel(
     props: RoadWorkflowProps,
+    {
+      waitFor,
+      officerReview,
+      reviewOnTimeout,
+    }: Pick<WorkflowTasks, 'waitFor' | 'officerReview'> & {
+      readonly reviewOnTimeout: ReviewOnTimeout;
+    },
     release: { readonly afterReview: State; readonly afterScan: State },
     rejected: State,
   ): State {
     const { steps } = props;
-    const { waitFor, officerReview } = workflowTasks(this, steps, props.officerTimeout ?? Duration.days(7));
     const checkDocuments = officerReview('InspectTruck', MANUAL_REVIEW, release.afterReview, rejected, {
       reason: JsonPath.format(
         '{} channel: an officer checks the truck’s documents',
@@ -194,13 +200,12 @@ export class RoadWorkflow extends Construct {
       Timeout.duration(props.milestoneTimeout),
       '$.scan',
     );
-    awaitScan.addCatch(
-      officerReview('ReviewMissedScan', MANUAL_REVIEW, release.afterReview, rejected, {
-        reason: 'the red-channel truck was not scanned in time: an officer inspects it',
-      }),
-      { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD },
-    );
-    awaitScan.next(
+    reviewOnTimeout(
+      awaitScan,
+      'ReviewMissedScan',
+      release.afterReview,
+      'the red-channel truck was not scanned in time: an officer inspects it',
+    ).next(
       new Choice(this, 'ByScanResult')
         .when(Condition.stringEquals('$.scan.facts.scanResult', SCAN_RESULT.CLEAR), release.afterScan)
         // SUSPICIOUS, or a result this workflow does not know: the scan held the truck for an officer.
