@@ -277,6 +277,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Horgos operations</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>
