@@ -1,4 +1,18 @@
 import { createHash } from 'node:crypto';
+import { STATUS_NAMES } from '#domain/lifecycle.ts';
+
+/**
+ * What an officer may ask a broker for (REQUEST_DOCUMENTS): SUPPORTING_DOCUMENT_TYPES of the decision's schema,
+ * which no function may import at run time (it is a schema module); test/shared/dashboard-page.test.ts keeps the two equal.
+ */
+export const DOCUMENT_CHOICES = [
+  'INVOICE',
+  'PACKING_LIST',
+  'CERTIFICATE_OF_ORIGIN',
+  'PHYTOSANITARY_CERTIFICATE',
+  'VETERINARY_CERTIFICATE',
+  'LICENCE',
+] as const;
 
 /**
  * The operations dashboard: one page, its style and its script inline, allowed by their hashes in a strict
@@ -160,7 +174,7 @@ function renderTrucks(items) {
   )));
 }
 
-const DOCUMENT_TYPES = ['INVOICE', 'PACKING_LIST', 'CERTIFICATE_OF_ORIGIN', 'PHYTOSANITARY_CERTIFICATE', 'VETERINARY_CERTIFICATE', 'LICENCE'];
+const DOCUMENT_TYPES = ${JSON.stringify(DOCUMENT_CHOICES)};
 const DECISIONS = [['APPROVE', 'Approve'], ['REQUEST_DOCUMENTS', 'Request documents'], ['HOLD', 'Hold'], ['REJECT', 'Reject']];
 
 function decisionForm(task, decision, label) {
@@ -251,23 +265,6 @@ $('#status').addEventListener('change', () => void refresh());
 if (state.token !== '') void useToken(state.token);
 `;
 
-const STATUS_OPTIONS = [
-  'RECEIVED',
-  'MANIFEST_MISMATCH',
-  'RISK_ASSESSED',
-  'AWAITING_ARRIVAL',
-  'ARRIVED',
-  'SLOT_BOOKED',
-  'GATED_IN',
-  'MANUAL_REVIEW',
-  'HELD',
-  'RELEASED',
-  'EXITED',
-  'CLOSED',
-  'REJECTED',
-  'CANCELLED',
-];
-
 const options = (values: readonly string[]) => values.map((value) => `<option>${value}</option>`).join('');
 const head = (...names: string[]) => `<thead><tr>${names.map((name) => `<th>${name}</th>`).join('')}</tr></thead>`;
 
@@ -289,7 +286,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   </form>
   <span>role: <b id="role">none yet</b></span>
   <label>mode <select id="mode"><option value="">all</option>${options(['RAIL', 'ROAD'])}</select></label>
-  <label>status <select id="status"><option value="">all</option>${options(STATUS_OPTIONS)}</select></label>
+  <label>status <select id="status"><option value="">all</option>${options(STATUS_NAMES)}</select></label>
   <button id="refresh" type="button">Refresh</button>
   <span id="updated" class="muted"></span>
 </header>
