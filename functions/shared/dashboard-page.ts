@@ -221,8 +221,14 @@ function renderQueue(tasks) {
 }
 
 let refreshing = false;
+let refreshAgain = false;
 async function refresh() {
-  if (refreshing || state.token === '') return;
+  if (state.token === '') return;
+  // One read at a time; a refresh asked for meanwhile (after a decision) follows it.
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
   refreshing = true;
   try {
     const filters = new URLSearchParams({ limit: '100' });
@@ -230,16 +236,20 @@ async function refresh() {
     if ($('#status').value) filters.set('status', $('#status').value);
     const page = await api('GET', 'v1/port/declarations?' + filters);
     renderBoard(page.items);
-    // Only open the queue for a token that may still edit it (the queue is kept open while typing a reason).
-    if (state.roles.includes('officer') && !$('#queue form')) {
+    if (state.roles.includes('officer')) {
       const queue = await api('GET', 'v1/officer/tasks?limit=100');
-      renderQueue(queue.items);
+      // The queue stays as it is while an officer is writing a decision (checked once the answer is in).
+      if (!$('#queue form')) renderQueue(queue.items);
     }
     $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   } catch (error) {
     showProblem('Reading the board', error);
   } finally {
     refreshing = false;
+    if (refreshAgain) {
+      refreshAgain = false;
+      void refresh();
+    }
   }
 }
 
