@@ -37,6 +37,10 @@ export interface InvocationStats {
   readonly coldStarts: number;
   readonly invocations: number;
   readonly initDurationsMs: number[];
+  /** Milliseconds the invocations ran in an environment (Lambda's Duration), cold starts excluded, summed. */
+  readonly durationMs: number;
+  /** Milliseconds the invocations waited for an environment (a cold start, or a busy pool), summed. */
+  readonly queuedMs: number;
 }
 
 /**
@@ -82,7 +86,7 @@ export class LocalFunction {
   private nextId = 1;
   private stopped = false;
   private starting = 0;
-  private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[] };
+  private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[], durationMs: 0, queuedMs: 0 };
 
   constructor(spec: LocalFunctionSpec, logSink: Writable, maxConcurrency = DEFAULT_MAX_CONCURRENCY) {
     this.spec = spec;
@@ -103,7 +107,10 @@ export class LocalFunction {
         trace: [],
       });
     }
+    const queued = performance.now();
     const environment = await this.acquire();
+    const running = performance.now();
+    this.stats.queuedMs += running - queued;
     const id = this.nextId++;
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
     this.stats.invocations++;
@@ -142,6 +149,7 @@ export class LocalFunction {
       if (!reply.ok) throw new LambdaInvocationError(reply.error);
       return reply.result;
     } finally {
+      this.stats.durationMs += performance.now() - running;
       this.release(environment);
     }
   }
