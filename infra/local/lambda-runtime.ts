@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { transformSync } from 'esbuild';
-import type { LambdaError, WorkerInit, WorkerReply } from './lambda-worker.ts';
+import type { LambdaError, WorkerInit, WorkerReply, WorkerRequest } from './lambda-worker.ts';
 
 /** A function as the template defines it, with its environment already resolved to local values. */
 export interface LocalFunctionSpec {
@@ -100,7 +100,9 @@ export class LocalFunction {
 
   async invoke(event: unknown): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.spec.functionName}: the local stack has stopped`);
-    if (Buffer.byteLength(JSON.stringify(event) ?? '') > MAX_INVOKE_REQUEST_BYTES) {
+    // As Lambda takes it: JSON (undefined becomes null), no bigger than the Invoke API accepts.
+    const eventJson = JSON.stringify(event) ?? 'null';
+    if (Buffer.byteLength(eventJson) > MAX_INVOKE_REQUEST_BYTES) {
       throw new LambdaInvocationError({
         errorType: 'RequestEntityTooLargeException',
         errorMessage: `Request must be smaller than ${MAX_INVOKE_REQUEST_BYTES} bytes for the InvokeFunction operation`,
@@ -144,10 +146,10 @@ export class LocalFunction {
         environment.worker.on('message', onMessage);
         environment.worker.once('error', onError);
         environment.worker.once('exit', onExit);
-        environment.worker.postMessage({ id, event, deadlineMs });
+        environment.worker.postMessage({ id, eventJson, deadlineMs } satisfies WorkerRequest);
       });
       if (!reply.ok) throw new LambdaInvocationError(reply.error);
-      return reply.result;
+      return JSON.parse(reply.resultJson) as unknown;
     } finally {
       this.stats.durationMs += performance.now() - running;
       this.release(environment);
