@@ -175,7 +175,13 @@ class EventFeedWatcher {
   private async poll(): Promise<void> {
     while (this.running) {
       const query = `limit=100${this.cursor === undefined ? '' : `&after=${encodeURIComponent(this.cursor)}`}`;
-      const page = expect('event feed', await call('GET', `/v1/events?${query}`, 'GET /v1/events', this.token), 200);
+      const page = await call('GET', `/v1/events?${query}`, 'GET /v1/events', this.token);
+      if (page.status !== 200) {
+        // A failed read loses nothing (the cursor stays): report it and read again.
+        console.error(`event feed: ${page.status} ${JSON.stringify(page.body)}`);
+        await sleep(FEED_IDLE_POLL_MS);
+        continue;
+      }
       const items = page.body.items as { declarationId: string; status: string }[];
       this.cursor = String(page.body.nextCursor);
       for (const event of items) this.record(event.declarationId, event.status);

@@ -323,7 +323,9 @@ describe('the harness polls a stream as Lambda’s poller does', () => {
 /** Two functions with a mapping each on the same table's stream: `dispatch` takes INSERTs, `audit` MODIFYs. */
 function resolverWithTwoMappings(): LocalResolver {
   const assembly = assemblyWith({ FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] } });
-  const resources = (assembly.stacks[0]?.template as { Resources: Record<string, { Properties: object }> }).Resources;
+  const [stack] = assembly.stacks;
+  if (stack === undefined) throw new Error('the assembly has no stack');
+  const resources = (stack.template as { Resources: Record<string, { Properties: object }> }).Resources;
   const mapping = resources.Mapping as { Type: string; Properties: Record<string, unknown> };
   resources.AuditFn = { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'audit' } } as never;
   resources.AuditMapping = {
