@@ -471,7 +471,8 @@ function figuresOf(report: Omit<TwinReport, 'figures'>): Figure[] {
   for (const figure of report.clearance) {
     const source = MEASURE_SOURCES[figure.measure];
     const base = `${figure.flow.toLowerCase()}.${figure.measure}.${figure.group}`;
-    const label = `${figure.flow} ${source.label} (${figure.group === 'all' ? figure.mode : figure.group})`;
+    // The mode stays out of the label: a comparison sets one run's mode against another's under the same name.
+    const label = `${figure.flow} ${source.label} (${figure.group})`;
     const how = `${source.from}, per declaration; nearest-rank percentile over the ${figure.stats.count} that reached both`;
     add(`${base}.p50`, `${label}, p50`, figure.stats.p50, 'h', how);
     add(`${base}.p95`, `${label}, p95`, figure.stats.p95, 'h', how);

@@ -1,5 +1,5 @@
 import type { Figure, Interval, Measure, ReportComparison, TwinReport } from '../report.ts';
-import { barChart, escapeHtml, lineChart, type Series } from './svg.ts';
+import { barChart, escapeHtml, HOUR_TICKS, lineChart, type Series } from './svg.ts';
 
 /**
  * The report as one self-contained page: no network, no script, plots drawn here as inline SVG. Every number
@@ -125,7 +125,7 @@ function plots(reports: readonly TwinReport[]): string {
       xLabel: 'hours',
       yLabel: 'share cleared',
       series,
-      yMax: 1,
+      yTicks: [0, 0.25, 0.5, 0.75, 1],
       name: `plot.cdf.${measure}`,
     });
   });
@@ -141,6 +141,8 @@ function plots(reports: readonly TwinReport[]): string {
       xLabel: 'local hour',
       yLabel: 'open',
       name: `plot.queue.${queue}`,
+      xTicks: HOUR_TICKS,
+      wholeY: true,
       series: reports.map((report) => ({
         label: report.scenarioName,
         points: report.queues[queue].map(
@@ -177,6 +179,9 @@ ${figures.map((f) => `<tr><td>${escapeHtml(f.label)}</td>${figureCell(name, f)}<
   return `<section data-report="${escapeHtml(name)}">
 <h2>${escapeHtml(name)}: the figures</h2>
 <h3>Clearance times</h3>
+<p>Road freight hours: <strong>${escapeHtml(report.freightHours)}</strong>. Rail cleared at: ${escapeHtml(
+    [...new Set(report.clearance.filter((c) => c.flow === 'RAIL').map((c) => c.mode))].join(', ') || '—',
+  )}.</p>
 ${table([...group('rail.'), ...group('road.')])}
 <h3>SLA breaches</h3>
 ${table(group('breaches.'))}
@@ -200,7 +205,7 @@ ${
 <h3>Slowest declarations (trace them in their histories)</h3>
 ${slowest(report)}
 <div class="wall"><strong>This run</strong> (wall clock, not an outcome of the simulated day; it differs between runs of the
-same seed): ${escapeHtml(wall.target)}, started ${escapeHtml(wall.startedAt)},
+same seed): <code>${escapeHtml(wall.target)}</code>, started ${escapeHtml(wall.startedAt)},
 <span data-figure="wall.seconds" data-report="${escapeHtml(name)}" data-value="${wall.seconds}">${wall.seconds.toFixed(1)} s</span>,
 <span data-figure="wall.requests" data-report="${escapeHtml(name)}" data-value="${wall.requests}">${wall.requests}</span> requests,
 <span data-figure="wall.declarationsPerSecond" data-report="${escapeHtml(name)}" data-value="${wall.declarationsPerSecond ?? ''}">${formatValue(wall.declarationsPerSecond, '')}</span> declarations/s.</div>
