@@ -26,8 +26,14 @@ class History {
   private status = 'RECEIVED';
 
   /** A workflow step or a broker's act, stamped when it was recorded (wall time). */
-  stamped(transition: string, status: string, actor: Actor = actors.system, details?: Record<string, unknown>) {
-    return this.push(transition, status, actor, WALL, details);
+  stamped(
+    transition: string,
+    status: string,
+    actor: Actor = actors.system,
+    details?: Record<string, unknown>,
+    lagSeconds = 0,
+  ) {
+    return this.push(transition, status, actor, new Date(Date.parse(WALL) - lagSeconds * 1000).toISOString(), details);
   }
 
   /** An event reported at the port, or a step stamped with an event's time: its business time. */
@@ -128,6 +134,8 @@ export interface RailPlan {
   readonly decidedAt?: string;
   /** Whether the workflow released it (stamped at recording, as the rail workflow does). */
   readonly released?: boolean;
+  /** Seconds between the release step reading the clock and its entry being written (a loaded stack). */
+  readonly releaseLagSeconds?: number;
 }
 
 export function railDeclaration(plan: RailPlan): DeclarationRecord {
@@ -150,7 +158,10 @@ export function railDeclaration(plan: RailPlan): DeclarationRecord {
       decision: 'APPROVE',
       officerTask: 'DOCUMENT_REVIEW',
     });
-  if (plan.released === true) history.stamped('SECURE_DUTIES', 'DUTIES_SECURED').stamped('RELEASE', 'RELEASED');
+  if (plan.released === true)
+    history
+      .stamped('SECURE_DUTIES', 'DUTIES_SECURED')
+      .stamped('RELEASE', 'RELEASED', actors.system, undefined, plan.releaseLagSeconds);
   return {
     id: plan.id,
     flow: 'RAIL',

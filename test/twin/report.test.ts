@@ -76,6 +76,22 @@ describe('the twin report reads clearance times from the histories', () => {
     );
   });
 
+  it('still reads a release written seconds after the workflow read its clock from the gauge change', () => {
+    const report = reportOf(
+      runRecord([
+        railDeclaration({
+          id: 'R-LAGGED',
+          train: 'X8002@2026-11-20',
+          arrival: at(8),
+          transshipment: { started: at(9), completed: at(10) },
+          released: true,
+          releaseLagSeconds: 7,
+        }),
+      ]),
+    );
+    assert.equal(figure(report, 'rail.arrivalToRelease.all.max'), 2);
+  });
+
   it('shows the yard filling up at night in daytime hours, and emptying at once round the clock', () => {
     // Trucks reach the gate from 19:00 to 23:00; in daytime hours they are cleared from 09:00 the next day.
     const arrivals = [19, 20, 21, 22, 23];

@@ -13,6 +13,12 @@ import type { DeclarationRecord } from '../run-record.ts';
 
 /** Actors whose entries carry the business time of the event they reported. */
 const REPORTING_ACTORS: ReadonlySet<string> = new Set(['railway', 'port-operator', 'officer']);
+/**
+ * How far a workflow step's occurredAt must lie from its recordedAt to count as an event's business time: a step
+ * stamped with the clock may be written a few seconds after it read the clock on a loaded stack, and a business
+ * time within a minute of its recording changes a figure by less than that minute.
+ */
+const STAMP_TOLERANCE_MS = 60_000;
 /** Entries that start a declaration's clearance clock: what is recorded before them does not hold the goods back. */
 const CLOCK_STARTS: ReadonlySet<string> = new Set(['RECORD_ARRIVAL', 'CORRECT_ARRIVAL', 'GATE_IN']);
 
@@ -78,7 +84,8 @@ export function timelineOf(record: DeclarationRecord, knownTransitions: Readonly
     const recordedAt = typeof entry.recordedAt === 'string' ? Date.parse(entry.recordedAt) : Number.NaN;
     const actor = String(entry.actor?.kind ?? '');
     const ownTime =
-      REPORTING_ACTORS.has(actor) || (actor !== 'broker' && !Number.isNaN(recordedAt) && recordedAt !== at);
+      REPORTING_ACTORS.has(actor) ||
+      (actor !== 'broker' && !Number.isNaN(recordedAt) && Math.abs(recordedAt - at) > STAMP_TOLERANCE_MS);
     const effective = ownTime || latestBusiness === undefined ? at : latestBusiness;
     if (CLOCK_STARTS.has(entry.transition)) latestBusiness = effective;
     else if (ownTime) latestBusiness = Math.max(latestBusiness ?? effective, effective);
