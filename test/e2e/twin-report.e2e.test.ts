@@ -15,6 +15,7 @@ import {
   eventually,
   freshContainer,
   freshTrain,
+  officerToken,
   portOperatorToken,
   railImportDeclaration,
   railwayToken,
@@ -24,7 +25,7 @@ import {
 
 /**
  * Issue 8's acceptance: "every figure on the report page can be traced to the workflows' own histories". A few
- * declarations (a train of two, four trucks) go through a local stack on a simulated day two days ago; the run
+ * declarations (a train of three, four trucks) go through a local stack on a simulated day two days ago; the run
  * record is built from the API's answers, the report rendered from it, and two of its figures are computed again,
  * independently, from Step Functions' execution histories (the business times the workflows' states received).
  */
@@ -40,12 +41,19 @@ describe('the twin report, traced to the workflows’ own histories', () => {
   const road: { id: string; body: Record<string, unknown> }[] = [];
 
   before(async () => {
-    env = await startTestStack();
-    const [broker, railway, port] = await Promise.all([brokerToken('BRK-TWIN'), railwayToken(), portOperatorToken()]);
+    // Workflow time stands still, as in the twin: a past day's deadlines are judged by its own times, not the clock.
+    env = await startTestStack({}, { timeScale: 0 });
+    const [broker, railway, port, officer] = await Promise.all([
+      brokerToken('BRK-TWIN'),
+      railwayToken(),
+      portOperatorToken(),
+      officerToken(),
+    ]);
 
-    // A train of two green consignments, in on the simulated day at 06:00, its gauge change 07:00–09:30.
+    // A train of two green consignments and a yellow one (a first-time consignee), in on the simulated day at
+    // 06:00, its gauge change 07:00–09:30; the officer passes the yellow one's documents at 12:00.
     const train = { ...freshTrain(), trainDate: DAY };
-    const consignments = [0, 1].map((index) => ({
+    const consignments = [0, 1, 2].map((index) => ({
       waybillNumber: `SMGS${train.trainNumber}${index}`.slice(0, 30),
       container: freshContainer(),
     }));
@@ -61,11 +69,12 @@ describe('the twin report, traced to the workflows’ own histories', () => {
     });
     assert.equal(manifest.status, 201, JSON.stringify(manifest.body));
     const railIds = [];
-    for (const consignment of consignments) {
+    for (const [index, consignment] of consignments.entries()) {
+      const document = railImportDeclaration({ ...consignment, train });
       const filed = await env.api.post('/v1/declarations', {
         token: broker,
         idempotencyKey: `${consignment.waybillNumber}-twin`,
-        json: railImportDeclaration({ ...consignment, train }),
+        json: index === 2 ? { ...document, consignee: { name: `Newcomer ${train.trainNumber} LLP` } } : document,
       });
       assert.equal(filed.status, 202, JSON.stringify(filed.body));
       railIds.push(String(filed.body.id));
@@ -87,6 +96,16 @@ describe('the twin report, traced to the workflows’ own histories', () => {
       });
       assert.equal(reported.status, 202, JSON.stringify(reported.body));
     }
+    const yellow = railIds[2] ?? '';
+    await eventually(
+      () => read(yellow),
+      (answer) => (answer.body.tracks as { inspection?: string } | undefined)?.inspection === 'DOCUMENT_REVIEW',
+    );
+    const decided = await env.api.post(`/v1/declarations/${yellow}/decisions`, {
+      token: officer,
+      json: { decision: 'APPROVE', reason: 'invoice and packing list agree', occurredAt: local('12:00') },
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
     for (const id of railIds)
       rail.push({
         id,
@@ -164,22 +183,27 @@ describe('the twin report, traced to the workflows’ own histories', () => {
     assert.equal(Number(shownP50?.value), p50);
     assert.equal(shownP50?.text, `${p50?.toFixed(2)} h`);
 
-    // Rail: released by its execution as soon as the last event it waited for (the gauge change) came in.
+    // Rail: the release state's input carries the arrival and what cleared the goods (gauge change, inspection).
     const arrivalToRelease: number[] = [];
     for (const { id } of rail) {
       const events = await executionEvents('-rail-import', id);
-      const releasing = events.findIndex(
+      const releasing = events.find(
         (event) =>
           event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'SecureDutiesAndRelease',
       );
-      assert.ok(releasing > 0, `${id}: its execution released it`);
-      const before = portNotices(events.slice(0, releasing));
-      const arrival = before.find((notice) => notice.milestone === 'TRAIN_ARRIVED');
-      assert.ok(arrival);
-      const lastEvent = Math.max(...before.map((notice) => Date.parse(notice.occurredAt)));
-      arrivalToRelease.push((lastEvent - Date.parse(arrival.occurredAt)) / HOUR_MS);
+      assert.ok(releasing?.stateEnteredEventDetails?.input, `${id}: its execution released it`);
+      const input = JSON.parse(releasing.stateEnteredEventDetails.input) as {
+        arrival: { notice: { occurredAt: string } };
+        cleared: unknown;
+      };
+      const cleared = Math.max(...businessTimesIn(input.cleared).map((time) => Date.parse(time)));
+      arrivalToRelease.push((cleared - Date.parse(input.arrival.notice.occurredAt)) / HOUR_MS);
     }
-    assert.deepEqual(arrivalToRelease, [3.5, 3.5]);
+    assert.deepEqual(
+      arrivalToRelease,
+      [3.5, 3.5, 6],
+      'green: at the gauge change’s end; yellow: at the officer’s decision',
+    );
     assert.equal(
       Number(figureOnPage(html, 'traced', 'rail.arrivalToRelease.all.max')?.value),
       Math.max(...arrivalToRelease),
@@ -199,6 +223,14 @@ function portNotices(events: readonly HistoryEvent[]): { milestone: string; occu
       ? [{ milestone: notice.milestone, occurredAt: notice.occurredAt }]
       : [];
   });
+}
+
+/** Every business time (an `occurredAt`) in a state's input, however deep. */
+function businessTimesIn(value: unknown): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === 'occurredAt' && typeof inner === 'string' ? [inner] : businessTimesIn(inner),
+  );
 }
 
 /** A declaration as the twin's driver records it: its answer from GET /v1/declarations/{id}. */

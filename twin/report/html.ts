@@ -276,7 +276,7 @@ function method(reports: readonly TwinReport[]): string {
 <li><strong>Business time of an entry.</strong> An entry reported by someone at the port (the railway, the port operator,
 an officer) carries its event’s time in <code>occurredAt</code>; so does a workflow step stamped with an event’s time
 (its <code>occurredAt</code> lies more than a minute from its <code>recordedAt</code>, e.g. a release at the scan’s time). A step the
-workflow took by itself and stamped when it was recorded (duties secured, released after the gauge change) is read as
+workflow took by itself and stamped when it was recorded (an officer’s task opened on arrival, duties secured) is read as
 happening as soon as the port’s events allowed: at the latest business time recorded since the clearance clock started
 (<code>RECORD_ARRIVAL</code> / <code>CORRECT_ARRIVAL</code> / <code>GATE_IN</code>). Broker entries never set business time.</li>
 <li><strong>Clearance times.</strong> Rail: <code>RECORD_ARRIVAL</code> (the last <code>CORRECT_ARRIVAL</code> when

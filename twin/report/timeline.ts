@@ -8,7 +8,7 @@ import type { DeclarationRecord } from '../run-record.ts';
  * that drives a simulated day faster than it passes, the recording time is wall-clock time, so such a step is read
  * as happening as soon as the port's events before it allowed: at the latest business time recorded since the
  * goods' clock started (arrival or gate-in). A workflow step that does carry a business time of its own (a release
- * at the scan's time, a gate-in cleared from the opening hour) keeps it.
+ * at the latest of what cleared the goods, a gate-in cleared from the opening hour) keeps it.
  */
 
 /** Actors whose entries carry the business time of the event they reported. */
