@@ -23,20 +23,31 @@ const QUEUE_STEP_MINUTES = 15;
 export interface ReportAssumptions {
   /** Minutes a scanner is busy per scan (a scan is recorded when it ends). */
   readonly scanMinutes: number;
-  /** Minutes of an officer's time per decision. */
+  /** Minutes of an officer's time per document check or manual review decided. */
   readonly checkMinutes: number;
+  /** Minutes of an officer's time per physical inspection decided. */
+  readonly inspectionMinutes: number;
 }
-const DEFAULT_ASSUMPTIONS: ReportAssumptions = { scanMinutes: 20, checkMinutes: 30 };
+const DEFAULT_ASSUMPTIONS: ReportAssumptions = { scanMinutes: 20, checkMinutes: 30, inspectionMinutes: 45 };
 
-/** The scenario's own service times when it names them (`serviceMinutes.scan` / `.documentCheck`), else defaults. */
+/**
+ * The scenario's own service times when it names them (the twin's `resources.scanners.minutesPerScan` and
+ * `resources.officers.documentCheckMinutes` / `inspectionMinutes`, or `serviceMinutes.scan` / `.documentCheck` as
+ * `npm run reform` names them), else defaults.
+ */
 export function assumptionsOf(scenario: Readonly<Record<string, unknown>>): ReportAssumptions {
-  const service = (scenario.serviceMinutes ?? {}) as Record<string, unknown>;
+  const object = (value: unknown) =>
+    value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  const resources = object(scenario.resources);
+  const scanners = object(resources.scanners);
+  const officers = object(resources.officers);
+  const service = object(scenario.serviceMinutes);
   const minutes = (...candidates: unknown[]) =>
     candidates.find((candidate): candidate is number => typeof candidate === 'number' && candidate > 0);
   return {
-    scanMinutes: minutes(service.scan, scenario.scanMinutes) ?? DEFAULT_ASSUMPTIONS.scanMinutes,
-    checkMinutes:
-      minutes(service.documentCheck, service.check, scenario.checkMinutes) ?? DEFAULT_ASSUMPTIONS.checkMinutes,
+    scanMinutes: minutes(scanners.minutesPerScan, service.scan) ?? DEFAULT_ASSUMPTIONS.scanMinutes,
+    checkMinutes: minutes(officers.documentCheckMinutes, service.documentCheck) ?? DEFAULT_ASSUMPTIONS.checkMinutes,
+    inspectionMinutes: minutes(officers.inspectionMinutes, service.inspection) ?? DEFAULT_ASSUMPTIONS.inspectionMinutes,
   };
 }
 
@@ -247,7 +258,8 @@ export function reportOf(run: TwinRunRecord, assumptions: ReportAssumptions = as
       : [{ from: train.started.at, to: train.completed.at }],
   );
   const scanEnds = timelines.flatMap((t) => t.scans.map((scan) => scan.at));
-  const decisionTimes = timelines.flatMap((t) => t.decisions.map((decision) => decision.at));
+  const officerMinutes = (task: string | undefined) =>
+    task === 'PHYSICAL_INSPECTION' ? assumptions.inspectionMinutes : assumptions.checkMinutes;
   const resources = {
     cranes: busyUse(
       hourStarts,
@@ -261,7 +273,9 @@ export function reportOf(run: TwinRunRecord, assumptions: ReportAssumptions = as
     ),
     officers: busyUse(
       hourStarts,
-      decisionTimes.map((at) => ({ from: at, to: at, busyHours: assumptions.checkMinutes / 60 })),
+      timelines.flatMap((t) =>
+        t.decisions.map(({ at, officerTask }) => ({ from: at, to: at, busyHours: officerMinutes(officerTask) / 60 })),
+      ),
       dayHours.map((hour) => run.capacities.officersByHour[hour.localHour] ?? 0),
     ),
   };
@@ -556,7 +570,7 @@ function figuresOf(report: Omit<TwinReport, 'figures'>): Figure[] {
     ],
     officers: [
       'officers',
-      `officer decision entries in the hour × ${report.assumptions.checkMinutes} min (an assumption) / officers on duty`,
+      `officer decision entries in the hour × ${report.assumptions.checkMinutes} min per document check or review, ${report.assumptions.inspectionMinutes} min per physical inspection (assumptions) / officers on duty`,
     ],
   };
   for (const [resource, [label, how]] of Object.entries(resourceSources) as [

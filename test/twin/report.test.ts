@@ -125,10 +125,17 @@ describe('the twin report reads clearance times from the histories', () => {
           truck({ id: 'S2', channel: 'RED', gateIn: at(10), scannedAt: at(10.75), release: at(10.75), exit: at(11) }),
           truck({ id: 'Y1', channel: 'YELLOW', gateIn: at(14), decidedAt: at(14.5), release: 'stamped', exit: at(15) }),
         ],
-        { scenario: { serviceMinutes: { scan: 30, documentCheck: 60 } } },
+        {
+          scenario: {
+            resources: {
+              scanners: { minutesPerScan: 30 },
+              officers: { documentCheckMinutes: 60, inspectionMinutes: 90 },
+            },
+          },
+        },
       ),
     );
-    assert.deepEqual(report.assumptions, { scanMinutes: 30, checkMinutes: 60 });
+    assert.deepEqual(report.assumptions, { scanMinutes: 30, checkMinutes: 60, inspectionMinutes: 90 });
     assert.equal(report.resources.scanners.busyHours[10], 1, 'two scans of 30 min in the 10:00 hour');
     assert.equal(report.resources.scanners.use[10], 0.5, 'of two scanners');
     assert.equal(report.resources.officers.busyHours[14], 1);

@@ -65,8 +65,8 @@ function scenarios(reports: readonly TwinReport[]): string {
       (r) => `${r.sla.railArrivalToRelease} h / ${r.sla.transshipment} h / ${r.sla.roadGateToExit} h`,
     ],
     [
-      'assumed: scan length / officer minutes per decision',
-      (r) => `${r.assumptions.scanMinutes} min / ${r.assumptions.checkMinutes} min`,
+      'assumed minutes: a scan / a document check or review / a physical inspection',
+      (r) => `${r.assumptions.scanMinutes} / ${r.assumptions.checkMinutes} / ${r.assumptions.inspectionMinutes}`,
     ],
   ];
   return `<h2>Scenarios</h2>

@@ -37,6 +37,11 @@ export interface Moment {
   readonly transition: string;
 }
 
+/** An officer's decision: when, which entry, and the task it answered (details.officerTask). */
+export interface Decision extends Moment {
+  readonly officerTask?: string;
+}
+
 export interface OfficerTask {
   readonly kind: string;
   readonly opened: Moment;
@@ -55,7 +60,7 @@ export interface DeclarationTimeline {
   readonly transshipmentCompleted?: Moment;
   readonly officerTasks: readonly OfficerTask[];
   /** Officer decisions (each a task closed). */
-  readonly decisions: readonly Moment[];
+  readonly decisions: readonly Decision[];
   /** Scans ended: a road truck's RECORD_SCAN, a rail declaration's physical inspection decided. */
   readonly scans: readonly Moment[];
   /** The workflows' own SLA flags (FLAG_SLA_BREACH), by SLA name. */
@@ -107,7 +112,7 @@ export function timelineOf(record: DeclarationRecord, knownTransitions: Readonly
   };
 
   const officerTasks: { kind: string; opened: Moment; decided?: Moment }[] = [];
-  const decisions: Moment[] = [];
+  const decisions: Decision[] = [];
   const scans: Moment[] = [];
   const slaFlags: string[] = [];
   for (const item of timed) {
@@ -115,7 +120,9 @@ export function timelineOf(record: DeclarationRecord, knownTransitions: Readonly
     const details = entry.details ?? {};
     if (entry.actor?.kind === 'officer' && typeof details.decision === 'string') {
       const moment = momentOf(item);
-      decisions.push(moment);
+      decisions.push(
+        typeof details.officerTask === 'string' ? { ...moment, officerTask: details.officerTask } : moment,
+      );
       // A decision closes the task it answers: the oldest one still open.
       const open = officerTasks.find((task) => task.decided === undefined);
       if (open !== undefined) open.decided = moment;
