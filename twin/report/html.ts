@@ -32,7 +32,7 @@ ${method(reports)}
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.note,.how{color:#555}.how{font-size:12px}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}.note,.how{color:#555}.how{font-size:12px}
 h2{border-bottom:2px solid #333;margin-top:2em}figure{display:inline-block;margin:0 1em 1em 0}
 figcaption{font-weight:600}.plus{color:#a40000}.minus{color:#006b2e}.wall{background:#f4f4f4;padding:.5em 1em}`;
 
@@ -180,9 +180,9 @@ ${figures.map((f) => `<tr><td>${escapeHtml(f.label)}</td>${figureCell(name, f)}<
 <h2>${escapeHtml(name)}: the figures</h2>
 <h3>Clearance times</h3>
 <p>Road freight hours: <strong>${escapeHtml(report.freightHours)}</strong>. Rail cleared at: ${escapeHtml(
-    [...new Set(report.clearance.filter((c) => c.flow === 'RAIL').map((c) => c.mode))].join(', ') || '—',
+    report.clearance.find((c) => c.flow === 'RAIL' && c.group === 'all')?.mode ?? '—',
   )}.</p>
-${table([...group('rail.'), ...group('road.')])}
+${clearanceTable(report)}
 <h3>SLA breaches</h3>
 ${table(group('breaches.'))}
 ${breachList(report)}
@@ -212,6 +212,30 @@ same seed): <code>${escapeHtml(wall.target)}</code>, started ${escapeHtml(wall.s
 </section>`;
 }
 
+/** One row per flow, measure and group: how many were measured, p50, p95, max, how many did not finish. */
+function clearanceTable(report: TwinReport): string {
+  const byName = new Map(report.figures.map((figure) => [figure.name, figure]));
+  const stats = ['count', 'p50', 'p95', 'max', 'unfinished'] as const;
+  const rows = report.clearance.map((clearance) => {
+    const base = `${clearance.flow.toLowerCase()}.${clearance.measure}.${clearance.group}`;
+    const cells = stats.map((stat) => {
+      const figure = byName.get(`${base}.${stat}`);
+      return figure === undefined ? '<td></td>' : figureCell(report.scenarioName, figure);
+    });
+    const how = byName.get(`${base}.p50`)?.computedFrom ?? '';
+    return `<tr><td>${escapeHtml(`${clearance.flow} ${MEASURE_LABELS[clearance.measure]}`)}</td><td>${escapeHtml(clearance.group)}</td>${cells.join('')}<td class="how">${escapeHtml(how)}</td></tr>`;
+  });
+  return `<table><tr><th>measure</th><th>group</th><th>measured</th><th>p50</th><th>p95</th><th>max</th><th>not finished</th><th>computed from</th></tr>
+${rows.join('\n')}
+</table>`;
+}
+
+const MEASURE_LABELS: Readonly<Record<Measure, string>> = {
+  arrivalToRelease: 'arrival → release',
+  gateInToRelease: 'gate-in → release',
+  gateInToExit: 'gate-in → exit',
+};
+
 function breachList(report: TwinReport): string {
   const lines = (
     [
@@ -235,18 +259,24 @@ function breachList(report: TwinReport): string {
     .join('')}</ul>`;
 }
 
+/** The day hour by hour (a row each), every resource's busy hours, capacity and use. */
 function hourlyTable(report: TwinReport): string {
   const { cranes, scanners, officers } = report.resources;
-  const cells = (values: readonly (number | null)[], unit: string) =>
-    values.map((value) => `<td class="num">${escapeHtml(formatValue(value, unit))}</td>`).join('');
-  return `<table><tr><th>local hour</th>${cranes.use.map((_, hour) => `<th>${hour}</th>`).join('')}</tr>
-<tr><td>cranes busy (h)</td>${cells(cranes.busyHours, '')}</tr>
-<tr><td>cranes use</td>${cells(cranes.use, 'share')}</tr>
-<tr><td>scanners busy (h)</td>${cells(scanners.busyHours, '')}</tr>
-<tr><td>scanners use</td>${cells(scanners.use, 'share')}</tr>
-<tr><td>officer-hours of decisions</td>${cells(officers.busyHours, '')}</tr>
-<tr><td>officers on duty</td>${cells(officers.capacity, '')}</tr>
-<tr><td>officers use</td>${cells(officers.use, 'share')}</tr>
+  const columns: [string, readonly (number | null)[], string][] = [
+    ['cranes busy (h)', cranes.busyHours, ''],
+    ['cranes use', cranes.use, 'share'],
+    ['scanners busy (h)', scanners.busyHours, ''],
+    ['scanners use', scanners.use, 'share'],
+    ['officer-hours of decisions', officers.busyHours, ''],
+    ['officers on duty', officers.capacity, ''],
+    ['officers use', officers.use, 'share'],
+  ];
+  const rows = cranes.use.map(
+    (_, hour) =>
+      `<tr><td>${hour}:00</td>${columns.map(([, values, unit]) => `<td class="num">${escapeHtml(formatValue(values[hour] ?? null, unit))}</td>`).join('')}</tr>`,
+  );
+  return `<table><tr><th>local hour</th>${columns.map(([label]) => `<th>${escapeHtml(label)}</th>`).join('')}</tr>
+${rows.join('\n')}
 </table>`;
 }
 
