@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { ROUTES } from '#shared/routes.ts';
+import { issueLocalToken } from './local-identity.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
 import { LocalStackStartError } from './start-errors.ts';
 
@@ -85,6 +87,10 @@ const whereLogsGo =
       ? 'off'
       : `appended to ${lambdaLogs.file}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+// The dashboard reads its token from the URL's fragment, which the browser never sends: an officer's, for a shift.
+const DASHBOARD_TOKEN_HOURS = 12;
+const officerToken = await issueLocalToken({ role: 'officer', expiresInSeconds: DASHBOARD_TOKEN_HOURS * 3600 });
+const dashboardUrl = `${stack.apiUrl}${ROUTES.getDashboard.path}`;
 console.log(`
 Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", region ${stack.region})
 
@@ -98,6 +104,10 @@ ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
 
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
            npm run -s token -- --role port-operator      (also railway, officer)
+
+  Dashboard, as an officer (the token is valid ${DASHBOARD_TOKEN_HOURS} h):
+    ${dashboardUrl}#token=${officerToken}
+  As another role: ${dashboardUrl}#token=$(npm run -s token -- --role port-operator --expires-in 43200)
 
 Ready in ${seconds(stack.startup.total)} (synth ${seconds(stack.startup.synth)}${stack.reusedAssembly ? ', the cached assembly of the same sources' : ''}). Ctrl-C stops everything.
 `);
