@@ -18,6 +18,8 @@ export interface DeclarationRecord {
   readonly status: string;
   /** The risk channel the stack assigned (its facts), when it got that far. */
   readonly channel?: Channel;
+  /** Rail: where it is cleared (the filing's `clearance.at`: PORT or INLAND); the report groups rail by it. */
+  readonly clearanceAt?: string;
   /** Rail: the train it came on, `<number>@<date>`. */
   readonly trainKey?: string;
   /** Road: the truck's plate, and its lane (FREIGHT or VEHICLE_CARRIER). */

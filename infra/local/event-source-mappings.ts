@@ -4,7 +4,6 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type ShardIteratorType,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { LocalResolver } from './intrinsics.ts';
@@ -19,9 +18,9 @@ import type { LocalFunction } from './lambda-runtime.ts';
  * with BisectBatchOnFunctionError, split in two. Properties and filter features the harness does not implement
  * stop the start-up with their name, rather than being silently ignored.
  *
- * Differences from AWS, on purpose: shards are polled every 200 ms (Lambda polls about 4 times a second); retries
- * wait 200 ms doubling to 5 s; a batch that fails its last retry is logged and skipped (there is no on-failure
- * destination locally); a split counts as one retry.
+ * Differences from AWS, on purpose: the mappings on one stream share its reads (each keeps its own place; see
+ * SharedStreamReader); shards are polled every 200 ms (Lambda polls about 4 times a second); retries wait 200 ms doubling to 5 s; a batch that fails its last retry is logged and
+ * skipped (there is no on-failure destination locally); a split counts as one retry.
  */
 export interface StreamMappingSpec {
   readonly logicalId: string;
@@ -191,14 +190,22 @@ const DESCRIBE_INTERVAL_MS = 1_000;
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 5_000;
 const STOP_GRACE_MS = 2_000;
+const GET_RECORDS_LIMIT = 1000;
 
-interface ShardState {
+type LambdaStreamRecord = ReturnType<typeof lambdaStreamRecord>;
+
+/** One shard as read so far: the records no mapping on the stream has finished with yet, and where to read on. */
+interface SharedShard {
   readonly id: string;
   readonly parentId?: string;
-  readonly iteratorType: ShardIteratorType;
+  /** Records from position `base` on (positions count every record the shard has held, from its start). */
+  records: LambdaStreamRecord[];
+  base: number;
+  /** The shard's end was read: no record will follow the last one buffered. */
+  closed: boolean;
   iterator?: string;
   lastSequenceNumber?: string;
-  finished: boolean;
+  fetching?: Promise<number>;
 }
 
 export interface RunningMappings {
@@ -218,27 +225,28 @@ export async function startEventSourceMappings(options: {
   readonly streams?: Pick<DynamoDBStreamsClient, 'send' | 'destroy'>;
 }): Promise<RunningMappings> {
   const specs = streamMappingsFrom(options.resolver);
-  const streams =
-    options.streams ??
-    new DynamoDBStreamsClient({
-      endpoint: options.dynamoDb.endpoint,
-      region: options.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+  const streams = options.streams ?? localStreamsClient(options.dynamoDb.endpoint, options.region);
+  const readers = new Map<string, SharedStreamReader>();
   const pollers = specs
     .filter((spec) => spec.enabled)
     .map((spec) => {
       const fn = options.functions.find((candidate) => candidate.spec.functionName === spec.functionName);
       if (fn === undefined) throw new UnsupportedMappingError(`${spec.logicalId} targets an unknown function`);
-      return new StreamPoller(spec, {
-        streams,
-        dynamoDb: options.dynamoDb.client,
-        fn,
-        region: options.region,
-        log: options.log,
-      });
+      let reader = readers.get(spec.tableName);
+      if (reader === undefined) {
+        reader = new SharedStreamReader(spec.tableName, {
+          streams,
+          dynamoDb: options.dynamoDb.client,
+          region: options.region,
+        });
+        readers.set(spec.tableName, reader);
+      }
+      const poller = new StreamPoller(spec, { reader, fn, log: options.log });
+      reader.pollers.push(poller);
+      return poller;
     });
   try {
+    await Promise.all([...readers.values()].map((reader) => reader.start()));
     await Promise.all(pollers.map((poller) => poller.start()));
   } catch (error) {
     await Promise.all(pollers.map((poller) => poller.stop()));
@@ -254,19 +262,152 @@ export async function startEventSourceMappings(options: {
   };
 }
 
-class StreamPoller {
-  private readonly shards = new Map<string, ShardState>();
-  private readonly abort = new AbortController();
+/**
+ * The harness's own streams client. The SDK's logger middleware builds a redacted copy of every answer for a
+ * logger that, here, discards it: for GetRecords that is a second walk over every record, on the harness's one
+ * thread, for nothing. Nothing reads this client's logs, so the middleware goes.
+ */
+function localStreamsClient(endpoint: string, region: string): DynamoDBStreamsClient {
+  const client = new DynamoDBStreamsClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
+/**
+ * A table's stream, read once for every mapping on it. Lambda gives each mapping a poller of its own, and each
+ * reads every record of the stream; locally they would ask DynamoDB Local for the same records, and parse them,
+ * once per mapping, on the same two cores. Here each shard is read once: its records wait in a buffer until every
+ * mapping on the stream has taken them, and each mapping keeps its own place, filter, batches and retries, so a
+ * mapping that is slow or retrying holds up no other, as on AWS.
+ */
+class SharedStreamReader {
+  readonly pollers: StreamPoller[] = [];
+  readonly shards = new Map<string, SharedShard>();
+  eventSourceArn = '';
   private streamArn = '';
-  private eventSourceArn = '';
   private lastDescribe = 0;
-  private loop: Promise<void> = Promise.resolve();
-  private readonly spec: StreamMappingSpec;
+  private describing: Promise<void> | undefined;
+  private readonly tableName: string;
   private readonly deps: {
     readonly streams: Pick<DynamoDBStreamsClient, 'send'>;
     readonly dynamoDb: Pick<DynamoDBClient, 'send'>;
-    readonly fn: Pick<LocalFunction, 'spec' | 'invoke'>;
     readonly region: string;
+  };
+
+  constructor(tableName: string, deps: SharedStreamReader['deps']) {
+    this.tableName = tableName;
+    this.deps = deps;
+  }
+
+  async start(): Promise<void> {
+    const { Table } = await this.deps.dynamoDb.send(new DescribeTableCommand({ TableName: this.tableName }));
+    if (Table?.LatestStreamArn === undefined) {
+      const [first] = this.pollers;
+      throw new UnsupportedMappingError(`${first?.logicalId}: table ${this.tableName} has no stream`);
+    }
+    this.streamArn = Table.LatestStreamArn;
+    // DynamoDB Local names its region "ddblocal"; a function sees the region it runs in, as on AWS.
+    this.eventSourceArn = this.streamArn.replace(/:ddblocal:/, `:${this.deps.region}:`);
+    await this.discoverShards();
+  }
+
+  /** New shards join (at most once a second, whichever mapping asks). */
+  discover(): Promise<void> {
+    if (Date.now() - this.lastDescribe < DESCRIBE_INTERVAL_MS) return this.describing ?? Promise.resolve();
+    return this.discoverShards();
+  }
+
+  private discoverShards(): Promise<void> {
+    this.lastDescribe = Date.now();
+    const describing = (async () => {
+      let exclusiveStartShardId: string | undefined;
+      do {
+        const { StreamDescription } = await this.deps.streams.send(
+          new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+        );
+        for (const shard of StreamDescription?.Shards ?? []) {
+          if (shard.ShardId === undefined || this.shards.has(shard.ShardId)) continue;
+          this.shards.set(shard.ShardId, {
+            id: shard.ShardId,
+            ...(shard.ParentShardId === undefined ? {} : { parentId: shard.ParentShardId }),
+            records: [],
+            base: 0,
+            closed: false,
+          });
+        }
+        exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+      } while (exclusiveStartShardId !== undefined);
+    })();
+    this.describing = describing;
+    return describing;
+  }
+
+  /** Reads the shard's next records into its buffer, once however many mappings ask at the same time. */
+  fetch(shard: SharedShard): Promise<number> {
+    shard.fetching ??= this.read(shard).finally(() => {
+      shard.fetching = undefined;
+    });
+    return shard.fetching;
+  }
+
+  private async read(shard: SharedShard): Promise<number> {
+    shard.iterator ??= await this.iteratorFor(shard);
+    const answer = await this.deps.streams
+      .send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: GET_RECORDS_LIMIT }))
+      .catch((error: unknown) => {
+        // An expired or trimmed iterator: the next poll asks for a new one where this shard was left.
+        shard.iterator = undefined;
+        throw error;
+      });
+    const records = answer.Records ?? [];
+    for (const record of records) shard.records.push(lambdaStreamRecord(record, this.eventSourceArn, this.deps.region));
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    if (last !== undefined) shard.lastSequenceNumber = last;
+    shard.iterator = answer.NextShardIterator;
+    if (answer.NextShardIterator === undefined) shard.closed = true;
+    return records.length;
+  }
+
+  private async iteratorFor(shard: SharedShard): Promise<string | undefined> {
+    const { ShardIterator } = await this.deps.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shard.id,
+        ...(shard.lastSequenceNumber === undefined
+          ? { ShardIteratorType: 'TRIM_HORIZON' }
+          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequenceNumber }),
+      }),
+    );
+    return ShardIterator;
+  }
+
+  /** Drops the records every mapping has taken. */
+  trim(shard: SharedShard): void {
+    const lowest = Math.min(...this.pollers.map((poller) => poller.positionIn(shard)));
+    if (lowest > shard.base) {
+      shard.records.splice(0, lowest - shard.base);
+      shard.base = lowest;
+    }
+  }
+
+  nothingReadYet(): boolean {
+    return [...this.shards.values()].every((shard) => shard.lastSequenceNumber === undefined);
+  }
+}
+
+class StreamPoller {
+  private readonly positions = new Map<string, number>();
+  private readonly finished = new Set<string>();
+  private readonly abort = new AbortController();
+  private loop: Promise<void> = Promise.resolve();
+  private readonly spec: StreamMappingSpec;
+  private readonly deps: {
+    readonly reader: SharedStreamReader;
+    readonly fn: Pick<LocalFunction, 'spec' | 'invoke'>;
     readonly log: (line: string) => void;
   };
 
@@ -275,15 +416,23 @@ class StreamPoller {
     this.deps = deps;
   }
 
+  get logicalId(): string {
+    return this.spec.logicalId;
+  }
+
+  /** Where this mapping is in the shard: the shards known at start begin at its starting position, later ones at 0. */
+  positionIn(shard: SharedShard): number {
+    return this.positions.get(shard.id) ?? 0;
+  }
+
   async start(): Promise<void> {
-    const { Table } = await this.deps.dynamoDb.send(new DescribeTableCommand({ TableName: this.spec.tableName }));
-    if (Table?.LatestStreamArn === undefined) {
-      throw new UnsupportedMappingError(`${this.spec.logicalId}: table ${this.spec.tableName} has no stream`);
+    if (this.spec.startingPosition === 'LATEST') {
+      // Whatever the shards hold now is behind this mapping: read to their current end and start there.
+      for (const shard of this.deps.reader.shards.values()) {
+        while (!shard.closed && (await this.deps.reader.fetch(shard)) > 0);
+        this.positions.set(shard.id, shard.base + shard.records.length);
+      }
     }
-    this.streamArn = Table.LatestStreamArn;
-    // DynamoDB Local names its region "ddblocal"; a function sees the region it runs in, as on AWS.
-    this.eventSourceArn = this.streamArn.replace(/:ddblocal:/, `:${this.deps.region}:`);
-    await this.discoverShards(this.spec.startingPosition);
     this.loop = this.run();
   }
 
@@ -300,86 +449,52 @@ class StreamPoller {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        if (Date.now() - this.lastDescribe >= DESCRIBE_INTERVAL_MS) await this.discoverShards('TRIM_HORIZON');
+        await this.deps.reader.discover();
         for (const shard of this.readableShards()) await this.readShard(shard);
       } catch (error) {
         // DynamoDB Local may call a fresh TRIM_HORIZON iterator trimmed; the next poll takes a new one, losing nothing.
-        const quirk = (error as Error).name === 'TrimmedDataAccessException' && this.nothingReadYet();
+        const quirk = (error as Error).name === 'TrimmedDataAccessException' && this.deps.reader.nothingReadYet();
         if (!this.stopped && !quirk) {
           this.deps.log(`[${this.spec.logicalId}] polling failed: ${(error as Error).message}`);
         }
       }
+      // Between polls, as Lambda's poller waits: its batches are what arrived in the meantime, as on AWS.
       await sleep(POLL_INTERVAL_MS, this.abort.signal);
     }
   }
 
-  private nothingReadYet(): boolean {
-    return [...this.shards.values()].every((shard) => shard.lastSequenceNumber === undefined);
-  }
-
-  /** New shards join; those known at start begin at the mapping's position, later ones at their start. */
-  private async discoverShards(iteratorType: ShardIteratorType): Promise<void> {
-    this.lastDescribe = Date.now();
-    let exclusiveStartShardId: string | undefined;
-    do {
-      const { StreamDescription } = await this.deps.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
-      );
-      for (const shard of StreamDescription?.Shards ?? []) {
-        if (shard.ShardId === undefined || this.shards.has(shard.ShardId)) continue;
-        this.shards.set(shard.ShardId, {
-          id: shard.ShardId,
-          ...(shard.ParentShardId === undefined ? {} : { parentId: shard.ParentShardId }),
-          iteratorType,
-          finished: false,
-        });
-      }
-      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
-    } while (exclusiveStartShardId !== undefined);
-  }
-
   /** A shard is read once its parent (if the stream still has it) has been read to its end. */
-  private readableShards(): ShardState[] {
-    return [...this.shards.values()].filter(
+  private readableShards(): SharedShard[] {
+    return [...this.deps.reader.shards.values()].filter(
       (shard) =>
-        !shard.finished && (shard.parentId === undefined || this.shards.get(shard.parentId)?.finished !== false),
+        !this.finished.has(shard.id) &&
+        (shard.parentId === undefined ||
+          !this.deps.reader.shards.has(shard.parentId) ||
+          this.finished.has(shard.parentId)),
     );
   }
 
-  private async readShard(shard: ShardState): Promise<void> {
-    shard.iterator ??= await this.iteratorFor(shard);
-    const answer = await this.deps.streams
-      .send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }))
-      .catch((error: unknown) => {
-        // An expired or trimmed iterator: the next poll asks for a new one where this shard was left.
-        shard.iterator = undefined;
-        throw error;
-      });
-    const records = answer.Records ?? [];
-    const events = records
-      .map((record) => lambdaStreamRecord(record, this.eventSourceArn, this.deps.region))
-      .filter((record) => this.spec.filters.length === 0 || this.spec.filters.some((matches) => matches(record)));
+  /** Takes the shard's records this mapping has not had yet (reading more when it has had them all). */
+  private async readShard(shard: SharedShard): Promise<void> {
+    if (this.positionIn(shard) >= shard.base + shard.records.length) {
+      if (shard.closed) {
+        this.finished.add(shard.id);
+        return;
+      }
+      await this.deps.reader.fetch(shard);
+    }
+    const from = this.positionIn(shard);
+    const records = shard.records.slice(from - shard.base);
+    const events = records.filter(
+      (record) => this.spec.filters.length === 0 || this.spec.filters.some((matches) => matches(record)),
+    );
     for (let start = 0; start < events.length && !this.stopped; start += this.spec.batchSize) {
       await this.invoke(events.slice(start, start + this.spec.batchSize), this.spec.maximumRetryAttempts, 0);
     }
     if (this.stopped) return;
-    const last = records.at(-1)?.dynamodb?.SequenceNumber;
-    if (last !== undefined) shard.lastSequenceNumber = last;
-    shard.iterator = answer.NextShardIterator;
-    if (answer.NextShardIterator === undefined) shard.finished = true;
-  }
-
-  private async iteratorFor(shard: ShardState): Promise<string | undefined> {
-    const { ShardIterator } = await this.deps.streams.send(
-      new GetShardIteratorCommand({
-        StreamArn: this.streamArn,
-        ShardId: shard.id,
-        ...(shard.lastSequenceNumber === undefined
-          ? { ShardIteratorType: shard.iteratorType }
-          : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.lastSequenceNumber }),
-      }),
-    );
-    return ShardIterator;
+    this.positions.set(shard.id, from + records.length);
+    this.deps.reader.trim(shard);
+    if (shard.closed && this.positionIn(shard) >= shard.base + shard.records.length) this.finished.add(shard.id);
   }
 
   /** One batch, retried as the mapping says; a batch that fails its last retry is reported and skipped. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { transformSync } from 'esbuild';
-import type { LambdaError, WorkerInit, WorkerReply } from './lambda-worker.ts';
+import type { LambdaError, WorkerInit, WorkerReply, WorkerRequest } from './lambda-worker.ts';
 
 /** A function as the template defines it, with its environment already resolved to local values. */
 export interface LocalFunctionSpec {
@@ -37,6 +37,10 @@ export interface InvocationStats {
   readonly coldStarts: number;
   readonly invocations: number;
   readonly initDurationsMs: number[];
+  /** Milliseconds the invocations ran in an environment (Lambda's Duration), cold starts excluded, summed. */
+  readonly durationMs: number;
+  /** Milliseconds the invocations waited for an environment (a cold start, or a busy pool), summed. */
+  readonly queuedMs: number;
 }
 
 /**
@@ -82,7 +86,7 @@ export class LocalFunction {
   private nextId = 1;
   private stopped = false;
   private starting = 0;
-  private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[] };
+  private stats = { coldStarts: 0, invocations: 0, initDurationsMs: [] as number[], durationMs: 0, queuedMs: 0 };
 
   constructor(spec: LocalFunctionSpec, logSink: Writable, maxConcurrency = DEFAULT_MAX_CONCURRENCY) {
     this.spec = spec;
@@ -96,14 +100,19 @@ export class LocalFunction {
 
   async invoke(event: unknown): Promise<unknown> {
     if (this.stopped) throw new Error(`${this.spec.functionName}: the local stack has stopped`);
-    if (Buffer.byteLength(JSON.stringify(event) ?? '') > MAX_INVOKE_REQUEST_BYTES) {
+    // As Lambda takes it: JSON (undefined becomes null), no bigger than the Invoke API accepts.
+    const eventJson = JSON.stringify(event) ?? 'null';
+    if (Buffer.byteLength(eventJson) > MAX_INVOKE_REQUEST_BYTES) {
       throw new LambdaInvocationError({
         errorType: 'RequestEntityTooLargeException',
         errorMessage: `Request must be smaller than ${MAX_INVOKE_REQUEST_BYTES} bytes for the InvokeFunction operation`,
         trace: [],
       });
     }
+    const queued = performance.now();
     const environment = await this.acquire();
+    const running = performance.now();
+    this.stats.queuedMs += running - queued;
     const id = this.nextId++;
     const deadlineMs = Date.now() + this.spec.timeoutSeconds * 1000;
     this.stats.invocations++;
@@ -137,11 +146,12 @@ export class LocalFunction {
         environment.worker.on('message', onMessage);
         environment.worker.once('error', onError);
         environment.worker.once('exit', onExit);
-        environment.worker.postMessage({ id, event, deadlineMs });
+        environment.worker.postMessage({ id, eventJson, deadlineMs } satisfies WorkerRequest);
       });
       if (!reply.ok) throw new LambdaInvocationError(reply.error);
-      return reply.result;
+      return JSON.parse(reply.resultJson) as unknown;
     } finally {
+      this.stats.durationMs += performance.now() - running;
       this.release(environment);
     }
   }

@@ -16,9 +16,13 @@ export interface WorkerInit {
   readonly maxResponseBytes: number;
 }
 
-export type WorkerRequest = { readonly id: number; readonly event: unknown; readonly deadlineMs: number };
+/**
+ * Events and results cross between threads as the JSON Lambda would carry: one string to copy, rather than a
+ * structured clone of every object in them (which cost the harness's one thread more than the JSON does).
+ */
+export type WorkerRequest = { readonly id: number; readonly eventJson: string; readonly deadlineMs: number };
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: true; readonly resultJson: string }
   | { readonly id: number; readonly ok: false; readonly error: LambdaError };
 export interface LambdaError {
   readonly errorType: string;
@@ -51,7 +55,8 @@ parentPort?.on('message', async (request: WorkerRequest) => {
   };
   let reply: WorkerReply;
   try {
-    const result = await (handler as (event: unknown, context: unknown) => unknown)(request.event, context);
+    const event: unknown = JSON.parse(request.eventJson);
+    const result = await (handler as (event: unknown, context: unknown) => unknown)(event, context);
     // Serialised as on AWS: only plain data survives, and the size that counts is the JSON's.
     const json = JSON.stringify(result) ?? 'null';
     reply =
@@ -65,7 +70,7 @@ parentPort?.on('message', async (request: WorkerRequest) => {
               trace: [],
             },
           }
-        : { id: request.id, ok: true, result: JSON.parse(json) };
+        : { id: request.id, ok: true, resultJson: json };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     reply = {

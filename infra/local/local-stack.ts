@@ -54,6 +54,8 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly stepFunctionsEndpoint: string;
   readonly dynamoDbEndpoint: string;
+  /** DynamoDB Local's Java process, for a bench that reads its CPU time. */
+  readonly dynamoDbPid: number;
   readonly region: string;
   readonly assembly: CloudAssembly;
   readonly api: RestApiModel;
@@ -206,6 +208,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiUrl: `http://127.0.0.1:${ports.api}`,
       stepFunctionsEndpoint: endpoints.stepFunctions,
       dynamoDbEndpoint: endpoints.dynamoDb,
+      dynamoDbPid: dynamoDb.pid,
       region,
       assembly,
       api,

@@ -100,7 +100,7 @@ Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", r
 ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
   Routes           ${stack.api.routes.map((r) => `${r.httpMethod} ${r.resourcePath}`).join(', ')}
   Function logs    ${whereLogsGo}
-  Workflow time    ${stack.timeScale === 1 ? 'real time (LOCAL_TIME_SCALE=3600 makes an hour pass in a second)' : `${stack.timeScale}× faster than real time (LOCAL_TIME_SCALE)`}
+  Workflow time    ${stack.timeScale === 1 ? 'real time (LOCAL_TIME_SCALE=3600 makes an hour pass in a second)' : stack.timeScale === 0 ? 'standing still (LOCAL_TIME_SCALE=0): no wait or timeout fires' : `${stack.timeScale}× faster than real time (LOCAL_TIME_SCALE)`}
 
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
            npm run -s token -- --role port-operator      (also railway, officer)

@@ -320,6 +320,78 @@ describe('the harness polls a stream as Lambda’s poller does', () => {
   });
 });
 
+/** Two functions with a mapping each on the same table's stream: `dispatch` takes INSERTs, `audit` MODIFYs. */
+function resolverWithTwoMappings(): LocalResolver {
+  const assembly = assemblyWith({ FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] } });
+  const [stack] = assembly.stacks;
+  if (stack === undefined) throw new Error('the assembly has no stack');
+  const resources = (stack.template as { Resources: Record<string, { Properties: object }> }).Resources;
+  const mapping = resources.Mapping as { Type: string; Properties: Record<string, unknown> };
+  resources.AuditFn = { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'audit' } } as never;
+  resources.AuditMapping = {
+    Type: mapping.Type,
+    Properties: {
+      ...mapping.Properties,
+      FunctionName: { Ref: 'AuditFn' },
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: 2,
+      FilterCriteria: { Filters: [{ Pattern: '{"eventName":["MODIFY"]}' }] },
+    },
+  } as never;
+  return new LocalResolver(assembly, 'eu-central-1');
+}
+
+describe('the harness reads a stream once for all the mappings on it', () => {
+  it('hands each mapping its own records, in its own batches, and a retrying mapping holds up no other', async () => {
+    const stream = fakeStream([...inserts('1', '2'), { ...sdkRecord('MODIFY', outboxItem, '3'), eventID: '3' }]);
+    let recordsServed = 0;
+    const counting = {
+      send: (async (command: unknown) => {
+        const answer = (await (stream.send as (sent: unknown) => Promise<unknown>)(command)) as { Records?: unknown[] };
+        if (command instanceof GetRecordsCommand) recordsServed += answer.Records?.length ?? 0;
+        return answer;
+      }) as never,
+      destroy: () => undefined,
+    };
+    const timeline: [string, string[]][] = [];
+    let auditAttempts = 0;
+    const fn = (name: string) => ({
+      spec: { functionName: name } as never,
+      invoke: async (event: unknown) => {
+        timeline.push([name, (event as { Records: { eventID: string }[] }).Records.map((record) => record.eventID)]);
+        auditAttempts += name === 'audit' ? 1 : 0;
+        if (name === 'audit' && auditAttempts < 3) throw Object.assign(new Error('not yet'), { name: 'AuditBusy' });
+        return null;
+      },
+    });
+    const running = await startEventSourceMappings({
+      resolver: resolverWithTwoMappings(),
+      dynamoDb: { endpoint: 'http://unused', client: counting },
+      functions: [fn('dispatch'), fn('audit')],
+      region: 'eu-central-1',
+      log: () => undefined,
+      streams: counting,
+    });
+    const deadline = Date.now() + 10_000;
+    while (auditAttempts < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await running.stop();
+
+    assert.deepEqual(
+      timeline.filter(([name]) => name === 'dispatch').map(([, batch]) => batch),
+      [['1', '2']],
+    );
+    assert.deepEqual(
+      timeline.filter(([name]) => name === 'audit').map(([, batch]) => batch),
+      [['3'], ['3'], ['3']],
+    );
+    assert.ok(
+      timeline.findIndex(([name]) => name === 'dispatch') < timeline.findLastIndex(([name]) => name === 'audit'),
+      'the dispatcher had its batch while the audit was still retrying',
+    );
+    assert.equal(recordsServed, 3, 'each record was read from the stream once, for both mappings');
+  });
+});
+
 describe('the port-event follower’s filter, as the harness applies it', () => {
   const matchesAny = (record: StreamRecord) =>
     followerPatterns.some((pattern) => compileFilterPattern(pattern)(lambdaRecord(record)));

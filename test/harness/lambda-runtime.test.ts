@@ -114,5 +114,16 @@ describe('the local Lambda runtime', () => {
     const results = await Promise.all(Array.from({ length: 6 }, (_, n) => sleepy.invoke({ n })));
     assert.deepEqual(results, [0, 1, 2, 3, 4, 5]);
     assert.equal(sleepy.invocationStats.coldStarts, 2);
+    const { invocations, durationMs, queuedMs } = sleepy.invocationStats;
+    assert.equal(invocations, 6);
+    assert.ok(durationMs >= 6 * 45, `each invocation's run time is counted (${durationMs} ms)`);
+    assert.ok(queuedMs >= 2 * 45, `the four that waited for an environment count their wait (${queuedMs} ms)`);
+  });
+
+  it('hands the function its event as Lambda does, as JSON, and answers what the function returned as JSON', async () => {
+    const echo = fn(bundle('echo-json', 'export const handler = async (event) => ({ event, at: new Date(0) });'));
+    const answer = (await echo.invoke({ n: 1, skipped: undefined, when: new Date(0) })) as Record<string, unknown>;
+    assert.deepEqual(answer, { event: { n: 1, when: '1970-01-01T00:00:00.000Z' }, at: '1970-01-01T00:00:00.000Z' });
+    assert.equal(await echo.invoke(undefined).then((result) => (result as { event: unknown }).event), null);
   });
 });
