@@ -24,7 +24,7 @@ describe('cdk synth with the CLI', () => {
         CDK_DOCKER: 'false-docker',
       },
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     });
 
     assert.equal(result.status, 0, result.stderr);
