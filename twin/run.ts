@@ -177,6 +177,7 @@ async function readBack(api: TwinApi, driven: readonly DrivenDeclaration[]): Pro
       const channel = body.facts?.riskChannel as DeclarationRecord['channel'] | undefined;
       return {
         id: declaration.id,
+        key: declaration.key,
         flow: declaration.flow,
         declarationType: body.declarationType,
         status: body.status,
