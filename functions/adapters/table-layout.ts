@@ -29,6 +29,9 @@
  *   GSI1: GSI1PK = BROKER#<brokerId>, GSI1SK = <filedAt>#<id>    a broker's declarations in filing order
  *   GSI2: GSI2PK = QUEUE#<queue>, GSI2SK = <dueAt>#<id>            an officers' queue, the earliest deadline first;
  *         sparse: only open tasks carry the keys, and a task without a deadline sorts last (GSI2SK ~#<openedAt>#<id>)
+ *   GSI3: entity, updatedAt                                       the port's board: every declaration head (entity
+ *         Declaration), the latest change first; keyed on attributes every head has, so no writer adds a key
+ *         (train heads, which also carry both, fall in their own partition)
  */
 export const KEYS = {
   declaration: (id: string) => ({ PK: `DECL#${id}`, SK: 'DECLARATION' }),
@@ -64,6 +67,28 @@ export const KEYS = {
     sortKey: (task: { readonly declarationId: string; readonly openedAt: string; readonly dueAt?: string }) =>
       task.dueAt === undefined ? `~#${task.openedAt}#${task.declarationId}` : `${task.dueAt}#${task.declarationId}`,
   },
+} as const;
+
+/**
+ * The port's board (GSI3), apart from KEYS so that the functions that only write heads bundle none of it. Its
+ * projection is what a board shows of a head; the document's transport is read beside it.
+ */
+export const BOARD_INDEX = {
+  name: 'GSI3',
+  partitionAttribute: 'entity',
+  sortAttribute: 'updatedAt',
+  projected: [
+    'id',
+    'brokerId',
+    'declarationType',
+    'status',
+    'version',
+    'documentVersion',
+    'declarationNumber',
+    'filedAt',
+    'facts',
+    'tracks',
+  ],
 } as const;
 
 /** Entity names stored on every item, so that a stream consumer or an operator can tell items apart. */

@@ -38,7 +38,12 @@ export async function advanceDeclaration(
       ...unchanged,
       ...next,
       updatedAt: entry.recordedAt,
-      facts: { ...current.facts, ...facts },
+      facts: {
+        ...current.facts,
+        ...facts,
+        // When the goods were released (business time): the port's board measures each clock against it.
+        ...(entry.status === 'RELEASED' && current.status !== 'RELEASED' ? { releasedAt: entry.occurredAt } : {}),
+      },
     };
     try {
       await ports.declarations.save({

@@ -206,6 +206,8 @@ export interface DecisionInput {
   readonly reason: string;
   readonly requestedDocuments?: readonly string[];
   readonly decisionId?: string;
+  /** Business time of the decision, when the officer gives one. */
+  readonly occurredAt?: string;
 }
 
 /** A decision once done: it knows the status it left the declaration in. */
@@ -225,7 +227,7 @@ export type DecisionOutcome =
  * finishes what a crash may have left undone.
  */
 export async function decideOnDeclaration(ports: OfficerPorts, input: DecisionInput): Promise<DecisionOutcome> {
-  const violations = decisionViolations(input);
+  const violations = decisionViolations(input, ports.clock());
   if (violations.length > 0) return { kind: 'invalid', violations };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const record = await ports.declarations.load(input.declarationId);
@@ -250,6 +252,7 @@ export async function decideOnDeclaration(ports: OfficerPorts, input: DecisionIn
       ...(input.requestedDocuments === undefined ? {} : { requestedDocuments: [...input.requestedDocuments] }),
       decidedBy: input.caller.actor,
       decidedAt: ports.clock().toISOString(),
+      ...(input.occurredAt === undefined ? {} : { occurredAt: new Date(input.occurredAt).toISOString() }),
       transitions: plan.transitions,
       carriedOut: false,
     };
@@ -297,14 +300,16 @@ async function carryOut(
       ? new Set<string>()
       : new Set(
           (await ports.declarations.loadHistory(task.declarationId))
-            .filter((entry) => entry.occurredAt === decision.decidedAt && entry.actor.id === decision.decidedBy.id)
+            .filter(
+              (entry) => entry.occurredAt === businessTimeOf(decision) && entry.actor.id === decision.decidedBy.id,
+            )
             .map((entry) => entry.transition),
         );
   for (const transition of decision.transitions.filter((name) => !recorded.has(name))) {
     ({ record } = await advanceDeclaration(ports, record, {
       transition,
       actor: decision.decidedBy,
-      occurredAt: decision.decidedAt,
+      occurredAt: businessTimeOf(decision),
       reason: decision.reason,
       details: {
         decision: decision.decision,
@@ -328,7 +333,14 @@ async function carryOut(
 }
 
 function outputOf(decision: RecordedDecision): DecisionOutput | undefined {
-  return decision.decision === 'HOLD' ? undefined : { decision: decision.decision };
+  return decision.decision === 'HOLD'
+    ? undefined
+    : { decision: decision.decision, occurredAt: businessTimeOf(decision) };
+}
+
+/** When the decision happened at the port: the officer's time for a check done earlier, else when it was recorded. */
+function businessTimeOf(decision: RecordedDecision): string {
+  return decision.occurredAt ?? decision.decidedAt;
 }
 
 async function markCarriedOut(ports: OfficerPorts, declarationId: string, done: RecordedDecision): Promise<void> {

@@ -282,7 +282,10 @@ export interface RecordedDecision {
   readonly reason: string;
   readonly requestedDocuments?: readonly string[];
   readonly decidedBy: Actor;
+  /** When it was recorded: with the officer, what tells this decision apart from the task's others. */
   readonly decidedAt: string;
+  /** Business time, when the officer gave one (a check done earlier): the history's time; else `decidedAt`. */
+  readonly occurredAt?: string;
   /** What the decision records, in order (planned when it was taken). */
   readonly transitions: readonly TransitionName[];
   /** False until its transitions are recorded and the workflow resumed: a retry finishes what a crash left. */

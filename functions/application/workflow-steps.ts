@@ -95,10 +95,32 @@ export interface RecordTransitionInput {
    */
   readonly occurredAt?: string;
   /**
+   * What let the goods go, each with its business time: a milestone wait's answer (`{ notice }`), an officer's
+   * decision (`{ occurredAt }`). The stage happened at the latest of them: for a release that waited on both the
+   * gauge change and an inspection.
+   */
+  readonly clearedBy?: Readonly<Record<string, ClearanceCause | undefined>>;
+  /**
    * Also answer the two-step completion clock (`completion`): the release of a summary, whose next wait times
    * out when the period from its acceptance runs out.
    */
   readonly completionClock?: boolean;
+}
+
+/** What a stage follows from, as the state machine collected it. */
+export interface ClearanceCause {
+  readonly occurredAt?: unknown;
+  readonly notice?: { readonly occurredAt?: unknown };
+}
+
+/** The latest business time among what a stage follows from; undefined when none is named. */
+function latestOf(clearedBy: RecordTransitionInput['clearedBy']): string | undefined {
+  const times = Object.values(clearedBy ?? {}).map((cause) => cause?.occurredAt ?? cause?.notice?.occurredAt);
+  if (times.length === 0) return undefined;
+  // A cause without a readable time is a bug in the state machine: fail loudly (below) rather than guess.
+  const unreadable = times.findIndex((time) => typeof time !== 'string' || Number.isNaN(Date.parse(time)));
+  if (unreadable >= 0) return String(times[unreadable]);
+  return (times as string[]).reduce((latest, time) => (Date.parse(time) > Date.parse(latest) ? time : latest));
 }
 
 /** A later stage named in the state machine (arrival, duties and release, manual review). */
@@ -111,7 +133,7 @@ export async function recordTransition(
   // A wrong name is a bug in the state machine definition: fail loudly rather than retry.
   if (names.length === 0) throw new UnknownTransitionError(undefined);
   for (const name of names) if (!isTransitionName(name)) throw new UnknownTransitionError(name);
-  const occurredAt = milestone?.occurredAt ?? input.occurredAt;
+  const occurredAt = milestone?.occurredAt ?? input.occurredAt ?? latestOf(input.clearedBy);
   if (occurredAt !== undefined && Number.isNaN(Date.parse(occurredAt))) {
     throw new UnknownTransitionError(`${names.join(', ')} at "${occurredAt}" (not a date-time)`);
   }

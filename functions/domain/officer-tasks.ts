@@ -55,9 +55,14 @@ export type WorkflowDecision = keyof typeof OFFICER_DECISIONS;
 /** What the workflow's waiting task is resumed with. */
 export interface DecisionOutput {
   readonly decision: WorkflowDecision;
+  /** The decision's business time: a release it causes is recorded then. */
+  readonly occurredAt: string;
 }
 
 export const MAX_REASON_LENGTH = 500;
+
+/** An officer's clock may run a little ahead of ours, as a port's may (the port events' tolerance). */
+export const DECISION_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** What a decision does: the transitions to record in order, and whether the task ends and the workflow resumes. */
 export type DecisionPlan =
@@ -65,7 +70,7 @@ export type DecisionPlan =
       readonly kind: 'decide';
       readonly transitions: readonly TransitionName[];
       /** Undefined for HOLD: the task stays open and the workflow waits on. */
-      readonly resumeWith?: DecisionOutput;
+      readonly resumeWith?: Pick<DecisionOutput, 'decision'>;
     }
   | { readonly kind: 'refused'; readonly because: string };
 
@@ -125,10 +130,23 @@ function planCompletionFollowUp(status: DeclarationStatus, decision: DecisionNam
 }
 
 /** The rules of a decision's body the schema cannot say: documents are named with REQUEST_DOCUMENTS, and only then. */
-export function decisionViolations(request: {
-  readonly decision: DecisionName;
-  readonly requestedDocuments?: readonly string[];
-}): { pointer: string; rule: string; detail: string }[] {
+export function decisionViolations(
+  request: {
+    readonly decision: DecisionName;
+    readonly requestedDocuments?: readonly string[];
+    readonly occurredAt?: string;
+  },
+  now: Date,
+): { pointer: string; rule: string; detail: string }[] {
+  if (request.occurredAt !== undefined && Date.parse(request.occurredAt) > now.getTime() + DECISION_CLOCK_SKEW_MS) {
+    return [
+      {
+        pointer: '/occurredAt',
+        rule: 'not-in-the-future',
+        detail: `${request.occurredAt} is later than now: a decision is recorded once it is taken`,
+      },
+    ];
+  }
   if (request.decision === 'REQUEST_DOCUMENTS' && request.requestedDocuments === undefined) {
     return [{ pointer: '/requestedDocuments', rule: 'required', detail: 'name the documents the broker must provide' }];
   }

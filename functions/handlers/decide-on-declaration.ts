@@ -24,6 +24,7 @@ export const handler = httpRoute(route, async ({ event, path, body, caller }) =>
     reason: body.reason,
     ...(body.requestedDocuments === undefined ? {} : { requestedDocuments: body.requestedDocuments }),
     ...(body.decisionId === undefined ? {} : { decisionId: body.decisionId }),
+    ...(body.occurredAt === undefined ? {} : { occurredAt: body.occurredAt }),
   }).catch((error: unknown) => {
     // Someone else moved the declaration between the decision and its transitions: the decision stands, retry it.
     if ((error as Error).name === WORKFLOW_ERRORS.transitionNotAllowed) {

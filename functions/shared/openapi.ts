@@ -118,7 +118,9 @@ function successResponse(success: RouteDefinition['success'], description: strin
             ]),
           ),
         }),
-    ...(success.schema === undefined ? {} : { content: { 'application/json': { schema: plain(success.schema) } } }),
+    ...(success.schema === undefined
+      ? {}
+      : { content: { [success.mediaType ?? 'application/json']: { schema: plain(success.schema) } } }),
   };
 }
 

@@ -3,6 +3,7 @@ import { DECLARATION_ID_PATTERN } from '#domain/declaration.ts';
 import { DECLARATION_NUMBER_PATTERN } from '#domain/declaration-number.ts';
 import { DECLARATION_TYPE_NAMES } from '#domain/declaration-types/registry.ts';
 import { STATUS_NAMES } from '#domain/lifecycle.ts';
+import { TRANSPORT_MODES } from '#domain/port-board.ts';
 import type { Role } from '#domain/roles.ts';
 import { DeclarationDocumentSchema } from '#domain/schemas/declaration-document.ts';
 import { DecisionRequestSchema, OfficerQueueSchema, ProvidedDocumentsSchema } from '#domain/schemas/officer-tasks.ts';
@@ -21,6 +22,7 @@ import {
 } from './api-schemas.ts';
 import { DecisionResultSchema, DocumentsAcceptedSchema, OfficerTaskPageSchema } from './officer-schemas.ts';
 import { DEFAULT_PAGE_SIZE } from './paging.ts';
+import { PortDeclarationPageSchema } from './port-board-schemas.ts';
 import type { ProblemType } from './problem.ts';
 import { SlotAvailabilitySchema, SlotBookingSchema } from './slot-schemas.ts';
 import { TrainViewSchema } from './train-schemas.ts';
@@ -70,6 +72,8 @@ export interface RouteDefinition {
     readonly description: string;
     /** The JSON body; none for an answer without content (204). */
     readonly schema?: TSchema;
+    /** The body's media type when it is not JSON (a page: text/html). */
+    readonly mediaType?: string;
     readonly headers?: Readonly<Record<string, string>>;
     /** Other success statuses with the same body and headers (a PUT answers 201 or 200). */
     readonly alternatives?: readonly { readonly status: number; readonly description: string }[];
@@ -584,6 +588,51 @@ export const ROUTES = {
     },
     success: { status: 200, description: 'The lane’s hours of that day', schema: SlotAvailabilitySchema },
     problems: ['invalid-query'],
+  },
+  listPortDeclarations: {
+    operationId: 'listPortDeclarations',
+    method: 'GET',
+    path: '/v1/port/declarations',
+    summary: 'The port’s board: every broker’s declarations, the latest change first',
+    description:
+      'What officers, the port operator and the railway follow: each declaration’s status, channel, train or truck, when its goods reached the port and were released, and the clock it runs against (the 16-hour release SLA from a train’s arrival, a truck’s target from its gate-in). Each role sees the types it may see (the railway no truck). Changes appear within a second or so (the board is read from an index).',
+    tags: ['Port'],
+    roles: ['officer', 'port-operator', 'railway'],
+    handler: 'list-port-declarations',
+    request: {
+      query: Type.Object(
+        {
+          mode: Type.Optional(Type.Enum([...TRANSPORT_MODES], { description: 'RAIL or ROAD' })),
+          declarationType: Type.Optional(Type.Enum(DECLARATION_TYPE_NAMES)),
+          status: Type.Optional(Type.Enum(STATUS_NAMES)),
+          limit: Type.Optional(PAGE_LIMIT),
+          cursor: Type.Optional(CURSOR),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    success: { status: 200, description: 'One page of the board', schema: PortDeclarationPageSchema },
+    problems: ['invalid-query'],
+  },
+  getDashboard: {
+    operationId: 'getDashboard',
+    method: 'GET',
+    path: '/dashboard',
+    summary: 'The operations dashboard: a page that calls this API with your token',
+    description:
+      'A page without external scripts, under a strict Content-Security-Policy. It asks for a bearer token (or reads it from the URL fragment, #token=…, which never reaches the server) and calls this API with it: the board, the SLA boards per train and per truck, and for an officer the queue with its decisions.',
+    tags: ['Contract'],
+    roles: 'public',
+    handler: 'get-dashboard',
+    request: {},
+    success: {
+      status: 200,
+      description: 'The page',
+      mediaType: 'text/html',
+      schema: Type.String(),
+      headers: { 'content-security-policy': 'What the page may load and call: itself and this API only' },
+    },
+    problems: [],
   },
   getOpenApi: {
     operationId: 'getOpenApi',

@@ -8,6 +8,7 @@ import {
   Fail,
   JsonPath,
   Parallel,
+  Pass,
   type State,
   type StateMachine,
   Succeed,
@@ -22,7 +23,13 @@ import { RISK_CHANNEL } from '#domain/risk.ts';
 import { MANIFEST_MATCH } from '#domain/screening.ts';
 import { COMPLETION_DEADLINE, FILING_MODE } from '#domain/two-step.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
-import { workflowTasks } from './workflow-tasks.ts';
+import { DECISION_PATH, workflowTasks } from './workflow-tasks.ts';
+
+/**
+ * What let the goods go, each with its business time: the gauge change's completion and, off the green channel, the
+ * officer's inspection. The release is recorded at the latest of them, so a day replayed later keeps its times.
+ */
+const CLEARED_PATH = '$.cleared';
 
 /** The Lambda steps the rail workflow is built from. */
 export interface RailImportSteps {
@@ -87,7 +94,7 @@ export class RailImportWorkflow extends Construct {
     const release = task(
       'SecureDutiesAndRelease',
       steps.recordTransition,
-      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE] },
+      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE], clearedBy: JsonPath.objectAt(CLEARED_PATH) },
       undefined,
     );
 
@@ -96,7 +103,11 @@ export class RailImportWorkflow extends Construct {
     const releaseSummary = task(
       'SecureDutiesAndReleaseSummary',
       steps.recordTransition,
-      { transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE], completionClock: true },
+      {
+        transitions: [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE],
+        completionClock: true,
+        clearedBy: JsonPath.objectAt(CLEARED_PATH),
+      },
       '$.release',
     );
     const completed = new Succeed(this, 'Completed', {
@@ -160,6 +171,7 @@ export class RailImportWorkflow extends Construct {
         steps.awaitMilestone,
         { milestone: RAIL_WAIT.TRANSSHIPMENT_COMPLETED },
         Timeout.at('$.arrival.sla.TRANSSHIPMENT.secondsLeft'),
+        `${CLEARED_PATH}.transshipment`,
       );
       const flag = task(`FlagTransshipmentBreach${suffix}`, steps.flagSlaBreach, { sla: 'TRANSSHIPMENT' }, undefined);
       const late = waitFor(
@@ -167,6 +179,7 @@ export class RailImportWorkflow extends Construct {
         steps.awaitMilestone,
         { milestone: RAIL_WAIT.TRANSSHIPMENT_COMPLETED },
         Timeout.duration(officerTimeout),
+        `${CLEARED_PATH}.transshipment`,
       );
       const review = officerReview(
         `ReviewTransshipment${suffix}`,
@@ -189,7 +202,13 @@ export class RailImportWorkflow extends Construct {
 
     // Inspection by channel, beside the gauge change. REJECT fails the branch, which stops the other branch.
     const inspectionRejected = new Fail(this, 'InspectionRejected', { error: 'Clearance.Rejected' });
-    const inspectionPassed = new Succeed(this, 'InspectionPassed');
+    // The branch's result: when the officer passed the inspection (the decision's business time).
+    const passed = (name: string) =>
+      new Pass(this, name, {
+        parameters: { 'occurredAt.$': `${DECISION_PATH}.occurredAt` },
+        resultPath: `${CLEARED_PATH}.inspection`,
+      });
+    const inspectionPassed = passed('InspectionPassed');
     const inspection = new Choice(this, 'InspectionByChannel')
       .when(
         Condition.stringEquals('$.screening.channel', RISK_CHANNEL.YELLOW),
@@ -208,12 +227,18 @@ export class RailImportWorkflow extends Construct {
         officerReview(
           'PhysicalInspection',
           'PHYSICAL_INSPECTION' satisfies OfficerTaskKind,
-          new Succeed(this, 'PhysicalInspectionPassed'),
+          passed('PhysicalInspectionPassed'),
           new Fail(this, 'PhysicalInspectionRejected', { error: 'Clearance.Rejected' }),
           { secondsPath: '$.arrival.sla.RELEASE.secondsLeft', dueAtPath: '$.arrival.sla.RELEASE.dueAt' },
         ),
       );
-    const clearInParallel = new Parallel(this, 'ClearInParallel', { resultPath: JsonPath.DISCARD })
+    const clearInParallel = new Parallel(this, 'ClearInParallel', {
+      resultSelector: {
+        'transshipment.$': `$[0].${CLEARED_PATH.slice(2)}.transshipment`,
+        'inspection.$': `$[1].${CLEARED_PATH.slice(2)}.inspection`,
+      },
+      resultPath: CLEARED_PATH,
+    })
       .branch(transshipment('InParallel', new Fail(this, 'TransshipmentRejected', { error: 'Clearance.Rejected' })))
       .branch(inspection)
       .addCatch(rejected, { errors: ['Clearance.Rejected'], resultPath: JsonPath.DISCARD });

@@ -23,7 +23,7 @@ import { RISK_CHANNEL } from '#domain/risk.ts';
 import { GATE_CHECK, GATE_CLEARANCE } from '#domain/road-gate.ts';
 import { SCAN_RESULT, SCANNED_CHANNEL } from '#domain/road-scan.ts';
 import { grantTaskResponseByName, PreClearanceStateMachine } from './pre-clearance-state-machine.ts';
-import { type OfficerSteps, type WorkflowTasks, workflowTasks } from './workflow-tasks.ts';
+import { DECISION_PATH, type OfficerSteps, type WorkflowTasks, workflowTasks } from './workflow-tasks.ts';
 
 /** Sends a wait that times out to an officer's manual review; an approval goes on to `approved`. */
 type ReviewOnTimeout = (wait: LambdaInvoke, review: string, approved: State, reason: string) => LambdaInvoke;
@@ -107,7 +107,7 @@ export class RoadWorkflow extends Construct {
     // As the gate cleared it (at once, or from the opening of the freight hours); on an officer's decision; on a
     // clear scan.
     const release = releaseAt('ReleaseDeclaration', '$.gateIn.clearanceFrom');
-    const releaseAfterReview = releaseAt('ReleaseAfterReview');
+    const releaseAfterReview = releaseAt('ReleaseAfterReview', `${DECISION_PATH}.occurredAt`);
     const releaseAfterScan = releaseAt('ReleaseAfterScan', '$.scan.occurredAt');
 
     const inspect = this.inspectionByChannel(

@@ -52,6 +52,8 @@ export const DECLARATIONS_TABLE_ACCESS = {
   recordClearance: ['dynamodb:PutItem'],
   /** OfficerTaskStore.loadTask, saveTask and the same for document requests: a consistent GetItem, a guarded PutItem. */
   officerTasks: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  /** PortBoard.list: a Query on GSI3 (granted with the index), then the documents' transport in one BatchGetItem. */
+  listPortBoard: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
   /** OfficerTaskStore.listQueue: a Query on GSI2 (granted with the index). */
   listOfficerQueue: ['dynamodb:Query'],
   /** WebhookStore.add: a transaction of an Update (the broker's webhook count) and a Put (the webhook). */

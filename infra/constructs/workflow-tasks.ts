@@ -31,6 +31,12 @@ export interface OfficerSteps {
 
 const STEP_TIMEOUT = Timeout.duration(Duration.seconds(30));
 
+/**
+ * Where an officer's task leaves the decision that ended it (`DecisionOutput`): one place for every task, so that
+ * what follows an approval (a release) reads its business time without knowing which task it was.
+ */
+export const DECISION_PATH = '$.decision';
+
 /** A transient fault is retried; a permanent one (listed first, so it wins) is not. */
 export function withRetries(task: LambdaInvoke): LambdaInvoke {
   task.addRetry({ errors: [...PERMANENT_WORKFLOW_ERRORS], maxAttempts: 0 });
@@ -85,7 +91,7 @@ export function workflowTasks(scope: Construct, officer: OfficerSteps, officerTi
       }),
     );
   const officerReview: WorkflowTasks['officerReview'] = (name, kind, approved, onReject, timeout) => {
-    const decided = `$.${name}Decision`;
+    const decided = DECISION_PATH;
     const open = waitFor(
       `${name}Task`,
       officer.openOfficerTask,

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { ROUTES } from '#shared/routes.ts';
+import { issueLocalToken } from './local-identity.ts';
 import { type LocalStack, startLocalStack } from './local-stack.ts';
 import { LocalStackStartError } from './start-errors.ts';
 
@@ -85,6 +87,10 @@ const whereLogsGo =
       ? 'off'
       : `appended to ${lambdaLogs.file}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+// The dashboard reads its token from the URL's fragment, which the browser never sends: an officer's, for a shift.
+const DASHBOARD_TOKEN_HOURS = 12;
+const officerToken = await issueLocalToken({ role: 'officer', expiresInSeconds: DASHBOARD_TOKEN_HOURS * 3600 });
+const dashboardUrl = `${stack.apiUrl}${ROUTES.getDashboard.path}`;
 console.log(`
 Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", region ${stack.region})
 
@@ -94,10 +100,14 @@ Horgos pre-clearance, running locally (stage "${String(stack.api.stageName)}", r
 ${stack.stateMachines.map((sm) => `  State machine    ${sm.arn}`).join('\n')}
   Routes           ${stack.api.routes.map((r) => `${r.httpMethod} ${r.resourcePath}`).join(', ')}
   Function logs    ${whereLogsGo}
-  Workflow time    ${stack.timeScale === 1 ? 'real time (LOCAL_TIME_SCALE=3600 makes an hour pass in a second)' : `${stack.timeScale}× faster than real time (LOCAL_TIME_SCALE)`}
+  Workflow time    ${stack.timeScale === 1 ? 'real time (LOCAL_TIME_SCALE=3600 makes an hour pass in a second)' : stack.timeScale === 0 ? 'standing still (LOCAL_TIME_SCALE=0): no wait or timeout fires' : `${stack.timeScale}× faster than real time (LOCAL_TIME_SCALE)`}
 
   Tokens:  npm run -s token -- --role broker --broker BRK-ACME
            npm run -s token -- --role port-operator      (also railway, officer)
+
+  Dashboard, as an officer (the token is valid ${DASHBOARD_TOKEN_HOURS} h):
+    ${dashboardUrl}#token=${officerToken}
+  As another role: ${dashboardUrl}#token=$(npm run -s token -- --role port-operator --expires-in 43200)
 
 Ready in ${seconds(stack.startup.total)} (synth ${seconds(stack.startup.synth)}${stack.reusedAssembly ? ', the cached assembly of the same sources' : ''}). Ctrl-C stops everything.
 `);

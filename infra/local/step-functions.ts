@@ -14,7 +14,13 @@ import {
 import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
 import { HARNESS_CACHE_DIRECTORY } from './harness-cache.ts';
 import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
-import { DYNAMIC_TIMEOUT_PARAMETER, executionTimeoutMs, runnableDefinition, setLongTimeout } from './time-scale.ts';
+import {
+  callbackTimeoutMs,
+  DYNAMIC_TIMEOUT_PARAMETER,
+  executionTimeoutMs,
+  runnableDefinition,
+  setLongTimeout,
+} from './time-scale.ts';
 
 /**
  * Step Functions, locally: runs each synthesized state machine definition unchanged with
@@ -400,16 +406,21 @@ export class LocalStepFunctions {
         ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
       });
       // A timeout read from the state input (TimeoutSecondsPath) is armed here, at the harness's time scale.
-      const timer =
+      const timeoutMs =
         dynamicTimeout === undefined
+          ? undefined
+          : kind === 'invoke.waitForTaskToken'
+            ? callbackTimeoutMs(dynamicTimeout, this.timeScale)
+            : dynamicTimeout * 1000;
+      const timer =
+        timeoutMs === undefined
           ? undefined
           : (() => {
               let fire: (error: Error) => void = () => undefined;
               const fired = new Promise<never>((_resolve, reject) => {
                 fire = reject;
               });
-              const scale = kind === 'invoke.waitForTaskToken' ? this.timeScale : 1;
-              const armed = setLongTimeout((dynamicTimeout * 1000) / scale, () => {
+              const armed = setLongTimeout(timeoutMs, () => {
                 if (token !== undefined) this.closeTokens((_task, candidate) => candidate === token);
                 fire(Object.assign(new Error('the task timed out'), { name: 'States.Timeout' }));
               });

@@ -8,6 +8,10 @@ import { LocalStackStartError } from './start-errors.ts';
  * - LOCAL_TIME_SCALE=3600 makes an hour of workflow time pass in a second: Wait `Seconds`, the
  *   `TimeoutSeconds` of a task waiting for a callback (.waitForTaskToken), Retry intervals (and their MaxDelaySeconds) and the execution's `TimeoutSeconds` are
  *   divided by the scale. Business times come from events and are not touched.
+ * - LOCAL_TIME_SCALE=0 stands workflow time still: no Wait `Seconds`, callback timeout (fixed or read from the
+ *   input) or execution timeout fires, while retries back off in real time and a Wait until a timestamp still
+ *   ends at that instant. For a replay of a past business day through the workflows (`npm run twin`): its
+ *   deadlines, already past by the clock, must not fire at once; the day's own times judge them instead.
  * - A task without TimeoutSeconds gets AWS's default (99999999 s) instead of the runner's own 60 s.
  * - The runner arms each of these with one setTimeout, which fires at once past 2^31-1 ms (~24.8 days):
  *   each is capped there (a wait or task timeout longer than that ends after ~24.8 days locally). The
@@ -29,9 +33,9 @@ const MAX_TIMER_SECONDS = MAX_TIMER_MS / 1000;
 export function parseTimeScale(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
   const scale = Number(value);
-  if (!Number.isFinite(scale) || scale <= 0) {
+  if (!Number.isFinite(scale) || scale < 0) {
     throw new LocalStackStartError(
-      `LOCAL_TIME_SCALE must be a positive number (3600: an hour passes in a second); got "${value}"`,
+      `LOCAL_TIME_SCALE must be a positive number (3600: an hour passes in a second) or 0 (workflow time stands still); got "${value}"`,
     );
   }
   return scale;
@@ -48,7 +52,14 @@ export function runnableDefinition(machine: AslMachine, timeScale: number): AslM
 
 /** The execution's timeout at a time scale, in milliseconds; undefined when the definition sets none. */
 export function executionTimeoutMs(machine: AslMachine, timeScale: number): number | undefined {
-  return machine.TimeoutSeconds === undefined ? undefined : (machine.TimeoutSeconds * 1000) / timeScale;
+  return machine.TimeoutSeconds === undefined || timeScale === 0
+    ? undefined
+    : (machine.TimeoutSeconds * 1000) / timeScale;
+}
+
+/** A callback's timeout in real milliseconds at a time scale; undefined when workflow time stands still. */
+export function callbackTimeoutMs(seconds: number, timeScale: number): number | undefined {
+  return timeScale === 0 ? undefined : (seconds * 1000) / timeScale;
 }
 
 /**
@@ -67,7 +78,11 @@ export function setLongTimeout(delayMs: number, callback: () => void): { clear()
 }
 
 function scaleMachine(machine: AslMachine, timeScale: number): AslMachine {
-  const seconds = (value: number) => Math.min(value / timeScale, MAX_TIMER_SECONDS);
+  // Time standing still: the longest wait one timer can arm (~24.8 days), as good as never for a replay.
+  const seconds = (value: number) =>
+    timeScale === 0 ? MAX_TIMER_SECONDS : Math.min(value / timeScale, MAX_TIMER_SECONDS);
+  // A retry's backoff is the machinery's, not the port's: at a standstill it runs in real time.
+  const retrySeconds = (value: number) => Math.min(value / (timeScale === 0 ? 1 : timeScale), MAX_TIMER_SECONDS);
   return {
     ...machine,
     States: Object.fromEntries(
@@ -91,9 +106,11 @@ function scaleMachine(machine: AslMachine, timeScale: number): AslMachine {
           scaled.Retry = (state.Retry as Record<string, unknown>[]).map((retrier) => ({
             ...retrier,
             // The runner's own default interval is AWS's (1 s): written out so that it scales too.
-            IntervalSeconds: seconds(typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1),
+            IntervalSeconds: retrySeconds(typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1),
             // Capped even when absent: a long backoff would otherwise overflow the runner's timer.
-            MaxDelaySeconds: seconds(typeof retrier.MaxDelaySeconds === 'number' ? retrier.MaxDelaySeconds : Infinity),
+            MaxDelaySeconds: retrySeconds(
+              typeof retrier.MaxDelaySeconds === 'number' ? retrier.MaxDelaySeconds : Infinity,
+            ),
           }));
         }
         if (state.Branches !== undefined) scaled.Branches = state.Branches.map((b) => scaleMachine(b, timeScale));

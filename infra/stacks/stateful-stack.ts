@@ -9,9 +9,9 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import { type ITable, StreamViewType } from 'aws-cdk-lib/aws-dynamodb';
+import { type ITable, ProjectionType, StreamViewType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { KEYS } from '#adapters/table-layout.ts';
+import { BOARD_INDEX, KEYS } from '#adapters/table-layout.ts';
 import { ROLES } from '#domain/roles.ts';
 import type { StageSettings } from '../config.ts';
 import { PreClearanceTable, stringKey } from '../constructs/pre-clearance-table.ts';
@@ -54,6 +54,14 @@ export class StatefulStack extends Stack {
       indexName: KEYS.queueIndex.name,
       partitionKey: stringKey('GSI2PK'),
       sortKey: stringKey('GSI2SK'),
+    });
+    // The port's board: every declaration head, the latest change first, keyed on attributes every head has.
+    declarations.addGlobalSecondaryIndex({
+      indexName: BOARD_INDEX.name,
+      partitionKey: stringKey(BOARD_INDEX.partitionAttribute),
+      sortKey: stringKey(BOARD_INDEX.sortAttribute),
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...BOARD_INDEX.projected],
     });
     this.declarationsTable = declarations;
 

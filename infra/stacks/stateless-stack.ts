@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { KEYS } from '#adapters/table-layout.ts';
+import { BOARD_INDEX, KEYS } from '#adapters/table-layout.ts';
 import { WORKFLOW_IDS } from '#domain/declaration-types/registry.ts';
 import { slotCalendarSettingsOf } from '#domain/slot-calendar.ts';
 import { ENV } from '#shared/env.ts';
@@ -290,6 +290,11 @@ export class StatelessStack extends Stack {
         f.bindTable(declarationsTable, ...declarations(access.readDeclaration, access.readSlotBooking)),
       getSlotAvailability: (f) =>
         slotCalendarEnvironment(f.bindTable(declarationsTable, ...declarations(access.readSlotCalendar))),
+      listPortDeclarations: (f) =>
+        f
+          .bindTable(declarationsTable, ...declarations(access.listPortBoard), { indexes: [BOARD_INDEX.name] })
+          .addEnvironment(ENV.slaApproachingShare, String(settings.slaApproachingShare)),
+      getDashboard: () => undefined,
       getOpenApi: () => undefined,
     };
     for (const route of ROUTE_LIST) {

@@ -4,7 +4,7 @@ import { advanceDeclaration } from '#application/advance-declaration.ts';
 import { systemActor } from '#domain/actors.ts';
 import { DeclarationNotFoundError, TransitionNotAllowedError, VersionConflictError } from '#domain/errors.ts';
 import type { TransitionRequest } from '#domain/lifecycle.ts';
-import { railImportDeclaration } from '../support/declarations.ts';
+import { railImportDeclaration, roadExportDeclaration } from '../support/declarations.ts';
 import { fakePorts } from '../support/fake-ports.ts';
 import { filed } from './scenarios.ts';
 
@@ -52,6 +52,26 @@ describe('moving a declaration along its lifecycle', () => {
     );
 
     assert.deepEqual(record.facts, { riskChannel: 'GREEN', awaiting: 'TRAIN_ARRIVED' });
+  });
+
+  it('records when the goods were released, in business time, and keeps it through the stages after', async () => {
+    const ports = fakePorts();
+    const { id } = await filed(ports, roadExportDeclaration());
+    const workflow = systemActor('workflow');
+    for (const transition of ['ASSIGN_RISK_CHANNEL', 'CONFIRM_BOOKING', 'GATE_IN', 'SECURE_DUTIES'] as const) {
+      await advanceDeclaration(ports, id, { transition, actor: workflow });
+    }
+    const clearedFromTheOpening = '2026-11-21T02:00:00.000Z';
+
+    const { record } = await advanceDeclaration(ports, id, {
+      transition: 'RELEASE',
+      actor: workflow,
+      occurredAt: clearedFromTheOpening,
+    });
+    const { record: exited } = await advanceDeclaration(ports, id, { transition: 'RECORD_EXIT', actor: workflow });
+
+    assert.equal(record.facts.releasedAt, clearedFromTheOpening);
+    assert.equal(exited.facts.releasedAt, clearedFromTheOpening);
   });
 
   it('reads again and succeeds when another writer changed the declaration in between, once', async () => {

@@ -60,6 +60,10 @@ async function inDocumentReview(ports: FakeOfficerPorts, dueAt?: string, key = '
   return id;
 }
 
+/** When the decision's transitions were recorded: the business time the workflow is resumed with. */
+const decidedAt = (ports: FakeOfficerPorts, id: string) =>
+  ports.declarationStore.history(id).findLast((entry) => entry.actor.kind === 'officer')?.occurredAt;
+
 const decide = (ports: FakeOfficerPorts, id: string, body: Record<string, unknown>, caller = officer) =>
   decideOnDeclaration(ports, { declarationId: id, caller, reason: 'checked', ...body } as Parameters<
     typeof decideOnDeclaration
@@ -191,8 +195,43 @@ describe('an officer decides', () => {
     const entry = ports.declarationStore.history(id).at(-1);
     assert.deepEqual(entry?.actor, officer.actor);
     assert.equal(entry?.reason, 'invoice and certificate agree');
-    assert.deepEqual(ports.taskCallbacks.resumed, [{ taskToken: `review-${id}`, output: { decision: 'APPROVE' } }]);
+    assert.deepEqual(ports.taskCallbacks.resumed, [
+      { taskToken: `review-${id}`, output: { decision: 'APPROVE', occurredAt: decidedAt(ports, id) } },
+    ]);
     assert.equal(ports.officerTaskStore.taskOf(id)?.state, 'CLOSED');
+  });
+
+  it('a decision with the officer’s own business time (a check done earlier) is recorded then, and the workflow resumed with it', async () => {
+    const ports = fakeOfficerPorts();
+    const id = await inDocumentReview(ports);
+    const checkedAt = new Date(ports.clock().getTime() - 3 * 3_600_000).toISOString();
+
+    await decide(ports, id, { decision: 'APPROVE', occurredAt: checkedAt.replace('Z', '+00:00') });
+
+    assert.equal(ports.declarationStore.history(id).at(-1)?.occurredAt, checkedAt);
+    assert.deepEqual(
+      ports.taskCallbacks.resumed.map((call) => call.output),
+      [{ decision: 'APPROVE', occurredAt: checkedAt }],
+    );
+  });
+
+  it('a decision dated in the future is refused naming occurredAt, and changes nothing', async () => {
+    const ports = fakeOfficerPorts();
+    const id = await inDocumentReview(ports);
+    const before = ports.declarationStore.history(id).length;
+
+    const outcome = await decide(ports, id, {
+      decision: 'APPROVE',
+      occurredAt: new Date(ports.clock().getTime() + 3_600_000).toISOString(),
+    });
+
+    assert.equal(outcome.kind, 'invalid');
+    assert.deepEqual(outcome.kind === 'invalid' && outcome.violations.map((v) => [v.pointer, v.rule]), [
+      ['/occurredAt', 'not-in-the-future'],
+    ]);
+    assert.equal(ports.declarationStore.history(id).length, before);
+    assert.equal(ports.taskCallbacks.resumed.length, 0);
+    assert.equal(ports.officerTaskStore.taskOf(id)?.state, 'OPEN');
   });
 
   it('HOLD detains the goods and keeps the task open without resuming; APPROVE later lets them go on and resumes', async () => {
@@ -217,7 +256,7 @@ describe('an officer decides', () => {
     );
     assert.deepEqual(
       ports.taskCallbacks.resumed.map((call) => call.output),
-      [{ decision: 'APPROVE' }],
+      [{ decision: 'APPROVE', occurredAt: decidedAt(ports, id) }],
     );
   });
 
@@ -231,7 +270,7 @@ describe('an officer decides', () => {
     assert.equal((await ports.declarations.load(id))?.status, 'REJECTED');
     assert.deepEqual(
       ports.taskCallbacks.resumed.map((call) => call.output),
-      [{ decision: 'REJECT' }],
+      [{ decision: 'REJECT', occurredAt: decidedAt(ports, id) }],
     );
   });
 
@@ -243,7 +282,9 @@ describe('an officer decides', () => {
     await decide(ports, id, { decision: 'APPROVE', reason: 'the train is late, not lost' });
 
     assert.equal((await ports.declarations.load(id))?.status, 'AWAITING_ARRIVAL');
-    assert.deepEqual(ports.taskCallbacks.resumed, [{ taskToken: 'review', output: { decision: 'APPROVE' } }]);
+    assert.deepEqual(ports.taskCallbacks.resumed, [
+      { taskToken: 'review', output: { decision: 'APPROVE', occurredAt: decidedAt(ports, id) } },
+    ]);
   });
 
   it('the same decision again answers the same and changes nothing, with or without a decisionId', async () => {
@@ -310,7 +351,9 @@ describe('an officer decides', () => {
 
     await openOfficerTask(ports, { declarationId: id, taskToken: 'second-wait', kind: 'DOCUMENT_REVIEW' });
 
-    assert.deepEqual(ports.taskCallbacks.resumed, [{ taskToken: 'second-wait', output: { decision: 'APPROVE' } }]);
+    assert.deepEqual(ports.taskCallbacks.resumed, [
+      { taskToken: 'second-wait', output: { decision: 'APPROVE', occurredAt: decidedAt(ports, id) } },
+    ]);
     assert.equal(ports.officerTaskStore.taskOf(id)?.state, 'CLOSED');
   });
 });

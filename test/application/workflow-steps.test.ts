@@ -331,6 +331,37 @@ describe('the workflow records the later stages', () => {
     assert.equal(released?.recordedAt, '2025-03-03T09:00:00.000Z', 'recorded when the step ran');
   });
 
+  it('releases goods at the latest business time of what cleared them (the gauge change, the officer’s decision)', async () => {
+    const ports = fakePorts({ clock: () => new Date('2025-03-03T09:00:00Z') });
+    const id = await waitingForItsMilestone(
+      ports,
+      roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
+      'k1',
+    );
+    await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: gateClerk });
+    const transshipped = '2025-03-02T04:00:00.000Z';
+    const decided = '2025-03-02T05:30:00.000Z';
+
+    await recordTransition(ports, {
+      declarationId: id,
+      transitions: ['SECURE_DUTIES', 'RELEASE'],
+      clearedBy: { transshipment: { notice: { occurredAt: transshipped } }, inspection: { occurredAt: decided } },
+    });
+
+    assert.equal(ports.declarationStore.history(id).at(-1)?.occurredAt, decided);
+  });
+
+  it('fails loudly, writing nothing, when what cleared the goods carries no business time', async () => {
+    const ports = fakePorts();
+    const id = await waitingForItsMilestone(ports, roadExportDeclaration(), 'k1');
+    const before = ports.declarationStore.snapshot();
+    await assert.rejects(
+      recordTransition(ports, { declarationId: id, transition: 'SECURE_DUTIES', clearedBy: { transshipment: {} } }),
+      { name: 'UnknownTransition' },
+    );
+    assert.deepEqual(ports.declarationStore.snapshot(), before);
+  });
+
   it('fails loudly, writing nothing, on a business time that is not a date-time', async () => {
     const ports = fakePorts();
     const id = await waitingForItsMilestone(ports, roadExportDeclaration(), 'k1');

@@ -55,6 +55,8 @@ const EXPECTED = {
   getSlotBooking:                   { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 404, railway: 403, portOperator: 200, officer: 200 },
   getSlotAvailability:              { anonymous: 401, expiredToken: 401, ownBroker: 200, otherBroker: 200, railway: 403, portOperator: 200, officer: 403 },
   getOpenApi:                       { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
+  listPortDeclarations:             { anonymous: 401, expiredToken: 401, ownBroker: 403, otherBroker: 403, railway: 200, portOperator: 200, officer: 200 },
+  getDashboard:                     { anonymous: 200, expiredToken: 200, ownBroker: 200, otherBroker: 200, railway: 200, portOperator: 200, officer: 200 },
 } as const satisfies Record<string, Record<CallerName, number>>;
 
 /** Refused cells sent at once: the stack runs two environments per function, and the cells call many functions. */
@@ -379,6 +381,22 @@ const FIXTURES: Readonly<Record<string, (context: MatrixContext, caller: CallerN
   getOpenApi: ({ callers }, caller) => ({
     request: { method: 'GET', path: ROUTES.getOpenApi.path, headers: callers[caller] },
     succeeded: (answer) => assert.equal((answer.json as { openapi?: string }).openapi, '3.1.0'),
+  }),
+  // The board shows each role the types it may see: the railway its train, never a truck.
+  listPortDeclarations: ({ callers, fixtures }, caller) => ({
+    request: { method: 'GET', path: `${ROUTES.listPortDeclarations.path}?limit=100`, headers: callers[caller] },
+    succeeded: (answer) => {
+      const ids = ((answer.json as { items?: { id: string }[] }).items ?? []).map((item) => item.id);
+      assert.ok(ids.includes(String(fixtures.RAIL_IMPORT)), `${caller} sees the train's declaration on the board`);
+      assert.equal(ids.includes(String(fixtures.ROAD_EXPORT)), caller !== 'railway', `${caller} and the trucks`);
+    },
+  }),
+  getDashboard: ({ callers }, caller) => ({
+    request: { method: 'GET', path: ROUTES.getDashboard.path, headers: callers[caller] },
+    succeeded: (answer) => {
+      assert.equal(answer.mediaType, 'text/html');
+      assert.match(String(answer.headers['content-security-policy']), /default-src 'none'/);
+    },
   }),
 };
 

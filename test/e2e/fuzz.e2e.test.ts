@@ -1063,8 +1063,16 @@ function listEventsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   });
 }
 
+/** The dashboard page is as public as the contract: the same cases, on its path. */
+function getDashboardCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  return publicReadCases(context, ROUTES.getDashboard, 'the dashboard');
+}
+
 function getOpenApiCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
-  const route = ROUTES.getOpenApi;
+  return publicReadCases(context, ROUTES.getOpenApi, 'the contract');
+}
+
+function publicReadCases(context: FuzzContext, route: RouteDefinition, what: string): fc.Arbitrary<FuzzCase> {
   const anyHeaders = fc.oneof(
     fc.constantFrom(...Object.values(context.callers)),
     badCredentials(context).map((credentials) => credentials.headers),
@@ -1074,12 +1082,7 @@ function getOpenApiCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
     {
       weight: 3,
       arbitrary: anyHeaders.map((headers) =>
-        get(
-          route.path,
-          headers,
-          `the contract, with ${headers.authorization === undefined ? 'no' : 'some'} token`,
-          'read',
-        ),
+        get(route.path, headers, `${what}, with ${headers.authorization === undefined ? 'no' : 'some'} token`, 'read'),
       ),
     },
     {
@@ -1709,6 +1712,43 @@ function getTrainCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
 /** Every route of the registry needs its generator; a route added without one fails the test. */
 // ——— officers: the queue, decisions, documents ————————————————————————————————————————————————————————————
 
+/** The port's board: any of its three roles reads it; a broker, a bad token or a bad query is refused. */
+function listPortDeclarationsCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
+  const route = ROUTES.listPortDeclarations;
+  const names = (route.request.query as unknown as QuerySchema).properties;
+  const modes = names.mode?.enum ?? [];
+  const validQuery = listingQuery({
+    mode: fc.constantFrom(...modes),
+    declarationType: fc.constantFrom(...DECLARATION_TYPE_NAMES),
+    status: fc.constantFrom(...STATUS_NAMES),
+    limit: fc.integer({ min: 1, max: 100 }).map(String),
+  });
+  const invalid = fc.oneof(
+    fc.constantFrom(...PAGE_LIMIT_ABUSE).map((limit) => `limit=${encodeURIComponent(limit)}`),
+    fc
+      .string({ maxLength: 20 })
+      .filter((mode) => !modes.includes(mode))
+      .map((mode) => `mode=${encodeURIComponent(mode)}`),
+    fc
+      .string({ maxLength: 20 })
+      .filter((status) => !(STATUS_NAMES as readonly string[]).includes(status))
+      .map((status) => `status=${encodeURIComponent(status)}`),
+    fc.constantFrom('', 'x'.repeat(1_025)).map((cursor) => `cursor=${cursor}`),
+    fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((name) => !Object.hasOwn(names, name))
+      .map((name) => `${encodeURIComponent(name)}=1`),
+  );
+  return listingCases(context, {
+    route,
+    brokers: fc.constantFrom('officer', 'portOperator', 'railway') as fc.Arbitrary<CallerName>,
+    validQuery,
+    invalid,
+    cursorParameter: 'cursor',
+    reading: 'reads the board',
+  });
+}
+
 function listOfficerTasksCases(context: FuzzContext): fc.Arbitrary<FuzzCase> {
   const route = ROUTES.listOfficerTasks;
   const names = (route.request.query as unknown as QuerySchema).properties;
@@ -2067,6 +2107,8 @@ const FUZZERS: Partial<Record<string, (context: FuzzContext) => fc.Arbitrary<Fuz
   deleteWebhook: deleteWebhookCases,
   listWebhookDeliveries: listWebhookDeliveriesCases,
   getOpenApi: getOpenApiCases,
+  getDashboard: getDashboardCases,
+  listPortDeclarations: listPortDeclarationsCases,
   fileTrainManifest: fileTrainManifestCases,
   getTrain: getTrainCases,
   listOfficerTasks: listOfficerTasksCases,

@@ -8,7 +8,14 @@ import type { AslMachine } from '../../infra/local/asl-support.ts';
 import { LocalFunction } from '../../infra/local/lambda-runtime.ts';
 import { LocalStackStartError } from '../../infra/local/start-errors.ts';
 import { type HistoryEvent, LocalStepFunctions } from '../../infra/local/step-functions.ts';
-import { executionTimeoutMs, MAX_TIMER_MS, runnableDefinition, setLongTimeout } from '../../infra/local/time-scale.ts';
+import {
+  callbackTimeoutMs,
+  executionTimeoutMs,
+  MAX_TIMER_MS,
+  parseTimeScale,
+  runnableDefinition,
+  setLongTimeout,
+} from '../../infra/local/time-scale.ts';
 
 /**
  * LOCAL_TIME_SCALE: an hour of workflow time in a second, so waits, timeouts and retries are testable
@@ -118,6 +125,18 @@ describe('LOCAL_TIME_SCALE', () => {
     // ...capped, in real time, where one setTimeout would overflow and fire at once.
     const realTime = runnableDefinition(definition as unknown as AslMachine, 1) as unknown as typeof definition;
     assert.equal((realTime.States.Escalate as { TimeoutSeconds?: number }).TimeoutSeconds, MAX_TIMER_MS / 1000);
+  });
+
+  it('stands workflow time still at scale 0 (a past day replayed): no wait, callback or execution timeout fires; retries run in real time', () => {
+    assert.equal(parseTimeScale('0'), 0);
+    assert.throws(() => parseTimeScale('-1'), LocalStackStartError);
+    const still = runnableDefinition(definition as unknown as AslMachine, 0) as unknown as typeof definition;
+    assert.equal(still.States.WaitAnHour.Seconds, MAX_TIMER_MS / 1000);
+    assert.equal(still.States.AwaitArrival.TimeoutSeconds, MAX_TIMER_MS / 1000);
+    assert.equal(still.States.Escalate.Retry[0]?.IntervalSeconds, 1800, 'the backoff as written, in real time');
+    assert.equal(executionTimeoutMs(definition as unknown as AslMachine, 0), undefined);
+    assert.equal(callbackTimeoutMs(3600, 0), undefined, 'a timeout read from the input is not armed');
+    assert.equal(callbackTimeoutMs(3600, 3600), 1000);
   });
 
   it('refuses at start-up a wait it cannot scale (a time read from the input)', () => {

@@ -71,7 +71,7 @@ describe('the API description (OpenAPI 3.1)', () => {
       const { responses } = operationOf(route.path, route.method);
       const success = responses[String(route.success.status)];
       if (route.success.schema === undefined) assert.ok(success !== undefined && success.content === undefined);
-      else assert.ok(success?.content?.['application/json'], route.operationId);
+      else assert.ok(success?.content?.[route.success.mediaType ?? 'application/json'], route.operationId);
       for (const problem of route.problems) {
         const answer = responses[String(PROBLEM_TYPES[problem].status)];
         assert.ok(answer?.content?.['application/problem+json'], `${route.operationId} declares ${problem}`);

@@ -152,6 +152,11 @@ const screened = (
 ) => ({ manifest, channel, filingMode });
 const summaryScreened = (channel: string) => screened(channel, MANIFEST_MATCH.MATCHED, FILING_MODE.SUMMARY);
 
+/** An officer's decision as the workflow is resumed with it: its name and its business time. */
+const DECIDED_AT = '2026-11-21T09:30:00.000Z';
+const TRANSSHIPPED_AT = '2026-11-21T08:10:00.000Z';
+const decided = (decision: string, occurredAt = DECIDED_AT) => ({ decision, occurredAt });
+
 /** What the release of a summary answers: the time left until its complete declaration is due. */
 const releasedWithDays = (days: number) => ({
   status: 'RELEASED',
@@ -181,6 +186,19 @@ describe('the rail import workflow, stage by stage', () => {
     assert.equal(calls.find((c) => c.state === 'AwaitTransshipment')?.input.milestone, 'TRANSSHIPMENT_COMPLETED');
   });
 
+  it('releases a green declaration at the gauge change’s business time', async () => {
+    const { calls, outcome } = await run({
+      Screen: [screened(RISK_CHANNEL.GREEN)],
+      AwaitTrainArrival: [arrivedNow()],
+      AwaitTransshipment: [{ notice: { milestone: 'TRANSSHIPMENT_COMPLETED', occurredAt: TRANSSHIPPED_AT } }],
+    });
+    assert.deepEqual(outcome, { ok: true });
+    const release = calls.find((c) => c.state === 'SecureDutiesAndRelease')?.input;
+    assert.deepEqual(release?.clearedBy, {
+      transshipment: { notice: { milestone: 'TRANSSHIPMENT_COMPLETED', occurredAt: TRANSSHIPPED_AT } },
+    });
+  });
+
   it('waits for an amendment when the declaration does not match the manifest, then matches it again', async () => {
     const { entered, outcome } = await run({
       Screen: [screened(RISK_CHANNEL.GREEN, MANIFEST_MATCH.MISMATCH), screened(RISK_CHANNEL.GREEN)],
@@ -203,7 +221,8 @@ describe('the rail import workflow, stage by stage', () => {
     const { entered, calls, outcome } = await run({
       Screen: [screened(RISK_CHANNEL.YELLOW)],
       AwaitTrainArrival: [arrivedNow()],
-      DocumentReviewTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      AwaitTransshipmentInParallel: [{ notice: { milestone: 'TRANSSHIPMENT_COMPLETED', occurredAt: TRANSSHIPPED_AT } }],
+      DocumentReviewTask: [decided(OFFICER_DECISION.APPROVE)],
     });
 
     assert.deepEqual(outcome, { ok: true });
@@ -211,6 +230,15 @@ describe('the rail import workflow, stage by stage', () => {
       assert.ok(entered.includes(state), state);
     }
     assert.equal(entered.at(-1), 'SecureDutiesAndRelease');
+    const release = calls.find((c) => c.state === 'SecureDutiesAndRelease')?.input;
+    assert.deepEqual(
+      release?.clearedBy,
+      {
+        transshipment: { notice: { milestone: 'TRANSSHIPMENT_COMPLETED', occurredAt: TRANSSHIPPED_AT } },
+        inspection: { occurredAt: DECIDED_AT },
+      },
+      'released at the later of the gauge change and the officer’s decision, both business times',
+    );
     const task = calls.find((c) => c.state === 'DocumentReviewTask')?.input;
     assert.equal(task?.kind, 'DOCUMENT_REVIEW');
     assert.equal(typeof task?.dueAt, 'string', 'the task is due by the release SLA');
@@ -220,7 +248,7 @@ describe('the rail import workflow, stage by stage', () => {
     const { entered, outcome } = await run({
       Screen: [screened(RISK_CHANNEL.YELLOW)],
       AwaitTrainArrival: [arrivedNow()],
-      DocumentReviewTask: [{ decision: OFFICER_DECISION.REQUEST_DOCUMENTS }, { decision: OFFICER_DECISION.APPROVE }],
+      DocumentReviewTask: [decided(OFFICER_DECISION.REQUEST_DOCUMENTS), decided(OFFICER_DECISION.APPROVE)],
     });
 
     assert.deepEqual(outcome, { ok: true });
@@ -239,7 +267,7 @@ describe('the rail import workflow, stage by stage', () => {
     const { entered, outcome, calls } = await run({
       Screen: [screened(RISK_CHANNEL.RED)],
       AwaitTrainArrival: [arrivedNow()],
-      PhysicalInspectionTask: [{ decision: OFFICER_DECISION.REJECT }],
+      PhysicalInspectionTask: [decided(OFFICER_DECISION.REJECT)],
       AwaitTransshipmentInParallel: [NEVER],
     });
 
@@ -272,7 +300,7 @@ describe('the rail import workflow, stage by stage', () => {
     const { entered, outcome } = await run({
       Screen: [screened(RISK_CHANNEL.GREEN)],
       AwaitTrainArrival: [NEVER, arrivedNow()],
-      ReviewMissedArrivalTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      ReviewMissedArrivalTask: [decided(OFFICER_DECISION.APPROVE)],
     });
 
     assert.deepEqual(outcome, { ok: true });
@@ -292,7 +320,7 @@ describe('the rail import workflow, stage by stage', () => {
       Screen: [screened(RISK_CHANNEL.YELLOW)],
       AwaitTrainArrival: [arrival],
       DocumentReviewTask: [NEVER],
-      DocumentReviewSupervisorTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      DocumentReviewSupervisorTask: [decided(OFFICER_DECISION.APPROVE)],
     });
 
     assert.deepEqual(outcome, { ok: true });
@@ -330,7 +358,7 @@ describe('the rail import workflow, stage by stage', () => {
     const { entered, outcome } = await run({
       Screen: [summaryScreened(RISK_CHANNEL.YELLOW)],
       AwaitTrainArrival: [arrivedNow()],
-      DocumentReviewTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      DocumentReviewTask: [decided(OFFICER_DECISION.APPROVE)],
       SecureDutiesAndReleaseSummary: [releasedWithDays(14)],
       AwaitCompletion: [{ completedDocumentVersion: 2 }],
     });
@@ -351,7 +379,7 @@ describe('the rail import workflow, stage by stage', () => {
       AwaitTrainArrival: [arrivedNow()],
       SecureDutiesAndReleaseSummary: [releasedWithDays(0)],
       AwaitCompletion: [NEVER],
-      CompletionFollowUpTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      CompletionFollowUpTask: [decided(OFFICER_DECISION.APPROVE)],
     });
 
     assert.deepEqual(outcome, { ok: true });

@@ -146,6 +146,10 @@ const gateIn = (
 });
 const risk = (channel: string) => ({ channel });
 
+/** An officer's decision as the workflow is resumed with it: its name and its business time. */
+const DECIDED_AT = '2026-11-21T09:30:00.000Z';
+const decided = (decision: string, occurredAt = DECIDED_AT) => ({ decision, occurredAt });
+
 describe('the highway workflow, stage by stage', () => {
   it('takes a green truck from its risk through slot, gate and exit to closed in seven billed states', async () => {
     const { entered, calls, outcome } = await run({
@@ -196,25 +200,25 @@ describe('the highway workflow, stage by stage', () => {
     assert.ok((release?.at ?? 0) >= Date.parse(opening), 'the release step ran only once the opening came');
   });
 
-  it('releases a truck an officer inspected when the step records it, not at the gate’s time', async () => {
+  it('releases a truck an officer inspected at the decision’s business time, not at the gate’s', async () => {
     const { entered, calls, outcome } = await run({
       AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
       AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
-      InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      InspectTruckTask: [decided(OFFICER_DECISION.APPROVE)],
     });
     assert.deepEqual(outcome, { ok: true });
     assert.ok(entered.includes('ReleaseAfterReview'));
     assert.equal(entered.includes('ReleaseDeclaration'), false);
     const release = calls.find((c) => c.state === 'ReleaseAfterReview')?.input;
     assert.deepEqual(release?.transitions, [TRANSITION.SECURE_DUTIES, TRANSITION.RELEASE]);
-    assert.equal(release?.occurredAt, undefined);
+    assert.equal(release?.occurredAt, DECIDED_AT);
   });
 
   it('sends a truck whose plate is not the booked one to an officer, and waits for the booked truck again', async () => {
     const { entered, outcome } = await run({
       AssessRisk: [risk(RISK_CHANNEL.GREEN)],
       AwaitGateIn: [gateIn(GATE_CHECK.PLATE_MISMATCH), gateIn(GATE_CHECK.PASSED)],
-      ReviewPlateMismatchTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      ReviewPlateMismatchTask: [decided(OFFICER_DECISION.APPROVE)],
     });
     assert.deepEqual(outcome, { ok: true });
     assert.deepEqual(entered.slice(2, 7), [
@@ -231,8 +235,8 @@ describe('the highway workflow, stage by stage', () => {
     const { entered, calls, outcome } = await run({
       AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
       AwaitGateIn: [gateIn(GATE_CHECK.WEIGHT_OUT_OF_TOLERANCE)],
-      ReviewWeightTask: [{ decision: OFFICER_DECISION.APPROVE }],
-      InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      ReviewWeightTask: [decided(OFFICER_DECISION.APPROVE)],
+      InspectTruckTask: [decided(OFFICER_DECISION.APPROVE)],
     });
     assert.deepEqual(outcome, { ok: true });
     for (const state of [
@@ -254,7 +258,7 @@ describe('the highway workflow, stage by stage', () => {
     const { entered, outcome } = await run({
       AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
       AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
-      InspectTruckTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      InspectTruckTask: [decided(OFFICER_DECISION.APPROVE)],
     });
     assert.deepEqual(outcome, { ok: true });
     assert.deepEqual(entered.slice(3, 8), [
@@ -271,7 +275,7 @@ describe('the highway workflow, stage by stage', () => {
     const { entered, outcome } = await run({
       AssessRisk: [risk(RISK_CHANNEL.YELLOW)],
       AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
-      InspectTruckTask: [{ decision: OFFICER_DECISION.REJECT }],
+      InspectTruckTask: [decided(OFFICER_DECISION.REJECT)],
     });
     assert.deepEqual(outcome, { ok: true });
     assert.equal(entered.at(-1), 'Rejected');
@@ -282,7 +286,7 @@ describe('the highway workflow, stage by stage', () => {
     const { entered, calls } = await run({
       AssessRisk: [risk(RISK_CHANNEL.GREEN)],
       AwaitSlotBooking: [NEVER, {}],
-      ReviewMissedSlotBookingTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      ReviewMissedSlotBookingTask: [decided(OFFICER_DECISION.APPROVE)],
       AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
     });
     assert.deepEqual(entered.slice(0, 5), [
@@ -356,7 +360,7 @@ describe('the highway workflow, a red truck at the scanner', () => {
         AssessRisk: [risk(RISK_CHANNEL.RED)],
         AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
         AwaitScan: [scanned(SCAN_RESULT.SUSPICIOUS)],
-        ReviewScanTask: [{ decision }],
+        ReviewScanTask: [decided(decision)],
       });
       assert.deepEqual(outcome, { ok: true });
       assert.deepEqual(entered.slice(5, 9), ['AwaitScan', 'ByScanResult', 'ReviewScanTask', 'ReviewScanDecided']);
@@ -378,7 +382,7 @@ describe('the highway workflow, a red truck at the scanner', () => {
       AssessRisk: [risk(RISK_CHANNEL.RED)],
       AwaitGateIn: [gateIn(GATE_CHECK.PASSED)],
       AwaitScan: [NEVER],
-      ReviewMissedScanTask: [{ decision: OFFICER_DECISION.APPROVE }],
+      ReviewMissedScanTask: [decided(OFFICER_DECISION.APPROVE)],
     });
     assert.deepEqual(outcome, { ok: true });
     assert.deepEqual(entered.slice(5, 9), [

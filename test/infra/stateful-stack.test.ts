@@ -64,14 +64,42 @@ describe('stateful stack: the declarations table', () => {
     });
   });
 
-  it('queues officers’ tasks through GSI2 (GSI2PK / GSI2SK, both strings), and has no other index', () => {
+  it('shows the port’s board through GSI3, keyed on what every head carries (entity / updatedAt, strings)', () => {
+    const table = tableKeyedOn(sandbox, 'PK') as unknown as {
+      Properties: {
+        GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string } }[];
+        AttributeDefinitions: unknown[];
+      };
+    };
+    const board = table.Properties.GlobalSecondaryIndexes.find((index) => index.IndexName === 'GSI3');
+    assert.deepEqual(board?.KeySchema, [
+      { AttributeName: 'entity', KeyType: 'HASH' },
+      { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+    ]);
+    // What a board shows of a head, not the idempotency key or a workflow's resume state.
+    assert.equal(board?.Projection.ProjectionType, 'INCLUDE');
+    for (const name of ['entity', 'updatedAt']) {
+      assert.ok(
+        table.Properties.AttributeDefinitions.some(
+          (definition) => JSON.stringify(definition) === JSON.stringify({ AttributeName: name, AttributeType: 'S' }),
+        ),
+        name,
+      );
+    }
+  });
+
+  it('queues officers’ tasks through GSI2 (GSI2PK / GSI2SK, both strings), and has no index beyond the three', () => {
     const table = tableKeyedOn(sandbox, 'PK') as unknown as {
       Properties: {
         GlobalSecondaryIndexes: { IndexName: string; KeySchema: unknown }[];
         AttributeDefinitions: unknown[];
       };
     };
-    assert.deepEqual(table.Properties.GlobalSecondaryIndexes.map((index) => index.IndexName).sort(), ['GSI1', 'GSI2']);
+    assert.deepEqual(table.Properties.GlobalSecondaryIndexes.map((index) => index.IndexName).sort(), [
+      'GSI1',
+      'GSI2',
+      'GSI3',
+    ]);
     assert.deepEqual(table.Properties.GlobalSecondaryIndexes.find((index) => index.IndexName === 'GSI2')?.KeySchema, [
       { AttributeName: 'GSI2PK', KeyType: 'HASH' },
       { AttributeName: 'GSI2SK', KeyType: 'RANGE' },

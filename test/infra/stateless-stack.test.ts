@@ -135,14 +135,15 @@ describe('stateless stack: every Lambda function follows the team defaults', () 
 });
 
 describe('stateless stack: each function is told where its resources are', () => {
-  it('every function but the public contract and the workflow-command runner (it reads the stream) gets DECLARATIONS_TABLE_NAME', () => {
+  it('every function but the public contract, the dashboard page and the workflow-command runner (it reads the stream) gets DECLARATIONS_TABLE_NAME', () => {
     const openApi = functionBehindRoute(template, routeKey(ROUTES.getOpenApi));
+    const dashboard = functionBehindRoute(template, routeKey(ROUTES.getDashboard));
     const runner = workflowCommandRunner();
     assert.deepEqual(
       functionsWith('DECLARATIONS_TABLE_NAME'),
       functions
         .map(([id]) => id)
-        .filter((id) => id !== openApi && id !== runner)
+        .filter((id) => id !== openApi && id !== dashboard && id !== runner)
         .sort(),
     );
   });
@@ -434,6 +435,8 @@ describe('stateless stack: least privilege', () => {
   const CANCEL_SLOT = routeKey(ROUTES.cancelSlotBooking);
   const GET_SLOT = routeKey(ROUTES.getSlotBooking);
   const SLOT_AVAILABILITY = routeKey(ROUTES.getSlotAvailability);
+  const PORT_BOARD = routeKey(ROUTES.listPortDeclarations);
+  const DASHBOARD = routeKey(ROUTES.getDashboard);
 
   // Besides its tables: its own log group (logs:*), X-Ray, and the one Step Functions call its code makes.
   const expectedOtherActions: Record<string, string[]> = {
@@ -446,6 +449,8 @@ describe('stateless stack: least privilege', () => {
     [LIST]: [],
     [EVENTS]: [],
     [OPENAPI]: [],
+    [DASHBOARD]: [],
+    [PORT_BOARD]: [],
     [PORT_EVENT]: [],
     'state AssessRisk': [],
     'state AwaitTrainArrival': ['states:SendTaskSuccess'],
@@ -519,6 +524,7 @@ describe('stateless stack: least privilege', () => {
       idempotency?: string[];
       brokerIndex?: string[];
       queueIndex?: string[];
+      boardIndex?: string[];
       declarationsStream?: string[];
     }
   > = {
@@ -533,6 +539,10 @@ describe('stateless stack: least privilege', () => {
     [LIST]: { declarations: ['Query'], brokerIndex: ['Query'] },
     [EVENTS]: { declarations: ['Query'] },
     [OPENAPI]: { declarations: [] },
+    // The page reads nothing itself: it calls the API with the user's token.
+    [DASHBOARD]: { declarations: [] },
+    // The heads through GSI3, then each one's transport from its document in one batch.
+    [PORT_BOARD]: { declarations: ['BatchGetItem', 'Query'], boardIndex: ['Query'] },
     // A truck's gate-in or exit also records its stage (or a hold) on the declaration.
     [PORT_EVENT]: {
       declarations: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
@@ -595,6 +605,7 @@ describe('stateless stack: least privilege', () => {
         idempotency: expected.idempotency ?? [],
         brokerIndex: expected.brokerIndex ?? [],
         queueIndex: expected.queueIndex ?? [],
+        boardIndex: expected.boardIndex ?? [],
         declarationsStream: expected.declarationsStream ?? [],
       });
     });
@@ -613,6 +624,7 @@ function tableGrantsOf(
   idempotency: string[];
   brokerIndex: string[];
   queueIndex: string[];
+  boardIndex: string[];
   declarationsStream: string[];
 } {
   const grants = {
@@ -620,6 +632,7 @@ function tableGrantsOf(
     idempotency: new Set<string>(),
     brokerIndex: new Set<string>(),
     queueIndex: new Set<string>(),
+    boardIndex: new Set<string>(),
     declarationsStream: new Set<string>(),
   };
   for (const [action, resources] of allowedActions(template, functionId)) {
@@ -631,9 +644,11 @@ function tableGrantsOf(
           ? 'brokerIndex'
           : isIndexArn(resource, 'GSI2')
             ? 'queueIndex'
-            : isDeclarationsStreamArn(resource)
-              ? 'declarationsStream'
-              : undefined);
+            : isIndexArn(resource, 'GSI3')
+              ? 'boardIndex'
+              : isDeclarationsStreamArn(resource)
+                ? 'declarationsStream'
+                : undefined);
       assert.ok(table !== undefined, `${functionId}: ${action} on ${JSON.stringify(resource)}, which is not a table`);
       grants[table].add(action.slice('dynamodb:'.length));
     }
@@ -643,6 +658,7 @@ function tableGrantsOf(
     idempotency: [...grants.idempotency].sort(),
     brokerIndex: [...grants.brokerIndex].sort(),
     queueIndex: [...grants.queueIndex].sort(),
+    boardIndex: [...grants.boardIndex].sort(),
     declarationsStream: [...grants.declarationsStream].sort(),
   };
 }
@@ -653,8 +669,11 @@ function isDeclarationsStreamArn(resource: unknown): boolean {
   return typeof imported === 'string' && imported.includes(`:ExportsOutputFnGetAtt${tableIds.declarations}StreamArn`);
 }
 
-/** `<declarations table ARN>/index/<name>`, as bindTable names an index (GSI1 by broker, GSI2 the officers' queues). */
-function isIndexArn(resource: unknown, index: 'GSI1' | 'GSI2'): boolean {
+/**
+ * `<declarations table ARN>/index/<name>`, as bindTable names an index (GSI1 by broker, GSI2 the officers' queues,
+ * GSI3 the port's board).
+ */
+function isIndexArn(resource: unknown, index: 'GSI1' | 'GSI2' | 'GSI3'): boolean {
   const text = JSON.stringify(resource);
   return text.includes(`ExportsOutputFnGetAtt${tableIds.declarations}Arn`) && text.includes(`/index/${index}"`);
 }

@@ -41,6 +41,13 @@ export const DecisionRequestSchema = Type.Object(
         description: 'With REQUEST_DOCUMENTS only, and required with it: what the broker must provide',
       }),
     ),
+    occurredAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'Business time: when the officer decided at the port, for a check done earlier and recorded now (now by default). Not in the future. The history records the decision then, and a release it causes follows from it.',
+      }),
+    ),
     decisionId: Type.Optional(
       Type.String({
         pattern: '^[\\x21-\\x7E]{1,64}$',
