@@ -25,7 +25,7 @@ import { type FeedEvent, StatusBoard } from './status-board.ts';
  * (b) filings, manifests, train events, slot bookings and gate-ins, all at once, each declaration's steps in
  *     order; what the stack decides (channels, each truck's clearanceFrom) is read back from the event feed;
  * (c) the scanners and officers are simulated on those ready times;
- * (d) scans, officer decisions (with their business time, `decidedAt`, where the API takes one) and exits.
+ * (d) scans, officer decisions (with their business time, `occurredAt`, where the API takes one) and exits.
  *
  * Every business time sent comes from the simulation, so the same plan gives the same histories.
  */
@@ -266,7 +266,7 @@ export async function driveDay(options: DriveOptions): Promise<DrivenDeclaration
     // (d) Scans, decisions, exits.
     const decisions =
       officers === 'simulated'
-        ? decideAsOfficers(api, run, outcomes, jobs, ids, sentAt, await takesDecidedAt(api), options.signal)
+        ? decideAsOfficers(api, run, outcomes, jobs, ids, sentAt, await takesBusinessTime(api), options.signal)
         : Promise.resolve();
     const scans = plan.trucks
       .filter((truck) => jobs.find((job) => job.key === truck.key)?.channel === 'RED')
@@ -344,7 +344,7 @@ async function decideAsOfficers(
   jobs: readonly InspectionJob[],
   ids: ReadonlyMap<string, string>,
   sentAt: (at: number) => string,
-  withDecidedAt: boolean,
+  withBusinessTime: boolean,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const pending = new Map<string, { key: string; decidedAt: number }>();
@@ -375,7 +375,7 @@ async function decideAsOfficers(
             decision: 'APPROVE',
             reason: 'documents and goods as declared',
             decisionId: `twin-${run.tag}-${key}`,
-            ...(withDecidedAt ? { decidedAt: sentAt(decidedAt) } : {}),
+            ...(withBusinessTime ? { occurredAt: sentAt(decidedAt) } : {}),
           },
         });
         // 409: the task moved between the read and the decision (escalated to the supervisors): the next read has it.
@@ -389,14 +389,14 @@ async function decideAsOfficers(
   }
 }
 
-/** Whether the API takes an officer's decision with its business time (`decidedAt`): its own contract says. */
-async function takesDecidedAt(api: TwinApi): Promise<boolean> {
+/** Whether the API takes an officer's decision with its business time (`occurredAt`): its own contract says. */
+async function takesBusinessTime(api: TwinApi): Promise<boolean> {
   const answer = await api.call('GET', '/v1/openapi.json', api.tokens.officer);
   const paths = answer.body.paths as Record<string, { post?: { requestBody?: unknown } }> | undefined;
   const request = paths?.['/v1/declarations/{id}/decisions']?.post?.requestBody as
     | { content?: { 'application/json'?: { schema?: { properties?: Record<string, unknown> } } } }
     | undefined;
-  return request?.content?.['application/json']?.schema?.properties?.decidedAt !== undefined;
+  return request?.content?.['application/json']?.schema?.properties?.occurredAt !== undefined;
 }
 
 /**

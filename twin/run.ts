@@ -75,11 +75,10 @@ export async function localTokens(brokers: readonly string[]): Promise<Tokens> {
 /**
  * The twin replays a day that has passed, and a workflow sets some timers from its business deadlines against the
  * wall clock (an SLA wait's seconds left): on a past day they are all 1 s, and would fire while the twin is still
- * driving the day, racing its reports (and the harness then retries such a timeout; see the report). At this
- * scale a second of workflow time lasts an hour, so no timer fires during a run; business times are untouched and
- * the daytime opening is a timestamp wait, which ends at its instant at any scale.
+ * driving the day, racing its reports. Workflow time stands still (the harness's LOCAL_TIME_SCALE=0): no wait or
+ * timeout fires, retries run in real time, and the daytime opening, a timestamp wait, ends at its instant.
  */
-export const TWIN_TIME_SCALE = 1 / 3600;
+export const TWIN_TIME_SCALE = 0;
 
 /** A local stack for the scenario: its calendar, its consignee on record, the functions' logs discarded. */
 export function startTwinStack(scenario: Scenario): Promise<LocalStack> {
