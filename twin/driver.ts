@@ -76,7 +76,7 @@ export async function driveDay(options: DriveOptions): Promise<DrivenDeclaration
   const board = new StatusBoard(api, scenario.brokers);
   const total = plan.railDeclarations.length + plan.trucks.length;
   let driven = 0;
-  let closed = 0;
+  const closed = new Set<string>();
   let businessClock = 0;
   let stage = 'filing';
   const declarations = new Map<string, DrivenDeclaration>();
@@ -86,7 +86,7 @@ export async function driveDay(options: DriveOptions): Promise<DrivenDeclaration
       stage,
       declarations: total,
       driven,
-      closed,
+      closed: closed.size,
       ...(businessClock === 0 ? {} : { businessClock: new Date(businessClock).toISOString() }),
       requests: api.requests,
     });
@@ -96,7 +96,7 @@ export async function driveDay(options: DriveOptions): Promise<DrivenDeclaration
   };
   board.onEvent((event) => {
     const declaration = declarations.get(event.declarationId);
-    if (declaration !== undefined && END_STATUSES[declaration.flow].includes(event.status)) closed++;
+    if (declaration !== undefined && END_STATUSES[declaration.flow].includes(event.status)) closed.add(declaration.id);
   });
   let lastMove = Date.now();
   let stallReported = false;

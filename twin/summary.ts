@@ -37,6 +37,7 @@ export function percentile(values: readonly number[], p: number): number | undef
 const hours = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(1)} h`);
 const counts = (values: readonly string[]) =>
   Object.entries(Object.groupBy(values, (value) => value))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([value, group]) => `${value} ${group?.length ?? 0}`)
     .join(', ');
 
@@ -53,11 +54,11 @@ export function summaryRows(record: TwinRunRecord): Record<string, string | numb
         declarations: declarations.length,
         statuses: counts(declarations.map((declaration) => declaration.status)),
         channels: counts(declarations.map((declaration) => declaration.channel ?? 'none')),
-        [flow === 'RAIL' ? 'arrival→release' : 'gate-in→exit']: '',
+        measured: flow === 'RAIL' ? 'arrival→release' : 'gate-in→exit',
         p50: hours(percentile(times, 50)),
         p95: hours(percentile(times, 95)),
         max: hours(times.length === 0 ? undefined : Math.max(...times)),
-        [`over ${sla} h`]: times.filter((time) => time > sla).length,
+        'over SLA': `${times.filter((time) => time > sla).length} (> ${sla} h)`,
       },
     ];
   });
