@@ -11,6 +11,8 @@ export type Channel = 'GREEN' | 'YELLOW' | 'RED';
 
 export interface DeclarationRecord {
   readonly id: string;
+  /** The twin's own name for it in the simulated day's plan (`R<train>-<n>`, `T<n>`): the same in every run of a seed. */
+  readonly key?: string;
   readonly flow: Flow;
   /** RAIL_IMPORT, ROAD_EXPORT, ROAD_IMPORT, … as filed. */
   readonly declarationType: string;
