@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Progress } from './driver.ts';
+import { writeReport } from './report.ts';
 import { readTokens, runTwin, type TwinTarget } from './run.ts';
 import type { TwinRunRecord } from './run-record.ts';
 import { DEFAULT_SCENARIO, loadScenario, type Scenario, ScenarioError, scenarioFrom } from './scenario.ts';
@@ -84,6 +85,9 @@ async function main(): Promise<void> {
     );
   }
   console.table(records.flatMap(summaryRows));
+  // The report reads nothing but the records: every figure on it comes from the declarations' histories.
+  const report = await writeReport(outDir, records);
+  console.log(`report: ${report.html} and ${report.json}`);
 }
 
 function withSeed(scenario: Scenario, seed: number | undefined): Scenario {
