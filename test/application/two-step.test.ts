@@ -308,7 +308,7 @@ describe('a summary never completed within its period', () => {
     );
     assert.deepEqual(ports.taskCallbacks.resumed.at(-1), {
       taskToken: `follow-up-${id}`,
-      output: { decision: 'APPROVE' },
+      output: { decision: 'APPROVE', occurredAt: entry?.occurredAt },
     });
   });
 

@@ -135,7 +135,7 @@ describe('POST /v1/declarations/{id}/decisions', () => {
     assert.deepEqual(history?.actor, { kind: 'officer', id: 'officer-khorgos-17' });
     assert.equal(history?.reason, 'invoice matches');
     assert.deepEqual(queuedWorkflowCommands(), [
-      { kind: 'resume', taskToken: 'token-review', output: { decision: 'APPROVE' } },
+      { kind: 'resume', taskToken: 'token-review', output: { decision: 'APPROVE', occurredAt: history?.occurredAt } },
     ]);
   });
 
