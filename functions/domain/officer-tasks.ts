@@ -1,3 +1,4 @@
+import { isInTheFuture } from './clock-skew.ts';
 import type { DeclarationStatus, Tracks, TransitionName } from './lifecycle.ts';
 import type { SupportingDocument } from './schemas/officer-tasks.ts';
 
@@ -60,9 +61,6 @@ export interface DecisionOutput {
 }
 
 export const MAX_REASON_LENGTH = 500;
-
-/** An officer's clock may run a little ahead of ours, as a port's may (the port events' tolerance). */
-export const DECISION_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** What a decision does: the transitions to record in order, and whether the task ends and the workflow resumes. */
 export type DecisionPlan =
@@ -138,7 +136,7 @@ export function decisionViolations(
   },
   now: Date,
 ): { pointer: string; rule: string; detail: string }[] {
-  if (request.occurredAt !== undefined && Date.parse(request.occurredAt) > now.getTime() + DECISION_CLOCK_SKEW_MS) {
+  if (request.occurredAt !== undefined && isInTheFuture(Date.parse(request.occurredAt), now)) {
     return [
       {
         pointer: '/occurredAt',

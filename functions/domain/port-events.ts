@@ -1,4 +1,5 @@
 import type { Actor } from './actors.ts';
+import { isInTheFuture } from './clock-skew.ts';
 import type { Role } from './roles.ts';
 import type {
   Milestone,
@@ -120,9 +121,6 @@ export function mayReport(role: Role, milestone: Milestone): boolean {
   return PORT_EVENTS[milestone].reporters.includes(role);
 }
 
-/** A clock may run a little ahead of ours; an event further in the future than this did not happen yet. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
-
 export type TrainEventDecision =
   | { readonly kind: 'record'; readonly notice: MilestoneNotice }
   /** The same report again (same eventId): nothing to write, the same answer. */
@@ -166,7 +164,7 @@ export function decideTrainEvent(
   const earlier = reported[event.eventType];
   if (earlier?.portEventId === event.eventId) return { kind: 'replay', notice: earlier };
   const at = Date.parse(event.occurredAt);
-  if (at > now.getTime() + CLOCK_SKEW_MS) {
+  if (isInTheFuture(at, now)) {
     return refuse(422, '/occurredAt', 'not-in-the-future', `${event.occurredAt} is later than now`);
   }
   if (at < Date.parse(head.departedAt)) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from './actors.ts';
+import { isInTheFuture } from './clock-skew.ts';
 import type { RuleViolation } from './document-parts.ts';
 import { WORKFLOW_ERRORS } from './errors.ts';
 import type { TrainManifest } from './schemas/train-manifest.ts';
@@ -93,8 +94,6 @@ export function manifestDigestOf(manifest: TrainManifest): string {
 }
 
 const HOUR_MS = 3_600_000;
-/** A clock a few minutes ahead of ours should not make a departure "in the future". */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * What a schema cannot say about a manifest: a wagon or a container listed twice (named at its second listing),
@@ -112,7 +111,7 @@ export function manifestViolations(train: TrainRef, manifest: TrainManifest, now
       detail: `the train's date is ${train.trainDate}; ${manifest.departedAt} is not on that date in any time zone`,
     });
   }
-  if (departedAt > now.getTime() + CLOCK_SKEW_MS) {
+  if (isInTheFuture(departedAt, now)) {
     violations.push({
       pointer: '/departedAt',
       rule: 'departed-in-past',
