@@ -68,7 +68,12 @@ export async function readDeclaration(
     record,
     documentVersion,
     declaration: documentAs(visibility, document as DeclarationDocument),
-    history: historyAs(input.caller, visibility, history),
+    // The record and its history are two reads: an entry written between them is shown with its record, next time.
+    history: historyAs(
+      input.caller,
+      visibility,
+      history.filter((entry) => entry.version <= record.version),
+    ),
   };
 }
 

@@ -201,23 +201,27 @@ export async function flagSlaBreach(
   input: { readonly declarationId: string; readonly sla: string },
 ): Promise<{ readonly flagged: boolean }> {
   if (!isSlaName(input.sla)) throw new UnknownTransitionError(`FLAG_SLA_BREACH of ${input.sla}`);
+  const detectedAt = ports.clock().toISOString();
+  const sla = input.sla;
+  const clockOf = (record: DeclarationRecord) => (record.facts.sla as Record<string, SlaClock> | undefined)?.[sla];
   const record = await ports.declarations.load(input.declarationId);
   if (record === undefined) throw new DeclarationNotFoundError(input.declarationId);
-  const breaches = (record.facts.slaBreaches ?? {}) as Record<string, unknown>;
-  if (Object.hasOwn(breaches, input.sla)) return { flagged: false };
-  const clock = (record.facts.sla as Record<string, SlaClock> | undefined)?.[input.sla];
-  const detectedAt = ports.clock().toISOString();
-  const breach = { sla: input.sla, dueAt: clock?.dueAt, detectedAt };
+  const dueAt = clockOf(record)?.dueAt;
   const { applied } = await advanceDeclaration(
     ports,
     record,
     {
       transition: TRANSITION.FLAG_SLA_BREACH,
       actor: systemActor('sla-clock'),
-      reason: `${input.sla.toLowerCase()} deadline ${clock?.dueAt ?? ''} passed: ${SLAS[input.sla].meaning}`.trim(),
-      details: breach,
+      reason: `${sla.toLowerCase()} deadline ${dueAt ?? ''} passed: ${SLAS[sla].meaning}`.trim(),
+      details: { sla, dueAt, detectedAt },
     },
-    { slaBreaches: { ...breaches, [input.sla]: breach } },
+    // Once per SLA: the completion report and the wait can both find the breach at the same moment.
+    (current) => {
+      const breaches = (current.facts.slaBreaches ?? {}) as Record<string, unknown>;
+      if (Object.hasOwn(breaches, sla)) return 'already-applied';
+      return { slaBreaches: { ...breaches, [sla]: { sla, dueAt: clockOf(current)?.dueAt, detectedAt } } };
+    },
   );
   return { flagged: applied };
 }
@@ -233,8 +237,7 @@ export async function flagMissedCompletion(
 ): Promise<{ readonly flagged: boolean }> {
   const record = await ports.declarations.load(input.declarationId);
   if (record === undefined) throw new DeclarationNotFoundError(input.declarationId);
-  const completion = completionFactsOf(record.facts);
-  if (completion.completedAt !== undefined || completion.overdueSince !== undefined) return { flagged: false };
+  const dueAt = completionFactsOf(record.facts).dueAt;
   const detectedAt = ports.clock().toISOString();
   const { applied } = await advanceDeclaration(
     ports,
@@ -242,10 +245,15 @@ export async function flagMissedCompletion(
     {
       transition: TRANSITION.FLAG_COMPLETION_OVERDUE,
       actor: systemActor('deadline-clock'),
-      reason: `the complete declaration was due by ${completion.dueAt ?? 'its deadline'}: an officer follows it up`,
-      details: { deadline: COMPLETION_DEADLINE, dueAt: completion.dueAt, detectedAt },
+      reason: `the complete declaration was due by ${dueAt ?? 'its deadline'}: an officer follows it up`,
+      details: { deadline: COMPLETION_DEADLINE, dueAt, detectedAt },
     },
-    { completion: { ...completion, overdueSince: detectedAt } },
+    // Read again on a conflict: a complete declaration that came in meanwhile means nothing is overdue.
+    (current) => {
+      const completion = completionFactsOf(current.facts);
+      if (completion.completedAt !== undefined || completion.overdueSince !== undefined) return 'already-applied';
+      return { completion: { ...completion, overdueSince: detectedAt } };
+    },
   );
   return { flagged: applied };
 }

@@ -1,4 +1,5 @@
 import { LocalStackStartError } from './start-errors.ts';
+import { whyTimeoutCannotMatchLocally } from './task-timeout.ts';
 
 /**
  * What the local Step Functions can run faithfully, checked once at start-up: a definition that needs more
@@ -71,6 +72,8 @@ export function assertRunnableLocally(machineName: string, machine: AslMachine, 
     if (state.Type === 'Task') {
       const reason = whyTaskCannotRun(state, options.functions);
       if (reason !== undefined) problem(reason);
+      const unmatched = 'TimeoutSecondsPath' in state ? whyTimeoutCannotMatchLocally(state) : undefined;
+      if (unmatched !== undefined) problem(unmatched);
     }
     // A wait until a timestamp ends at that instant, on AWS and here at any scale: it is a business time, not a
     // duration. A number of seconds read from the input is a duration the runner cannot divide.

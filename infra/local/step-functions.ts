@@ -14,6 +14,7 @@ import {
 import { ExecutionHistory, type RunnerEvent, type TaskAttempt, type TaskKind } from './execution-history.ts';
 import { HARNESS_CACHE_DIRECTORY } from './harness-cache.ts';
 import { LambdaInvocationError, type LocalFunction } from './lambda-runtime.ts';
+import { taskTimedOut } from './task-timeout.ts';
 import {
   callbackTimeoutMs,
   DYNAMIC_TIMEOUT_PARAMETER,
@@ -412,6 +413,7 @@ export class LocalStepFunctions {
           : kind === 'invoke.waitForTaskToken'
             ? callbackTimeoutMs(dynamicTimeout, this.timeScale)
             : dynamicTimeout * 1000;
+      let timedOut: Error | undefined;
       const timer =
         timeoutMs === undefined
           ? undefined
@@ -422,7 +424,8 @@ export class LocalStepFunctions {
               });
               const armed = setLongTimeout(timeoutMs, () => {
                 if (token !== undefined) this.closeTokens((_task, candidate) => candidate === token);
-                fire(Object.assign(new Error('the task timed out'), { name: 'States.Timeout' }));
+                timedOut = taskTimedOut(state);
+                fire(timedOut);
               });
               return { fired, clear: () => armed.clear() };
             })();
@@ -445,6 +448,10 @@ export class LocalStepFunctions {
         attempt.succeeded(output);
         return output;
       } catch (error) {
+        if (timedOut !== undefined && error === timedOut) {
+          attempt.timedOut(timedOut.message);
+          throw error;
+        }
         const failure = asStatesError(error);
         attempt.failed(failure.name, failure.message);
         throw failure;

@@ -42,6 +42,31 @@ describe('reading a declaration', () => {
     assert.equal(found?.record.status, 'RISK_ASSESSED');
   });
 
+  it('shows the history as of the status shown, when a step moves the declaration while it is read', async () => {
+    const ports = fakePorts({ clearedConsignees: [] });
+    const { id } = await filed(ports, railImportDeclaration(), 'rail-1', owner);
+    const store = ports.declarations;
+    // The workflow assesses the risk just after the record is read and before its history is.
+    const racing = {
+      declarations: {
+        ...store,
+        load: async (declarationId: string) => {
+          const record = await store.load(declarationId);
+          await assessRisk(ports, declarationId);
+          return record;
+        },
+      },
+    };
+
+    const found = await readDeclaration(racing, { id, caller: owner });
+
+    assert.equal(found?.record.status, 'RECEIVED');
+    assert.deepEqual(
+      found?.history.map((entry) => entry.status),
+      ['RECEIVED'],
+    );
+  });
+
   it('shows another broker nothing, as if the declaration did not exist', async () => {
     const ports = fakePorts();
     const { id } = await assessedRailImport(ports);

@@ -405,6 +405,25 @@ describe('a clearance deadline passes while the workflow waits', () => {
     assert.equal(ports.declarationStore.events().at(-1)?.transition, 'FLAG_SLA_BREACH', 'the broker is notified');
   });
 
+  it('flags it once when the gauge change’s late report and the wait’s timer find it at the same moment', async () => {
+    const ports = fakePorts();
+    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
+    await recordTransition(ports, {
+      declarationId: id,
+      transition: 'RECORD_ARRIVAL',
+      milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
+    });
+
+    const outcomes = await Promise.all([
+      flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }),
+      flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }),
+    ]);
+
+    assert.deepEqual(outcomes.map((outcome) => outcome.flagged).sort(), [false, true]);
+    const flags = ports.declarationStore.history(id).filter((entry) => entry.transition === 'FLAG_SLA_BREACH');
+    assert.equal(flags.length, 1);
+  });
+
   it('refuses an SLA the domain does not know, as a bug in the state machine', async () => {
     const ports = fakePorts();
     await assert.rejects(flagSlaBreach(ports, { declarationId: 'DCL-1', sla: 'LUNCH' }), UnknownTransitionError);

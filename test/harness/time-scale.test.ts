@@ -139,6 +139,75 @@ describe('LOCAL_TIME_SCALE', () => {
     assert.equal(callbackTimeoutMs(3600, 3600), 1000);
   });
 
+  it('matches a timeout read from the input as AWS does: caught as States.Timeout, never retried as States.TaskFailed', async () => {
+    // An officer's task: retried when its function fails, escalated when the release deadline read from the input passes.
+    const officerTask = {
+      StartAt: 'OpenTask',
+      States: {
+        OpenTask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'parks', Payload: { 'token.$': '$$.Task.Token' } },
+          TimeoutSecondsPath: '$.secondsLeft',
+          Retry: [{ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 3 }],
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Escalate', ResultPath: null }],
+          End: true,
+        },
+        Escalate: { Type: 'Pass', End: true },
+      },
+    };
+    const sfn = new LocalStepFunctions([{ ...spec, definition: JSON.stringify(officerTask) }], functions, {
+      timeScale: 3600,
+    });
+    try {
+      const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, input: '{"secondsLeft":3600}' });
+      let status = 'RUNNING';
+      for (let i = 0; i < 300 && status === 'RUNNING'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = sfn.describeExecution({ executionArn }).status;
+      }
+      assert.equal(status, 'SUCCEEDED');
+      const events = sfn.getExecutionHistory({ executionArn }).events as HistoryEvent[];
+      const types = events.map((event) => event.type);
+      assert.equal(types.filter((type) => type === 'TaskScheduled').length, 1, 'scheduled once: not retried');
+      assert.equal(types.filter((type) => type === 'TaskTimedOut').length, 1);
+      const entered = events.filter((event) => event.type === 'PassStateEntered');
+      assert.deepEqual(
+        entered.map((event) => (event.stateEnteredEventDetails as { name: string }).name),
+        ['Escalate'],
+      );
+    } finally {
+      sfn.stop();
+    }
+  });
+
+  it('refuses at start-up a States.TaskFailed catcher listed before the States.Timeout one of a timeout read from the input', () => {
+    const misordered = {
+      StartAt: 'OpenTask',
+      States: {
+        OpenTask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: { FunctionName: 'parks', Payload: { 'token.$': '$$.Task.Token' } },
+          TimeoutSecondsPath: '$.secondsLeft',
+          Catch: [
+            { ErrorEquals: ['States.TaskFailed'], Next: 'Failed' },
+            { ErrorEquals: ['States.Timeout'], Next: 'Escalate' },
+          ],
+          End: true,
+        },
+        Failed: { Type: 'Fail', Error: 'Failed' },
+        Escalate: { Type: 'Pass', End: true },
+      },
+    };
+    assert.throws(
+      () => new LocalStepFunctions([{ ...spec, definition: JSON.stringify(misordered) }], functions),
+      (error: unknown) =>
+        error instanceof LocalStackStartError &&
+        /state "OpenTask": Catch: a States.TaskFailed entry/.test(error.message),
+    );
+  });
+
   it('refuses at start-up a wait it cannot scale (a time read from the input)', () => {
     const readsItsWait = {
       StartAt: 'WaitForSlot',
