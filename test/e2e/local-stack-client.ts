@@ -48,7 +48,8 @@ export interface ApiAnswer {
   readonly body: Record<string, unknown> & { errors?: { field: string; rule: string }[] };
 }
 
-function apiClient(stack: LocalStack) {
+/** A client of the stack's API whose every answer is checked against the published contract. */
+export function apiClient(stack: Pick<LocalStack, 'apiUrl'>) {
   const call = async (
     method: string,
     path: string,
