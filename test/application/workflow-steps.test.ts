@@ -28,6 +28,17 @@ async function releasedAfterArrival(ports: ReturnType<typeof fakePorts>, declara
 }
 const gateClerk = callerAs('port-operator', { userId: 'gate-clerk-5' });
 
+/** A green rail import whose train the railway reported arrived. */
+async function arrivedOnItsTrain(ports: ReturnType<typeof fakePorts>): Promise<string> {
+  const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
+  await recordTransition(ports, {
+    declarationId: id,
+    transition: 'RECORD_ARRIVAL',
+    milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
+  });
+  return id;
+}
+
 describe('the workflow assesses the risk', () => {
   it('sends a train load with arms to the red channel, keeping the channel as a fact and every reason in the history', async () => {
     const ports = fakePorts();
@@ -210,12 +221,7 @@ describe('the workflow records the later stages', () => {
 
   it('releases a green-channel declaration once the gauge change is done and duties are secured', async () => {
     const ports = fakePorts();
-    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
-    await recordTransition(ports, {
-      declarationId: id,
-      transition: 'RECORD_ARRIVAL',
-      milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
-    });
+    const id = await arrivedOnItsTrain(ports);
     await assert.rejects(
       recordTransition(ports, { declarationId: id, transition: 'SECURE_DUTIES' }),
       /transshipment and inspection are not both done/,
@@ -386,12 +392,7 @@ describe('the workflow records the later stages', () => {
 describe('a clearance deadline passes while the workflow waits', () => {
   it('flags the breach once, in history and on the declaration, without changing its status', async () => {
     const ports = fakePorts();
-    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
-    await recordTransition(ports, {
-      declarationId: id,
-      transition: 'RECORD_ARRIVAL',
-      milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
-    });
+    const id = await arrivedOnItsTrain(ports);
 
     assert.deepEqual(await flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }), { flagged: true });
     assert.deepEqual(await flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }), { flagged: false });
@@ -407,12 +408,7 @@ describe('a clearance deadline passes while the workflow waits', () => {
 
   it('flags it once when the gauge change’s late report and the wait’s timer find it at the same moment', async () => {
     const ports = fakePorts();
-    const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
-    await recordTransition(ports, {
-      declarationId: id,
-      transition: 'RECORD_ARRIVAL',
-      milestone: noticeOf(trainArrived(['SMGS-24117790']), railway.actor),
-    });
+    const id = await arrivedOnItsTrain(ports);
 
     const outcomes = await Promise.all([
       flagSlaBreach(ports, { declarationId: id, sla: 'TRANSSHIPMENT' }),

@@ -74,6 +74,17 @@ const definition = {
   },
 };
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:escalation';
+
+/** The execution's status once it is no longer RUNNING, or RUNNING after `withinMs`. */
+async function statusOnceEnded(sfn: LocalStepFunctions, executionArn: string, withinMs: number): Promise<string> {
+  const deadline = Date.now() + withinMs;
+  let status = sfn.describeExecution({ executionArn }).status;
+  while (status === 'RUNNING' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    status = sfn.describeExecution({ executionArn }).status;
+  }
+  return status;
+}
 const spec = { name: 'escalation', arn: ARN, roleArn: 'arn:aws:iam::000000000000:role/local' };
 
 describe('LOCAL_TIME_SCALE', () => {
@@ -83,12 +94,8 @@ describe('LOCAL_TIME_SCALE', () => {
     });
     try {
       const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, input: '{}' });
-      let status = 'RUNNING';
       // Generous: the point is seconds rather than hours, not how many seconds.
-      for (let i = 0; i < 600 && status === 'RUNNING'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = sfn.describeExecution({ executionArn }).status;
-      }
+      const status = await statusOnceEnded(sfn, executionArn, 60_000);
       assert.equal(status, 'SUCCEEDED');
       const events = sfn.getExecutionHistory({ executionArn }).events as HistoryEvent[];
       const types = events.map((event) => event.type);
@@ -161,11 +168,7 @@ describe('LOCAL_TIME_SCALE', () => {
     });
     try {
       const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, input: '{"secondsLeft":3600}' });
-      let status = 'RUNNING';
-      for (let i = 0; i < 300 && status === 'RUNNING'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        status = sfn.describeExecution({ executionArn }).status;
-      }
+      const status = await statusOnceEnded(sfn, executionArn, 15_000);
       assert.equal(status, 'SUCCEEDED');
       const events = sfn.getExecutionHistory({ executionArn }).events as HistoryEvent[];
       const types = events.map((event) => event.type);
@@ -289,11 +292,7 @@ describe('timeouts longer than one timer can wait (~24.8 days)', () => {
     });
     try {
       const { executionArn } = sfn.startExecution({ stateMachineArn: ARN, input: '{}' });
-      let status = 'RUNNING';
-      for (let i = 0; i < 300 && status === 'RUNNING'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = sfn.describeExecution({ executionArn }).status;
-      }
+      const status = await statusOnceEnded(sfn, executionArn, 30_000);
       assert.equal(status, 'TIMED_OUT');
       const types = (sfn.getExecutionHistory({ executionArn }).events as HistoryEvent[]).map((event) => event.type);
       assert.equal(types.at(-1), 'ExecutionTimedOut');
