@@ -201,12 +201,12 @@ export async function flagSlaBreach(
   input: { readonly declarationId: string; readonly sla: string },
 ): Promise<{ readonly flagged: boolean }> {
   if (!isSlaName(input.sla)) throw new UnknownTransitionError(`FLAG_SLA_BREACH of ${input.sla}`);
-  const detectedAt = ports.clock().toISOString();
   const sla = input.sla;
-  const clockOf = (record: DeclarationRecord) => (record.facts.sla as Record<string, SlaClock> | undefined)?.[sla];
   const record = await ports.declarations.load(input.declarationId);
   if (record === undefined) throw new DeclarationNotFoundError(input.declarationId);
-  const dueAt = clockOf(record)?.dueAt;
+  const dueAt = (record.facts.sla as Record<string, SlaClock> | undefined)?.[sla]?.dueAt;
+  const detectedAt = ports.clock().toISOString();
+  const breach = { sla, dueAt, detectedAt };
   const { applied } = await advanceDeclaration(
     ports,
     record,
@@ -214,13 +214,13 @@ export async function flagSlaBreach(
       transition: TRANSITION.FLAG_SLA_BREACH,
       actor: systemActor('sla-clock'),
       reason: `${sla.toLowerCase()} deadline ${dueAt ?? ''} passed: ${SLAS[sla].meaning}`.trim(),
-      details: { sla, dueAt, detectedAt },
+      details: breach,
     },
     // Once per SLA: the completion report and the wait can both find the breach at the same moment.
     (current) => {
       const breaches = (current.facts.slaBreaches ?? {}) as Record<string, unknown>;
       if (Object.hasOwn(breaches, sla)) return 'already-applied';
-      return { slaBreaches: { ...breaches, [sla]: { sla, dueAt: clockOf(current)?.dueAt, detectedAt } } };
+      return { slaBreaches: { ...breaches, [sla]: breach } };
     },
   );
   return { flagged: applied };

@@ -28,6 +28,18 @@ async function releasedAfterArrival(ports: ReturnType<typeof fakePorts>, declara
 }
 const gateClerk = callerAs('port-operator', { userId: 'gate-clerk-5' });
 
+/** A truck through the gate; the steps after it run at 2025-03-03 09:00 UTC. */
+async function gatedInTruck() {
+  const ports = fakePorts({ clock: () => new Date('2025-03-03T09:00:00Z') });
+  const id = await waitingForItsMilestone(
+    ports,
+    roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
+    'k1',
+  );
+  await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: gateClerk });
+  return { ports, id };
+}
+
 /** A green rail import whose train the railway reported arrived. */
 async function arrivedOnItsTrain(ports: ReturnType<typeof fakePorts>): Promise<string> {
   const id = await waitingForItsMilestone(ports, railImportDeclaration(), 'k1');
@@ -314,13 +326,7 @@ describe('the workflow records the later stages', () => {
   });
 
   it('releases a truck cleared from the opening of the freight hours at that business time, whenever the step runs', async () => {
-    const ports = fakePorts({ clock: () => new Date('2025-03-03T09:00:00Z') });
-    const id = await waitingForItsMilestone(
-      ports,
-      roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
-      'k1',
-    );
-    await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: gateClerk });
+    const { ports, id } = await gatedInTruck();
     const opening = '2025-03-02T02:00:00.000Z';
 
     await recordTransition(ports, {
@@ -338,13 +344,7 @@ describe('the workflow records the later stages', () => {
   });
 
   it('releases goods at the latest business time of what cleared them (the gauge change, the officer’s decision)', async () => {
-    const ports = fakePorts({ clock: () => new Date('2025-03-03T09:00:00Z') });
-    const id = await waitingForItsMilestone(
-      ports,
-      roadExportDeclaration({ truck: { plate: '777ABD02', country: 'KZ' } }),
-      'k1',
-    );
-    await reportPortEvent(ports, { event: truckGatedIn('777ABD02'), caller: gateClerk });
+    const { ports, id } = await gatedInTruck();
     const transshipped = '2025-03-02T04:00:00.000Z';
     const decided = '2025-03-02T05:30:00.000Z';
 
